@@ -1,0 +1,154 @@
+//! Every way a call can fail, and how each becomes a JavaScript error.
+//!
+//! A [`Failure`] is plain data, so it can be made on a pool thread and turned into a
+//! `TypeError`, `RangeError`, `AbortError` or coded `Error` back on the JavaScript thread.
+
+use std::ptr;
+
+use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
+use napi::{sys, Env, JsValue};
+
+use crate::cancel::Cancelled;
+use crate::qr::options::ImageTooLarge;
+use crate::qr::{encode, EncodeError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+  /// An argument of the wrong type: `TypeError`.
+  Type,
+  /// An argument of the right type with a value outside what is allowed: `RangeError`.
+  Range,
+  /// The caller's `AbortSignal` fired: an `Error` named `AbortError`.
+  Abort,
+}
+
+/// A failure with a stable `code` and a message that names the argument, what was given and
+/// what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+  pub kind: ErrorKind,
+  pub code: &'static str,
+  pub message: String,
+}
+
+impl Failure {
+  /// `argument` has the wrong type: `TypeError` `ERR_INVALID_ARG_TYPE`.
+  pub fn wrong_type(argument: &str, expected: &str, given: &str) -> Self {
+    Self {
+      kind: ErrorKind::Type,
+      code: "ERR_INVALID_ARG_TYPE",
+      message: format!("{argument} must be {expected}, got {given}"),
+    }
+  }
+
+  /// `argument` has a value that is not allowed: `RangeError` `ERR_INVALID_ARG_VALUE`.
+  pub fn bad_value(argument: &str, allowed: &str, given: &str) -> Self {
+    Self {
+      kind: ErrorKind::Range,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: format!("{argument} must be {allowed}, got {given}"),
+    }
+  }
+
+  /// A number outside its range: `RangeError` `ERR_OUT_OF_RANGE`.
+  pub fn out_of_range(argument: &str, allowed: &str, given: &str) -> Self {
+    Self {
+      code: "ERR_OUT_OF_RANGE",
+      ..Self::bad_value(argument, allowed, given)
+    }
+  }
+
+  /// An options object has a key this function does not take: `TypeError`
+  /// `ERR_INVALID_ARG_VALUE`, so a misspelt option never goes silently unused.
+  pub fn unknown_option(path: &str, key: &str, known: &[&str]) -> Self {
+    Self {
+      kind: ErrorKind::Type,
+      code: "ERR_INVALID_ARG_VALUE",
+      message: format!(
+        "{path}.{key} is not an option here; {path} takes {}",
+        known.join(", ")
+      ),
+    }
+  }
+
+  /// Builds the JavaScript error. `abort_reason` (the signal's `reason`) becomes the `cause` of
+  /// an `AbortError`.
+  pub fn into_napi(self, env: &Env, abort_reason: Option<Unknown>) -> napi::Error {
+    match self.to_js(env, abort_reason) {
+      Ok(error) => napi::Error::from(error.to_unknown()),
+      // Only a dying environment fails to create an error; keep the message at least.
+      Err(error) => napi::Error::from_reason(format!("{} ({error})", self.message)),
+    }
+  }
+
+  fn to_js<'env>(
+    &self,
+    env: &'env Env,
+    abort_reason: Option<Unknown>,
+  ) -> napi::Result<Object<'env>> {
+    let create = match self.kind {
+      ErrorKind::Type => sys::napi_create_type_error,
+      ErrorKind::Range => sys::napi_create_range_error,
+      ErrorKind::Abort => sys::napi_create_error,
+    };
+    let code = env.create_string(self.code)?;
+    let message = env.create_string(&self.message)?;
+    let mut raw = ptr::null_mut();
+    napi::check_status!(
+      unsafe { create(env.raw(), code.raw(), message.raw(), &mut raw) },
+      "creating a {:?} error failed",
+      self.kind
+    )?;
+    let mut error = Object::from_raw(env.raw(), raw);
+    if self.kind == ErrorKind::Abort {
+      error.set_named_property("name", "AbortError")?;
+      if let Some(reason) = abort_reason {
+        error.set_named_property("cause", reason)?;
+      }
+    }
+    Ok(error)
+  }
+}
+
+impl From<Cancelled> for Failure {
+  fn from(_: Cancelled) -> Self {
+    Self {
+      kind: ErrorKind::Abort,
+      code: "ERR_ABORTED",
+      message: "The operation was aborted".into(),
+    }
+  }
+}
+
+impl From<EncodeError> for Failure {
+  fn from(error: EncodeError) -> Self {
+    match error {
+      EncodeError::Empty => Self::bad_value("text", "a non-empty string or byte array", "''"),
+      EncodeError::TooLong { level, bytes } => Self {
+        kind: ErrorKind::Range,
+        code: "ERR_QR_DATA_TOO_LONG",
+        message: format!(
+          "text ({bytes} bytes) does not fit in a QR code at error correction level {level:?}: \
+           version 40 holds at most {} bytes of binary data at that level (more for digits and \
+           upper-case letters); use a lower level or less data",
+          encode::max_bytes(level)
+        ),
+      },
+    }
+  }
+}
+
+impl From<ImageTooLarge> for Failure {
+  fn from(error: ImageTooLarge) -> Self {
+    Self {
+      kind: ErrorKind::Range,
+      code: "ERR_QR_IMAGE_TOO_LARGE",
+      message: format!(
+        "the image would be {} px wide, more than the {} px allowed; lower options.scale or \
+         options.margin",
+        error.side,
+        crate::qr::options::MAX_IMAGE_SIDE
+      ),
+    }
+  }
+}

@@ -1,0 +1,101 @@
+//! `AbortSignal` → [`CancelToken`]: the listener that cancels, and its removal afterwards.
+//!
+//! napi-rs's own `AbortSignal` overwrites `signal.onabort`, ignores a signal that is already
+//! aborted and cannot stop work that has started, so qrhash listens itself.
+
+use napi::bindgen_prelude::{
+  FnArgs, Function, FunctionRef, JsObjectValue, Object, ObjectRef, Unknown,
+};
+use napi::{Env, JsValue, ValueType};
+
+use crate::cancel::CancelToken;
+use crate::error::Failure;
+use crate::input::describe;
+
+type Listener = FunctionRef<(), ()>;
+/// `addEventListener` / `removeEventListener` called as `(type, listener)`.
+type ListenerMethod<'env> =
+  Function<'env, FnArgs<(&'static str, Function<'env, (), ()>)>, Unknown<'env>>;
+
+/// A signal being watched: its token is cancelled when it fires (or at once if it had already
+/// fired). [`AbortWatch::release`] must run on the JavaScript thread when the work is over.
+pub struct AbortWatch {
+  token: CancelToken,
+  signal: ObjectRef<false>,
+  listener: Option<Listener>,
+}
+
+impl AbortWatch {
+  /// Watches `value`, the `signal` option; `None` when the option is absent.
+  pub fn watch(env: &Env, value: Option<Unknown>, argument: &str) -> Result<Option<Self>, Failure> {
+    let Some(value) = value else {
+      return Ok(None);
+    };
+    let not_a_signal = || Failure::wrong_type(argument, "an AbortSignal", &describe(&value));
+    if value.get_type().ok() != Some(ValueType::Object) {
+      return Err(not_a_signal());
+    }
+    let signal = Object::from_raw(env.raw(), value.raw());
+    let aborted: bool = signal
+      .get_named_property::<Unknown>("aborted")
+      .ok()
+      .filter(|flag| flag.get_type().ok() == Some(ValueType::Boolean))
+      .and_then(|flag| unsafe { flag.cast::<bool>() }.ok())
+      .ok_or_else(not_a_signal)?;
+    let add_listener: ListenerMethod = signal
+      .get_named_property("addEventListener")
+      .map_err(|_| not_a_signal())?;
+
+    let token = CancelToken::default();
+    let listener = if aborted {
+      token.cancel();
+      None
+    } else {
+      let cancel = token.clone();
+      let on_abort: Function<(), ()> = env
+        .create_function_from_closure("qrhashAbort", move |_| {
+          cancel.cancel();
+          Ok(())
+        })
+        .map_err(|_| not_a_signal())?;
+      add_listener
+        .apply(signal, ("abort", on_abort).into())
+        .map_err(|_| not_a_signal())?;
+      Some(on_abort.create_ref().map_err(|_| not_a_signal())?)
+    };
+    Ok(Some(Self {
+      token,
+      signal: signal.create_ref().map_err(|_| not_a_signal())?,
+      listener,
+    }))
+  }
+
+  pub fn token(&self) -> &CancelToken {
+    &self.token
+  }
+
+  /// The signal's `reason`, which becomes the `cause` of the `AbortError`.
+  pub fn reason<'env>(&self, env: &'env Env) -> Option<Unknown<'env>> {
+    self
+      .signal
+      .get_value(env)
+      .ok()?
+      .get_named_property("reason")
+      .ok()
+  }
+
+  /// Removes the listener so a long-lived signal does not collect one per call.
+  pub fn release(self, env: &Env) {
+    if let (Ok(signal), Some(listener)) = (self.signal.get_value(env), &self.listener) {
+      let removed = signal
+        .get_named_property::<Function<FnArgs<(&str, Function<(), ()>)>, Unknown>>(
+          "removeEventListener",
+        )
+        .and_then(|remove| Ok((remove, listener.borrow_back(env)?)))
+        .and_then(|(remove, listener)| remove.apply(signal, ("abort", listener).into()));
+      // A signal whose removeEventListener throws keeps a listener that only sets a flag.
+      drop(removed);
+    }
+    let _ = self.signal.unref(env);
+  }
+}

@@ -1,0 +1,94 @@
+//! The exported functions, and the one task type that runs every job on libuv's pool or, for
+//! a `…Sync` twin, right here.
+
+mod abort;
+mod hash;
+mod qr;
+
+use napi::bindgen_prelude::{AsyncTask, ToNapiValue, TypeName};
+use napi::{Env, Task};
+
+use self::abort::AbortWatch;
+use crate::cancel::CancelToken;
+use crate::error::Failure;
+
+/// The pure work behind one call: `run` may execute on any thread and must not touch JS.
+pub trait Job: Send + 'static {
+  type Output: Send + 'static;
+  type JsValue: ToNapiValue + TypeName;
+
+  fn run(&self, cancel: &CancelToken) -> Result<Self::Output, Failure>;
+  fn to_js(&self, env: &Env, output: Self::Output) -> napi::Result<Self::JsValue>;
+}
+
+/// A call whose arguments have been read: the job, or why its arguments were refused, plus the
+/// caller's signal. Async functions turn a refusal into a rejected promise, never a throw.
+pub struct Call<J: Job> {
+  job: Result<J, Failure>,
+  abort: Option<AbortWatch>,
+}
+
+impl<J: Job> Call<J> {
+  pub fn new(job: Result<J, Failure>, abort: Option<AbortWatch>) -> Self {
+    Self { job, abort }
+  }
+
+  /// Schedules the job on libuv's pool; the returned task becomes a Promise.
+  pub fn spawn(self) -> AsyncTask<CallTask<J>> {
+    AsyncTask::new(CallTask(self))
+  }
+
+  /// Runs the job on the calling thread and throws what the async twin would reject with.
+  pub fn run_sync(mut self, env: &Env) -> napi::Result<J::JsValue> {
+    let outcome = self.execute();
+    let value = self.settle(env, outcome);
+    self.release(env);
+    value
+  }
+
+  fn execute(&self) -> Result<J::Output, Failure> {
+    let job = self.job.as_ref().map_err(Clone::clone)?;
+    let idle = CancelToken::default();
+    let cancel = self.abort.as_ref().map_or(&idle, AbortWatch::token);
+    cancel.check()?;
+    job.run(cancel)
+  }
+
+  fn settle(&self, env: &Env, outcome: Result<J::Output, Failure>) -> napi::Result<J::JsValue> {
+    match (outcome, &self.job) {
+      (Ok(output), Ok(job)) => job.to_js(env, output),
+      (Err(failure), _) => {
+        let reason = self.abort.as_ref().and_then(|abort| abort.reason(env));
+        Err(failure.into_napi(env, reason))
+      }
+      (Ok(_), Err(failure)) => unreachable!("a refused call produced output: {failure:?}"),
+    }
+  }
+
+  fn release(&mut self, env: &Env) {
+    if let Some(abort) = self.abort.take() {
+      abort.release(env);
+    }
+  }
+}
+
+/// [`Call`] as a napi `Task`: `compute` on a pool thread, the rest on the JavaScript thread.
+pub struct CallTask<J: Job>(Call<J>);
+
+impl<J: Job> Task for CallTask<J> {
+  type Output = Result<J::Output, Failure>;
+  type JsValue = J::JsValue;
+
+  fn compute(&mut self) -> napi::Result<Self::Output> {
+    Ok(self.0.execute())
+  }
+
+  fn resolve(&mut self, env: Env, outcome: Self::Output) -> napi::Result<Self::JsValue> {
+    self.0.settle(&env, outcome)
+  }
+
+  fn finally(mut self, env: Env) -> napi::Result<()> {
+    self.0.release(&env);
+    Ok(())
+  }
+}
