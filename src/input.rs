@@ -19,8 +19,8 @@ pub const DATA_TYPES: &str =
 /// The bytes of a data argument: a string's UTF-8 (necessarily a copy), or the caller's own
 /// memory, kept alive by a reference for as long as this value lives.
 pub enum Bytes {
-  Owned(Vec<u8>),
-  Borrowed(Uint8Array),
+  Text(Vec<u8>),
+  Binary(Uint8Array),
 }
 
 impl Deref for Bytes {
@@ -28,8 +28,8 @@ impl Deref for Bytes {
 
   fn deref(&self) -> &[u8] {
     match self {
-      Self::Owned(bytes) => bytes,
-      Self::Borrowed(view) => view,
+      Self::Text(bytes) => bytes,
+      Self::Binary(view) => view,
     }
   }
 }
@@ -40,10 +40,10 @@ pub fn bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failure
   match value.get_type().map_err(|_| wrong_type())? {
     ValueType::String => {
       let text: String = unsafe { value.cast() }.map_err(|_| wrong_type())?;
-      Ok(Bytes::Owned(text.into_bytes()))
+      Ok(Bytes::Text(text.into_bytes()))
     }
     ValueType::Object => match byte_view(env, &value) {
-      Ok(Some(view)) => Ok(Bytes::Borrowed(view)),
+      Ok(Some(view)) => Ok(Bytes::Binary(view)),
       _ => Err(wrong_type()),
     },
     _ => Err(wrong_type()),

@@ -13,7 +13,7 @@ use crate::cancel::CancelToken;
 use crate::error::Failure;
 use crate::input::{self, Bytes, Options};
 use crate::qr::options::{EC_LEVEL_NAMES, MAX_MARGIN, MAX_SCALE};
-use crate::qr::{encode, parse_ec_level, render, Rgba, Style};
+use crate::qr::{encode, parse_ec_level, render, Charset, Rgba, Style};
 
 /// What a call hands back.
 #[derive(Clone, Copy)]
@@ -41,7 +41,11 @@ impl Job for QrJob {
   type JsValue = Either<String, Buffer>;
 
   fn run(&self, cancel: &CancelToken) -> Result<Rendered, Failure> {
-    let matrix = encode(&self.data, self.level)?;
+    let charset = match self.data {
+      Bytes::Text(_) => Charset::Utf8,
+      Bytes::Binary(_) => Charset::Binary,
+    };
+    let matrix = encode(&self.data, self.level, charset)?;
     cancel.check()?;
     Ok(match self.format {
       Format::PngDataUrl => {

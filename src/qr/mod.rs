@@ -4,5 +4,5 @@ pub mod encode;
 pub mod options;
 pub mod render;
 
-pub use encode::{encode, EncodeError, Matrix};
+pub use encode::{encode, Charset, EncodeError, Matrix};
 pub use options::{parse_ec_level, Rgba, Style};

@@ -54,7 +54,7 @@ pub fn png(matrix: &Matrix, style: &Style) -> Result<Vec<u8>, ImageTooLarge> {
 #[cfg(test)]
 mod tests {
   use super::*;
-  use crate::qr::{encode, Rgba};
+  use crate::qr::{encode, Charset, Rgba};
   use qrcode::EcLevel;
 
   fn decode(png_bytes: &[u8]) -> (png::OutputInfo, Vec<u8>, png::Info<'static>) {
@@ -68,7 +68,7 @@ mod tests {
 
   #[test]
   fn every_pixel_matches_its_module() {
-    let matrix = encode(b"pixels", EcLevel::Q).unwrap();
+    let matrix = encode(b"pixels", EcLevel::Q, Charset::Utf8).unwrap();
     let style = Style {
       margin: 2,
       scale: 3,
@@ -88,7 +88,7 @@ mod tests {
 
   #[test]
   fn palette_and_transparency_carry_the_colours() {
-    let matrix = encode(b"colours", EcLevel::L).unwrap();
+    let matrix = encode(b"colours", EcLevel::L, Charset::Utf8).unwrap();
     let style = Style {
       dark: Rgba::from_hex("#12345678").unwrap(),
       light: Rgba::from_hex("#fed").unwrap(),
@@ -104,7 +104,7 @@ mod tests {
 
   #[test]
   fn refuses_an_oversized_image_before_allocating() {
-    let matrix = encode(&[7; 2000], EcLevel::L).unwrap();
+    let matrix = encode(&[7; 2000], EcLevel::L, Charset::Binary).unwrap();
     let style = Style {
       scale: 200,
       ..Style::default()

@@ -48,7 +48,7 @@ fn path(data: &str, colour: crate::qr::Rgba) -> String {
 #[cfg(test)]
 mod tests {
   use super::*;
-  use crate::qr::{encode, Rgba};
+  use crate::qr::{encode, Charset, Rgba};
   use qrcode::EcLevel;
 
   /// Rebuilds the module grid from the path's `M{x} {y}h{n}` runs.
@@ -70,7 +70,7 @@ mod tests {
 
   #[test]
   fn runs_cover_exactly_the_dark_modules() {
-    let matrix = encode(b"svg runs", EcLevel::M).unwrap();
+    let matrix = encode(b"svg runs", EcLevel::M, Charset::Utf8).unwrap();
     let style = Style::default();
     let image = svg(&matrix, &style).unwrap();
     let framed = Framed::new(&matrix, &style);
@@ -90,7 +90,7 @@ mod tests {
 
   #[test]
   fn colours_and_opacity() {
-    let matrix = encode(b"tint", EcLevel::M).unwrap();
+    let matrix = encode(b"tint", EcLevel::M, Charset::Utf8).unwrap();
     let style = Style {
       dark: Rgba::from_hex("#00f8").unwrap(),
       light: Rgba::from_hex("#ffffff00").unwrap(),

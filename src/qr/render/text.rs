@@ -29,12 +29,12 @@ pub fn utf8(matrix: &Matrix, style: &Style) -> String {
 #[cfg(test)]
 mod tests {
   use super::*;
-  use crate::qr::encode;
+  use crate::qr::{encode, Charset};
   use qrcode::EcLevel;
 
   #[test]
   fn half_blocks_round_trip_to_the_modules() {
-    let matrix = encode(b"text", EcLevel::L).unwrap();
+    let matrix = encode(b"text", EcLevel::L, Charset::Utf8).unwrap();
     let style = Style {
       margin: 1,
       ..Style::default()

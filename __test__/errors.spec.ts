@@ -1,0 +1,138 @@
+import test from 'ava'
+
+import * as qrhash from '../index.js'
+
+type AnyFn = (...args: unknown[]) => unknown
+const api = qrhash as unknown as Record<string, AnyFn>
+
+interface Expected {
+  name: 'TypeError' | 'RangeError'
+  code: string
+  /** The message must name the argument. */
+  mentions: string
+}
+
+const typeError = (mentions: string, code = 'ERR_INVALID_ARG_TYPE'): Expected => ({ name: 'TypeError', code, mentions })
+const rangeError = (mentions: string, code = 'ERR_INVALID_ARG_VALUE'): Expected => ({ name: 'RangeError', code, mentions })
+
+const qrCases: Array<[string, unknown[], Expected]> = [
+  ['missing text', [], typeError('text')],
+  ['empty text', [''], rangeError('text')],
+  ['a number', [42], typeError('text')],
+  ['a plain object', [{ text: 'x' }], typeError('text')],
+  ['null', [null], typeError('text')],
+  ['an array', [['x']], typeError('text')],
+  ['unknown level', ['x', { errorCorrectionLevel: 'Z' }], rangeError('options.errorCorrectionLevel')],
+  ['level as a number', ['x', { errorCorrectionLevel: 1 }], typeError('options.errorCorrectionLevel')],
+  ['negative scale', ['x', { scale: -3 }], rangeError('options.scale', 'ERR_OUT_OF_RANGE')],
+  ['fractional scale', ['x', { scale: 2.5 }], rangeError('options.scale', 'ERR_OUT_OF_RANGE')],
+  ['zero scale', ['x', { scale: 0 }], rangeError('options.scale', 'ERR_OUT_OF_RANGE')],
+  ['NaN scale', ['x', { scale: Number.NaN }], rangeError('options.scale', 'ERR_OUT_OF_RANGE')],
+  ['huge scale', ['x', { scale: 1e9 }], rangeError('options.scale', 'ERR_OUT_OF_RANGE')],
+  ['scale as a string', ['x', { scale: '4' }], typeError('options.scale')],
+  ['negative margin', ['x', { margin: -1 }], rangeError('options.margin', 'ERR_OUT_OF_RANGE')],
+  ['malformed dark colour', ['x', { color: { dark: 'red' } }], rangeError('options.color.dark')],
+  ['five-digit colour', ['x', { color: { light: '#12345' } }], rangeError('options.color.light')],
+  ['colour as a number', ['x', { color: { dark: 0 } }], typeError('options.color.dark')],
+  ['color not an object', ['x', { color: '#000' }], typeError('options.color')],
+  ['unknown option', ['x', { widht: 200 }], typeError('options.widht', 'ERR_INVALID_ARG_VALUE')],
+  ['options not an object', ['x', 'M'], typeError('options')],
+  ['signal not a signal', ['x', { signal: {} }], typeError('options.signal')],
+  ['text too long for version 40', ['x'.repeat(2332)], rangeError('text', 'ERR_QR_DATA_TOO_LONG')],
+  ['binary too long for version 40 at H', [new Uint8Array(1274), { errorCorrectionLevel: 'H' }], rangeError('text', 'ERR_QR_DATA_TOO_LONG')],
+  ['an image over 16384 px', ['x'.repeat(2000), { scale: 100 }], rangeError('options.scale', 'ERR_QR_IMAGE_TOO_LARGE')],
+]
+
+const hashCases: Array<[string, unknown[], Expected]> = [
+  ['missing input', [], typeError('input')],
+  ['a number', [1], typeError('input')],
+  ['null', [null], typeError('input')],
+  ['a plain object', [{ length: 3 }], typeError('input')],
+  ['an array of bytes', [[1, 2, 3]], typeError('input')],
+  ['a bigint', [10n], typeError('input')],
+  ['unknown encoding', ['x', { encoding: 'latin1' }], rangeError('options.encoding')],
+  ['encoding in upper case', ['x', { encoding: 'HEX' }], rangeError('options.encoding')],
+  ['encoding as a number', ['x', { encoding: 16 }], typeError('options.encoding')],
+  ['unknown option', ['x', { algorithm: 'sha1' }], typeError('options.algorithm', 'ERR_INVALID_ARG_VALUE')],
+  ['signal not a signal', ['x', { signal: 'abort' }], typeError('options.signal')],
+]
+
+const families: Array<[string[], typeof qrCases]> = [
+  [['createQr', 'toBuffer', 'toString'], qrCases],
+  [['sha256'], hashCases],
+]
+
+function check(t: import('ava').ExecutionContext, error: unknown, expected: Expected, label: string) {
+  t.true(error instanceof Error, `${label}: an Error`)
+  const { name, code, message } = error as Error & { code?: string }
+  t.is(name, expected.name, `${label}: ${message}`)
+  t.is(code, expected.code, `${label}: code`)
+  t.true(message.includes(expected.mentions), `${label}: "${message}" names ${expected.mentions}`)
+  t.notRegex(message, /napi|Failed to|TypedArray info|rust type/i, `${label}: no raw napi message`)
+}
+
+for (const [functions, cases] of families) {
+  for (const fn of functions) {
+    for (const [label, args, expected] of cases) {
+      if (fn === 'toString' && expected.code === 'ERR_QR_IMAGE_TOO_LARGE') continue // text has no pixels
+      test(`${fn} rejects and ${fn}Sync throws: ${label}`, async (t) => {
+        let promise: unknown
+        t.notThrows(() => {
+          promise = api[fn]!(...args)
+        }, 'the async function never throws synchronously')
+        t.true(promise instanceof Promise)
+        check(t, await (promise as Promise<unknown>).then(() => undefined, (error: unknown) => error), expected, fn)
+        check(t, t.throws(() => api[`${fn}Sync`]!(...args)), expected, `${fn}Sync`)
+      })
+    }
+  }
+}
+
+test("toString rejects an unknown type", async (t) => {
+  const error = await t.throwsAsync(qrhash.toString('x', { type: 'png' as 'svg' }))
+  check(t, error, rangeError('options.type'), 'toString')
+})
+
+test('an already aborted signal rejects with an AbortError carrying the reason', async (t) => {
+  const controller = new AbortController()
+  const reason = new Error('client went away')
+  controller.abort(reason)
+  for (const call of [
+    () => qrhash.sha256('x', { signal: controller.signal }),
+    () => qrhash.createQr('x', { signal: controller.signal }),
+    () => qrhash.toBuffer('x', { signal: controller.signal }),
+    () => qrhash.toString('x', { signal: controller.signal }),
+  ]) {
+    const error = (await t.throwsAsync(call())) as Error & { code?: string }
+    t.is(error.name, 'AbortError')
+    t.is(error.code, 'ERR_ABORTED')
+    t.is(error.cause, reason)
+  }
+  const syncError = t.throws(() => qrhash.sha256Sync('x', { signal: controller.signal })) as Error
+  t.is(syncError.name, 'AbortError')
+})
+
+test('aborting a running hash stops it early with an AbortError', async (t) => {
+  const data = Buffer.alloc(1 << 30, 1) // about half a second of hashing
+  const controller = new AbortController()
+  const started = performance.now()
+  const pending = qrhash.sha256(data, { signal: controller.signal })
+  setTimeout(() => controller.abort(), 20)
+  const error = (await t.throwsAsync(pending)) as Error & { code?: string }
+  const elapsed = performance.now() - started
+  t.is(error.name, 'AbortError')
+  t.is(error.code, 'ERR_ABORTED')
+  t.log(`rejected ${elapsed.toFixed(1)} ms after the call (abort at 20 ms)`)
+  t.true(
+    (error.cause as Error | undefined)?.name === 'AbortError',
+    'the default reason is a DOMException named AbortError',
+  )
+})
+
+test('AbortSignal.timeout works as a signal', async (t) => {
+  const signal = AbortSignal.timeout(1)
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  const error = (await t.throwsAsync(qrhash.sha256('x', { signal }))) as Error
+  t.is(error.name, 'AbortError')
+  t.is((error.cause as Error).name, 'TimeoutError')
+})
