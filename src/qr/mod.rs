@@ -6,4 +6,3 @@ pub mod render;
 
 pub use encode::{encode, Charset, EncodeError, Matrix};
 pub use options::{parse_ec_level, Rgba, Style};
-
