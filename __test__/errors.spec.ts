@@ -136,3 +136,44 @@ test('AbortSignal.timeout works as a signal', async (t) => {
   t.is(error.name, 'AbortError')
   t.is((error.cause as Error).name, 'TimeoutError')
 })
+
+test("an exception thrown by the caller's own code while arguments are read is passed on, never left pending", async (t) => {
+  const boom = new Error('boom')
+  const throwingGetter = { get scale(): number { throw boom } }
+  const throwingProxy = new Proxy({}, { ownKeys: () => { throw boom } })
+  const throwingSignal = { aborted: false, addEventListener: () => { throw boom }, removeEventListener: () => {} }
+  const calls: Array<[string, () => Promise<unknown>, () => unknown]> = [
+    ['a throwing option getter', () => qrhash.createQr('x', throwingGetter), () => qrhash.createQrSync('x', throwingGetter)],
+    ['a Proxy whose ownKeys throws', () => qrhash.sha256('x', throwingProxy), () => qrhash.sha256Sync('x', throwingProxy)],
+    [
+      'a signal whose addEventListener throws',
+      () => qrhash.sha256('x', { signal: throwingSignal as unknown as AbortSignal }),
+      () => qrhash.sha256Sync('x', { signal: throwingSignal as unknown as AbortSignal }),
+    ],
+  ]
+  for (const [label, call, callSync] of calls) {
+    let promise: Promise<unknown> | undefined
+    t.notThrows(() => {
+      promise = call()
+    }, label)
+    t.is(await t.throwsAsync(promise!), boom, `${label}: rejects with the very error`)
+    t.is(t.throws(callSync), boom, `${label}: the sync twin throws it`)
+  }
+  // Nothing was left pending: the next call works.
+  t.is(await qrhash.sha256('abc', { encoding: 'hex' }), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
+})
+
+test('a detached ArrayBuffer, or a view of one, is a TypeError; an empty one is fine', async (t) => {
+  const buffer = new ArrayBuffer(64)
+  const views = [buffer, new Float64Array(buffer), new Uint8Array(buffer), new DataView(buffer)]
+  structuredClone(buffer, { transfer: [buffer] })
+  for (const input of views) {
+    const error = (await t.throwsAsync(qrhash.sha256(input))) as Error & { code?: string }
+    t.is(error.name, 'TypeError')
+    t.is(error.code, 'ERR_INVALID_ARG_TYPE')
+    t.regex(error.message, /^input must be .* got a detached ArrayBuffer/)
+    t.throws(() => qrhash.createQrSync(input), { instanceOf: TypeError, message: /^text must be .*detached/ })
+  }
+  const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+  t.is(await qrhash.sha256(new DataView(new ArrayBuffer(0)), { encoding: 'hex' }), empty)
+})

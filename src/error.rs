@@ -110,6 +110,48 @@ impl Failure {
   }
 }
 
+/// Why a call was refused before any work started.
+pub enum Refusal {
+  /// qrhash's own validation.
+  Invalid(Failure),
+  /// JavaScript that reading the arguments ran (a getter, a Proxy trap, the signal's methods)
+  /// threw this; it is passed on unchanged, as a JavaScript async function would.
+  Thrown(napi::Error),
+}
+
+impl Refusal {
+  /// Prefers an exception JavaScript left pending over the failure it caused, so the caller
+  /// sees their own error and the environment is left with no exception pending.
+  pub fn new(env: &Env, failure: Failure) -> Self {
+    take_pending_exception(env).map_or(Self::Invalid(failure), Self::Thrown)
+  }
+
+  pub fn into_napi(self, env: &Env) -> napi::Error {
+    match self {
+      Self::Invalid(failure) => failure.into_napi(env, None),
+      Self::Thrown(error) => error,
+    }
+  }
+}
+
+/// Takes the exception JavaScript left pending, if there is one.
+pub fn take_pending_exception(env: &Env) -> Option<napi::Error> {
+  let mut pending = false;
+  let status = unsafe { sys::napi_is_exception_pending(env.raw(), &mut pending) };
+  if status != sys::Status::napi_ok || !pending {
+    return None;
+  }
+  let mut exception = ptr::null_mut();
+  let status = unsafe { sys::napi_get_and_clear_last_exception(env.raw(), &mut exception) };
+  (status == sys::Status::napi_ok).then(|| {
+    // Without coercion: the thrown value keeps its identity, and no toString() of the
+    // caller's runs here.
+    napi::Error::from_unknown_without_coercion(unsafe {
+      Unknown::from_raw_unchecked(env.raw(), exception)
+    })
+  })
+}
+
 impl From<Cancelled> for Failure {
   fn from(_: Cancelled) -> Self {
     Self {

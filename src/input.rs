@@ -36,30 +36,40 @@ impl Deref for Bytes {
 
 /// Reads a data argument: a string as UTF-8, or any binary view or buffer in place.
 pub fn bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failure> {
-  let wrong_type = || Failure::wrong_type(argument, DATA_TYPES, &describe(&value));
-  match value.get_type().map_err(|_| wrong_type())? {
-    ValueType::String => {
-      let text: String = unsafe { value.cast() }.map_err(|_| wrong_type())?;
+  let wrong_type = |given: &str| Failure::wrong_type(argument, DATA_TYPES, given);
+  match value.get_type() {
+    Ok(ValueType::String) => {
+      let text: String = unsafe { value.cast() }.map_err(|_| wrong_type("an unreadable string"))?;
       Ok(Bytes::Text(text.into_bytes()))
     }
-    ValueType::Object => match byte_view(env, &value) {
-      Ok(Some(view)) => Ok(Bytes::Binary(view)),
-      _ => Err(wrong_type()),
+    Ok(ValueType::Object) => match byte_view(env, &value) {
+      Ok(View::Live(view)) => Ok(Bytes::Binary(view)),
+      Ok(View::Detached) => Err(wrong_type(
+        "a detached ArrayBuffer (its memory was transferred)",
+      )),
+      Ok(View::NotBinary) | Err(_) => Err(wrong_type(&describe(&value))),
     },
-    _ => Err(wrong_type()),
+    _ => Err(wrong_type(&describe(&value))),
   }
 }
 
+enum View {
+  Live(Uint8Array),
+  Detached,
+  NotBinary,
+}
+
 /// A `Uint8Array` over the memory of any TypedArray, DataView, ArrayBuffer or
-/// SharedArrayBuffer; `None` for any other object.
+/// SharedArrayBuffer.
 ///
 /// Buffers and Uint8Arrays are taken as they are. Everything else gets a new view made with the
 /// global `Uint8Array` constructor, the only way Node 20's N-API has to reach a bare
 /// SharedArrayBuffer.
-fn byte_view(env: &Env, value: &Unknown) -> napi::Result<Option<Uint8Array>> {
+fn byte_view(env: &Env, value: &Unknown) -> napi::Result<View> {
   let raw = value.raw();
   let mut buffer = std::ptr::null_mut();
   let mut byte_offset = 0;
+  let mut is_uint8 = false;
   if value.is_typedarray()? {
     let (mut kind, mut length) = (0, 0);
     napi::check_status!(unsafe {
@@ -73,11 +83,7 @@ fn byte_view(env: &Env, value: &Unknown) -> napi::Result<Option<Uint8Array>> {
         &mut byte_offset,
       )
     })?;
-    if TypedArrayType::from(kind) == TypedArrayType::Uint8 {
-      return Ok(Some(unsafe {
-        Uint8Array::from_napi_value(env.raw(), raw)
-      }?));
-    }
+    is_uint8 = TypedArrayType::from(kind) == TypedArrayType::Uint8;
   } else if value.is_dataview()? {
     let mut length = 0;
     napi::check_status!(unsafe {
@@ -93,17 +99,31 @@ fn byte_view(env: &Env, value: &Unknown) -> napi::Result<Option<Uint8Array>> {
   } else if value.is_arraybuffer()? || is_shared_array_buffer(env, value)? {
     buffer = raw;
   } else {
-    return Ok(None);
+    return Ok(View::NotBinary);
   }
-  // Every view and buffer has `byteLength`, whatever its element type (Float16Array included);
-  // the constructor checks it against the buffer, so a forged one cannot reach past the end.
-  let byte_length: f64 = Object::from_raw(env.raw(), raw).get_named_property("byteLength")?;
-  let constructor: Function<FnArgs<(Unknown, f64, f64)>, Unknown> =
-    env.get_global()?.get_named_property("Uint8Array")?;
-  let buffer = unsafe { Unknown::from_raw_unchecked(env.raw(), buffer) };
-  let view = constructor.new_instance((buffer, byte_offset as f64, byte_length).into())?;
-  Ok(Some(unsafe {
-    Uint8Array::from_napi_value(env.raw(), view.raw())
+  let mut detached = false;
+  napi::check_status!(unsafe {
+    sys::napi_is_detached_arraybuffer(env.raw(), buffer, &mut detached)
+  })?;
+  if detached {
+    return Ok(View::Detached);
+  }
+  let view = if is_uint8 {
+    raw
+  } else {
+    // Every view and buffer has `byteLength`, whatever its element type (Float16Array
+    // included); the constructor checks it against the buffer, so a forged one cannot reach
+    // past the end.
+    let byte_length: f64 = Object::from_raw(env.raw(), raw).get_named_property("byteLength")?;
+    let constructor: Function<FnArgs<(Unknown, f64, f64)>, Unknown> =
+      env.get_global()?.get_named_property("Uint8Array")?;
+    let buffer = unsafe { Unknown::from_raw_unchecked(env.raw(), buffer) };
+    constructor
+      .new_instance((buffer, byte_offset as f64, byte_length).into())?
+      .raw()
+  };
+  Ok(View::Live(unsafe {
+    Uint8Array::from_napi_value(env.raw(), view)
   }?))
 }
 

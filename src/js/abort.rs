@@ -9,7 +9,7 @@ use napi::bindgen_prelude::{
 use napi::{Env, JsValue, ValueType};
 
 use crate::cancel::CancelToken;
-use crate::error::Failure;
+use crate::error::{take_pending_exception, Failure};
 use crate::input::describe;
 
 type Listener = FunctionRef<(), ()>;
@@ -93,8 +93,10 @@ impl AbortWatch {
         )
         .and_then(|remove| Ok((remove, listener.borrow_back(env)?)))
         .and_then(|(remove, listener)| remove.apply(signal, ("abort", listener).into()));
-      // A signal whose removeEventListener throws keeps a listener that only sets a flag.
+      // A signal whose removeEventListener throws keeps a listener that only sets a flag;
+      // the exception is dropped, as there is no caller left to receive it.
       drop(removed);
+      take_pending_exception(env);
     }
     let _ = self.signal.unref(env);
   }

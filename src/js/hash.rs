@@ -44,7 +44,7 @@ fn read_call(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha256
     let input = input::bytes(env, input, "input")?;
     Ok(Sha256Job { input, encoding })
   })();
-  Call::new(job, abort)
+  Call::new(env, job, abort)
 }
 
 /// SHA-256 of `input`, computed on libuv's thread pool.

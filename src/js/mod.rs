@@ -10,7 +10,7 @@ use napi::{Env, Task};
 
 use self::abort::AbortWatch;
 use crate::cancel::CancelToken;
-use crate::error::Failure;
+use crate::error::{Failure, Refusal};
 
 /// The pure work behind one call: `run` may execute on any thread and must not touch JS.
 pub trait Job: Send + 'static {
@@ -24,13 +24,19 @@ pub trait Job: Send + 'static {
 /// A call whose arguments have been read: the job, or why its arguments were refused, plus the
 /// caller's signal. Async functions turn a refusal into a rejected promise, never a throw.
 pub struct Call<J: Job> {
-  job: Result<J, Failure>,
+  /// `None` once settled: the job (and the caller's memory it borrows) is dropped then.
+  job: Option<Result<J, Refusal>>,
   abort: Option<AbortWatch>,
 }
 
 impl<J: Job> Call<J> {
-  pub fn new(job: Result<J, Failure>, abort: Option<AbortWatch>) -> Self {
-    Self { job, abort }
+  /// Must run right after the arguments were read, on the JavaScript thread, so an exception
+  /// thrown while reading them is taken here rather than left pending.
+  pub fn new(env: &Env, job: Result<J, Failure>, abort: Option<AbortWatch>) -> Self {
+    Self {
+      job: Some(job.map_err(|failure| Refusal::new(env, failure))),
+      abort,
+    }
   }
 
   /// Schedules the job on libuv's pool; the returned task becomes a Promise.
@@ -46,22 +52,34 @@ impl<J: Job> Call<J> {
     value
   }
 
-  fn execute(&self) -> Result<J::Output, Failure> {
-    let job = self.job.as_ref().map_err(Clone::clone)?;
+  /// The job's result, or `None` when the arguments were refused.
+  fn execute(&self) -> Option<Result<J::Output, Failure>> {
+    let Some(Ok(job)) = &self.job else {
+      return None;
+    };
     let idle = CancelToken::default();
     let cancel = self.abort.as_ref().map_or(&idle, AbortWatch::token);
-    cancel.check()?;
-    job.run(cancel)
+    Some(
+      cancel
+        .check()
+        .map_err(Failure::from)
+        .and_then(|()| job.run(cancel)),
+    )
   }
 
-  fn settle(&self, env: &Env, outcome: Result<J::Output, Failure>) -> napi::Result<J::JsValue> {
-    match (outcome, &self.job) {
-      (Ok(output), Ok(job)) => job.to_js(env, output),
-      (Err(failure), _) => {
+  fn settle(
+    &mut self,
+    env: &Env,
+    outcome: Option<Result<J::Output, Failure>>,
+  ) -> napi::Result<J::JsValue> {
+    match (self.job.take().expect("a call settles once"), outcome) {
+      (Ok(job), Some(Ok(output))) => job.to_js(env, output),
+      (_, Some(Err(failure))) => {
         let reason = self.abort.as_ref().and_then(|abort| abort.reason(env));
         Err(failure.into_napi(env, reason))
       }
-      (Ok(_), Err(failure)) => unreachable!("a refused call produced output: {failure:?}"),
+      (Err(refusal), _) => Err(refusal.into_napi(env)),
+      (Ok(_), None) => unreachable!("a call with a job always runs it"),
     }
   }
 
@@ -76,7 +94,7 @@ impl<J: Job> Call<J> {
 pub struct CallTask<J: Job>(Call<J>);
 
 impl<J: Job> Task for CallTask<J> {
-  type Output = Result<J::Output, Failure>;
+  type Output = Option<Result<J::Output, Failure>>;
   type JsValue = J::JsValue;
 
   fn compute(&mut self) -> napi::Result<Self::Output> {

@@ -126,7 +126,7 @@ fn read_call(
       format,
     })
   })();
-  Call::new(job, abort)
+  Call::new(env, job, abort)
 }
 
 const STRING_OPTIONS: [&str; 6] = [
