@@ -4,13 +4,12 @@ use napi::bindgen_prelude::{AsyncTask, Buffer, Either, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
-use super::abort::AbortWatch;
 use super::{Call, CallTask, Job};
 use crate::cancel::CancelToken;
 use crate::error::Failure;
 use crate::hash::encoding::Encoded;
 use crate::hash::{sha256, Digest, Encoding};
-use crate::input::{self, Bytes, Options};
+use crate::input::{self, Bytes};
 
 pub struct Sha256Job {
   input: Bytes,
@@ -34,17 +33,14 @@ impl Job for Sha256Job {
 }
 
 fn read_call(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha256Job> {
-  let mut abort = None;
-  let job = (|| {
-    let options = Options::read(options, "options", &["encoding", "signal"])?;
-    abort = AbortWatch::watch(env, options.get("signal")?, "options.signal")?;
-    let encoding = options
-      .parsed("encoding", Encoding::NAMES, Encoding::from_name)?
-      .unwrap_or(Encoding::Buffer);
-    let input = input::bytes(env, input, "input")?;
-    Ok(Sha256Job { input, encoding })
-  })();
-  Call::new(env, job, abort)
+  Call::read(env, options, &["encoding", "signal"], |options| {
+    Ok(Sha256Job {
+      input: input::bytes(env, input, "input")?,
+      encoding: options
+        .parsed("encoding", Encoding::NAMES, Encoding::from_name)?
+        .unwrap_or(Encoding::Buffer),
+    })
+  })
 }
 
 /// SHA-256 of `input`, computed on libuv's thread pool.

@@ -5,12 +5,13 @@ mod abort;
 mod hash;
 mod qr;
 
-use napi::bindgen_prelude::{AsyncTask, ToNapiValue, TypeName};
+use napi::bindgen_prelude::{AsyncTask, ToNapiValue, TypeName, Unknown};
 use napi::{Env, Task};
 
 use self::abort::AbortWatch;
 use crate::cancel::CancelToken;
 use crate::error::{Failure, Refusal};
+use crate::input::Options;
 
 /// The pure work behind one call: `run` may execute on any thread and must not touch JS.
 pub trait Job: Send + 'static {
@@ -30,9 +31,21 @@ pub struct Call<J: Job> {
 }
 
 impl<J: Job> Call<J> {
-  /// Must run right after the arguments were read, on the JavaScript thread, so an exception
-  /// thrown while reading them is taken here rather than left pending.
-  pub fn new(env: &Env, job: Result<J, Failure>, abort: Option<AbortWatch>) -> Self {
+  /// Reads `options` (refusing keys not in `known`, watching `options.signal`), then `build`s
+  /// the job from them; the first failure becomes the call's refusal. Runs on the JavaScript
+  /// thread, so an exception thrown meanwhile by the caller's code is taken here, not left
+  /// pending.
+  pub fn read(
+    env: &Env,
+    options: Option<Unknown>,
+    known: &[&str],
+    build: impl FnOnce(&Options) -> Result<J, Failure>,
+  ) -> Self {
+    let mut abort = None;
+    let job = Options::read(options, "options", known).and_then(|options| {
+      abort = AbortWatch::watch(env, options.get("signal")?, "options.signal")?;
+      build(&options)
+    });
     Self {
       job: Some(job.map_err(|failure| Refusal::new(env, failure))),
       abort,

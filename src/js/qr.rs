@@ -7,11 +7,10 @@ use napi::Env;
 use napi_derive::napi;
 use qrcode::EcLevel;
 
-use super::abort::AbortWatch;
 use super::{Call, CallTask, Job};
 use crate::cancel::CancelToken;
 use crate::error::Failure;
-use crate::input::{self, Bytes, Options};
+use crate::input::{self, Bytes};
 use crate::qr::options::{EC_LEVEL_NAMES, MAX_MARGIN, MAX_SCALE};
 use crate::qr::{encode, parse_ec_level, render, Charset, Rgba, Style};
 
@@ -70,25 +69,31 @@ impl Job for QrJob {
 }
 
 const PNG_DATA_URL_PREFIX: &str = "data:image/png;base64,";
-const IMAGE_OPTIONS: [&str; 5] = ["errorCorrectionLevel", "margin", "scale", "color", "signal"];
+const IMAGE_OPTIONS: &[&str] = &["errorCorrectionLevel", "margin", "scale", "color", "signal"];
+const STRING_OPTIONS: &[&str] = &[
+  "errorCorrectionLevel",
+  "margin",
+  "scale",
+  "color",
+  "signal",
+  "type",
+];
 
-/// Reads `text` and `options` for any QR function; `format` is fixed by the function, except
-/// for `toString`, which reads `options.type`.
+/// Reads `text` and `options` for any QR function. `format` is fixed by the function, except
+/// for `toString` (`None`), which reads `options.type`.
 fn read_call(
   env: &Env,
   text: Unknown,
   options: Option<Unknown>,
   format: Option<Format>,
 ) -> Call<QrJob> {
-  let mut abort = None;
-  let job = (|| {
-    let known: &[&str] = if format.is_some() {
-      &IMAGE_OPTIONS
-    } else {
-      &STRING_OPTIONS
-    };
-    let options = Options::read(options, "options", known)?;
-    abort = AbortWatch::watch(env, options.get("signal")?, "options.signal")?;
+  let known = if format.is_some() {
+    IMAGE_OPTIONS
+  } else {
+    STRING_OPTIONS
+  };
+  Call::read(env, options, known, |options| {
+    let data = input::bytes(env, text, "text")?;
     let format = match format {
       Some(format) => format,
       None => options
@@ -99,7 +104,6 @@ fn read_call(
         })?
         .unwrap_or(Format::Utf8),
     };
-    let data = input::bytes(env, text, "text")?;
     let level = options
       .parsed("errorCorrectionLevel", EC_LEVEL_NAMES, parse_ec_level)?
       .unwrap_or(EcLevel::M);
@@ -125,18 +129,8 @@ fn read_call(
       style,
       format,
     })
-  })();
-  Call::new(env, job, abort)
+  })
 }
-
-const STRING_OPTIONS: [&str; 6] = [
-  "errorCorrectionLevel",
-  "margin",
-  "scale",
-  "color",
-  "signal",
-  "type",
-];
 
 /// A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool.
 ///
