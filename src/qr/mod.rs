@@ -1,6 +1,9 @@
-//! QR codes: data → module matrix (`encode`), how it is drawn (`options`), images (`render`).
+//! QR codes: data → module matrix (`encode`, with the mask chosen by `mask` over bit-packed
+//! `line`s), how it is drawn (`options`), images (`render`).
 
 pub mod encode;
+mod line;
+mod mask;
 pub mod options;
 pub mod render;
 
