@@ -20,6 +20,8 @@ pub enum ErrorKind {
   Range,
   /// The caller's `AbortSignal` fired: an `Error` named `AbortError`.
   Abort,
+  /// Anything else, such as a file that cannot be read: a plain `Error`.
+  Other,
 }
 
 /// A failure with a stable `code` and a message that names the argument, what was given and
@@ -89,7 +91,7 @@ impl Failure {
     let create = match self.kind {
       ErrorKind::Type => sys::napi_create_type_error,
       ErrorKind::Range => sys::napi_create_range_error,
-      ErrorKind::Abort => sys::napi_create_error,
+      ErrorKind::Abort | ErrorKind::Other => sys::napi_create_error,
     };
     let code = env.create_string(self.code)?;
     let message = env.create_string(&self.message)?;

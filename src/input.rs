@@ -132,6 +132,148 @@ fn is_shared_array_buffer(env: &Env, value: &Unknown) -> napi::Result<bool> {
   value.instanceof(constructor)
 }
 
+/// A whole number within `range` (at most 2^53, where every integer is exact in a double).
+pub fn whole_number(
+  value: &Unknown,
+  name: &str,
+  range: RangeInclusive<u64>,
+) -> Result<u64, Failure> {
+  let number = match value.get_type() {
+    Ok(ValueType::Number) => unsafe { value.cast::<f64>() }
+      .map_err(|_| Failure::wrong_type(name, "a number", "an unreadable number"))?,
+    _ => return Err(Failure::wrong_type(name, "a number", &describe(value))),
+  };
+  let (low, high) = (*range.start() as f64, *range.end() as f64);
+  if number.fract() == 0.0 && number >= low && number <= high {
+    Ok(number as u64)
+  } else {
+    let allowed = format!("an integer from {} to {}", range.start(), range.end());
+    Err(Failure::out_of_range(name, &allowed, &describe(value)))
+  }
+}
+
+/// Keeps one of the caller's values alive until dropped, which happens on the JavaScript
+/// thread that made it (napi references belong to it).
+pub struct Held {
+  env: sys::napi_env,
+  reference: sys::napi_ref,
+}
+
+// SAFETY: the reference is created and deleted on the JavaScript thread; in between it only
+// travels with a task and is never dereferenced elsewhere.
+unsafe impl Send for Held {}
+unsafe impl Sync for Held {}
+
+impl Held {
+  fn new(env: &Env, value: &Unknown) -> napi::Result<Self> {
+    let mut reference = std::ptr::null_mut();
+    napi::check_status!(unsafe {
+      sys::napi_create_reference(env.raw(), value.raw(), 1, &mut reference)
+    })?;
+    Ok(Self {
+      env: env.raw(),
+      reference,
+    })
+  }
+
+  pub fn value<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+    let mut value = std::ptr::null_mut();
+    napi::check_status!(unsafe {
+      sys::napi_get_reference_value(env.raw(), self.reference, &mut value)
+    })?;
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value) })
+  }
+}
+
+impl Drop for Held {
+  fn drop(&mut self) {
+    unsafe { sys::napi_delete_reference(self.env, self.reference) };
+  }
+}
+
+/// A binary argument that work writes into: a view of the caller's memory, and the caller's
+/// own value, to hand back when the work is done.
+pub struct Writable {
+  pub view: Uint8Array,
+  pub original: Held,
+}
+
+/// What output arguments accept, as the messages name it.
+pub const OUTPUT_TYPES: &str = "a Buffer, TypedArray, DataView, ArrayBuffer or SharedArrayBuffer";
+
+pub fn writable(env: &Env, value: Unknown, argument: &str) -> Result<Writable, Failure> {
+  let wrong_type = |given: &str| Failure::wrong_type(argument, OUTPUT_TYPES, given);
+  if value.get_type().ok() != Some(ValueType::Object) {
+    return Err(wrong_type(&describe(&value)));
+  }
+  match byte_view(env, &value) {
+    Ok(View::Live(view)) => Ok(Writable {
+      view,
+      original: Held::new(env, &value).map_err(|_| wrong_type("a value that could not be held"))?,
+    }),
+    Ok(View::Detached) => Err(wrong_type(
+      "a detached ArrayBuffer (its memory was transferred)",
+    )),
+    Ok(View::NotBinary) | Err(_) => Err(wrong_type(&describe(&value))),
+  }
+}
+
+/// The elements of an array argument, each read by `read` with its name (`inputs[3]`).
+pub fn array<'env, T>(
+  value: Unknown<'env>,
+  argument: &str,
+  mut read: impl FnMut(Unknown<'env>, &str) -> Result<T, Failure>,
+) -> Result<Vec<T>, Failure> {
+  if !value.is_array().unwrap_or(false) {
+    return Err(Failure::wrong_type(argument, "an array", &describe(&value)));
+  }
+  let array: napi::bindgen_prelude::Array = unsafe { value.cast() }
+    .map_err(|_| Failure::wrong_type(argument, "an array", "an unreadable array"))?;
+  (0..array.len())
+    .map(|index| {
+      let name = format!("{argument}[{index}]");
+      let element: Unknown = array
+        .get_element(index)
+        .map_err(|_| Failure::wrong_type(&name, "readable", "an element that threw"))?;
+      read(element, &name)
+    })
+    .collect()
+}
+
+/// A file path: a string, or a Buffer of its bytes (as `fs` takes).
+pub fn path(env: &Env, value: Unknown, argument: &str) -> Result<std::path::PathBuf, Failure> {
+  let path = match bytes(env, value, argument) {
+    Ok(Bytes::Text(text)) => String::from_utf8(text).map(std::path::PathBuf::from).ok(),
+    #[cfg(unix)]
+    Ok(Bytes::Binary(view)) => {
+      use std::os::unix::ffi::OsStrExt;
+      Some(std::path::Path::new(std::ffi::OsStr::from_bytes(&view)).to_path_buf())
+    }
+    #[cfg(not(unix))]
+    Ok(Bytes::Binary(view)) => std::str::from_utf8(&view)
+      .ok()
+      .map(std::path::PathBuf::from),
+    Err(_) => None,
+  };
+  match path {
+    Some(path)
+      if !path.as_os_str().is_empty() && !path.as_os_str().as_encoded_bytes().contains(&0) =>
+    {
+      Ok(path)
+    }
+    Some(_) => Err(Failure::bad_value(
+      argument,
+      "a non-empty path without NUL bytes",
+      "another path",
+    )),
+    None => Err(Failure::wrong_type(
+      argument,
+      "a string or Buffer",
+      "another value",
+    )),
+  }
+}
+
 /// A short description of a JS value for error messages: `undefined`, `a number (2.5)`,
 /// `the string 'Z'`, `an object`, ….
 pub fn describe(value: &Unknown) -> String {
@@ -237,25 +379,10 @@ impl<'env> Options<'env> {
 
   /// A whole number within `range`.
   pub fn integer(&self, key: &str, range: RangeInclusive<u32>) -> Result<Option<u32>, Failure> {
-    let name = self.name(key);
-    let allowed = format!("an integer from {} to {}", range.start(), range.end());
+    let range = u64::from(*range.start())..=u64::from(*range.end());
     self
       .get(key)?
-      .map(|value| {
-        let number = match value.get_type() {
-          Ok(ValueType::Number) => unsafe { value.cast::<f64>() }
-            .map_err(|_| Failure::wrong_type(&name, "a number", "an unreadable number"))?,
-          _ => return Err(Failure::wrong_type(&name, "a number", &describe(&value))),
-        };
-        let fits = number.fract() == 0.0
-          && number >= f64::from(*range.start())
-          && number <= f64::from(*range.end());
-        if fits {
-          Ok(number as u32)
-        } else {
-          Err(Failure::out_of_range(&name, &allowed, &describe(&value)))
-        }
-      })
+      .map(|value| whole_number(&value, &self.name(key), range).map(|number| number as u32))
       .transpose()
   }
 

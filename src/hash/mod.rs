@@ -1,7 +1,13 @@
-//! SHA-256 over borrowed bytes, and the textual encodings of a digest.
+//! SHA-256 over borrowed bytes: one message, fixed-size records, chains, Merkle trees, files;
+//! and the textual encodings of a digest.
 
+pub mod chain;
 pub mod encoding;
+pub mod file;
+pub mod merkle;
 pub mod oneshot;
+pub mod records;
+mod short;
 
 pub use encoding::Encoding;
 pub use oneshot::{sha256, Digest};

@@ -17,17 +17,23 @@ type Listener = FunctionRef<(), ()>;
 type ListenerMethod<'env> =
   Function<'env, FnArgs<(&'static str, Function<'env, (), ()>)>, Unknown<'env>>;
 
-/// A signal being watched: its token is cancelled when it fires (or at once if it had already
-/// fired). [`AbortWatch::release`] must run on the JavaScript thread when the work is over.
+/// A signal being watched: the call's token is cancelled when it fires (or at once if it had
+/// already fired). [`AbortWatch::release`] must run on the JavaScript thread when the work is
+/// over.
 pub struct AbortWatch {
-  token: CancelToken,
   signal: ObjectRef<false>,
   listener: Option<Listener>,
 }
 
 impl AbortWatch {
-  /// Watches `value`, the `signal` option; `None` when the option is absent.
-  pub fn watch(env: &Env, value: Option<Unknown>, argument: &str) -> Result<Option<Self>, Failure> {
+  /// Watches `value`, the `signal` option, cancelling `token` when it fires; `None` when the
+  /// option is absent.
+  pub fn watch(
+    env: &Env,
+    value: Option<Unknown>,
+    argument: &str,
+    token: &CancelToken,
+  ) -> Result<Option<Self>, Failure> {
     let Some(value) = value else {
       return Ok(None);
     };
@@ -46,7 +52,6 @@ impl AbortWatch {
       .get_named_property("addEventListener")
       .map_err(|_| not_a_signal())?;
 
-    let token = CancelToken::default();
     let listener = if aborted {
       token.cancel();
       None
@@ -64,14 +69,9 @@ impl AbortWatch {
       Some(on_abort.create_ref().map_err(|_| not_a_signal())?)
     };
     Ok(Some(Self {
-      token,
       signal: signal.create_ref().map_err(|_| not_a_signal())?,
       listener,
     }))
-  }
-
-  pub fn token(&self) -> &CancelToken {
-    &self.token
   }
 
   /// The signal's `reason`, which becomes the `cause` of the `AbortError`.

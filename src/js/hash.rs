@@ -1,15 +1,85 @@
-//! `sha256` / `sha256Sync`.
+//! The SHA-256 functions: one message, many messages, fixed-size records, hash chains, Merkle
+//! roots and files, each async with a `…Sync` twin.
 
-use napi::bindgen_prelude::{AsyncTask, Buffer, Either, Unknown};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use napi::bindgen_prelude::{Buffer, ToNapiValue, Unknown};
 use napi::Env;
-use napi_derive::napi;
 
-use super::{Call, CallTask, Job};
+use super::progress::Progress;
+use super::{split, Call, Job};
 use crate::cancel::CancelToken;
-use crate::error::Failure;
+use crate::error::{ErrorKind, Failure};
 use crate::hash::encoding::Encoded;
-use crate::hash::{sha256, Digest, Encoding};
-use crate::input::{self, Bytes};
+use crate::hash::file::{self, FileError};
+use crate::hash::{chain, merkle, records, sha256, Digest, Encoding};
+use crate::input::{self, whole_number, Bytes, Options, Writable};
+
+/// Input bytes below which a job is not worth spreading over several pool threads.
+const MIN_BYTES_PER_PART: usize = 256 << 10;
+/// Record sizes allowed, 1 byte to 2 GiB.
+const MAX_RECORD_SIZE: u64 = 1 << 31;
+
+fn encoding(options: &Options) -> Result<Encoding, Failure> {
+  Ok(
+    options
+      .parsed("encoding", Encoding::NAMES, Encoding::from_name)?
+      .unwrap_or(Encoding::Buffer),
+  )
+}
+
+/// A digest as `encoding` asks: a Buffer or a string.
+fn digest_to_js<'env>(
+  env: &'env Env,
+  encoding: Encoding,
+  digest: &Digest,
+) -> napi::Result<Unknown<'env>> {
+  match encoding.encode(digest) {
+    Encoded::Bytes(bytes) => Buffer::from(bytes).into_unknown(env),
+    Encoded::Text(text) => text.into_unknown(env),
+  }
+}
+
+/// An input of fixed-size records, for `sha256Batch` and `sha256MerkleRoot`.
+struct Records {
+  input: Bytes,
+  size: usize,
+  count: usize,
+}
+
+impl Records {
+  /// Reads `input` and `options.recordSize` (1 to 2³¹, default 64), refusing a partial last
+  /// record.
+  fn read(env: &Env, input: Unknown, options: &Options) -> Result<Self, Failure> {
+    let input = input::bytes(env, input, "input")?;
+    let size = match options.get("recordSize")? {
+      Some(size) => whole_number(&size, "options.recordSize", 1..=MAX_RECORD_SIZE)? as usize,
+      None => 64,
+    };
+    if !input.len().is_multiple_of(size) {
+      return Err(Failure::bad_value(
+        "input",
+        &format!("a whole number of {size}-byte records (options.recordSize)"),
+        &format!("{} bytes, {} too many", input.len(), input.len() % size),
+      ));
+    }
+    Ok(Self {
+      count: input.len() / size,
+      input,
+      size,
+    })
+  }
+
+  /// One contiguous range of records per pool thread, none too small to be worth it.
+  fn parts(&self) -> Vec<Range<usize>> {
+    split(self.count, (MIN_BYTES_PER_PART / self.size).max(1))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// sha256
 
 pub struct Sha256Job {
   input: Bytes,
@@ -17,68 +87,452 @@ pub struct Sha256Job {
 }
 
 impl Job for Sha256Job {
-  type Output = Digest;
-  type JsValue = Either<Buffer, String>;
+  type Part = Digest;
 
-  fn run(&self, cancel: &CancelToken) -> Result<Digest, Failure> {
+  fn run(
+    &self,
+    _part: usize,
+    cancel: &CancelToken,
+    _progress: &Progress,
+  ) -> Result<Digest, Failure> {
     Ok(sha256(&self.input, cancel)?)
   }
 
-  fn to_js(&self, _env: &Env, digest: Digest) -> napi::Result<Self::JsValue> {
-    Ok(match self.encoding.encode(&digest) {
-      Encoded::Bytes(bytes) => Either::A(bytes.into()),
-      Encoded::Text(text) => Either::B(text),
-    })
+  fn to_js<'env>(&self, env: &'env Env, parts: Vec<Digest>) -> napi::Result<Unknown<'env>> {
+    digest_to_js(env, self.encoding, &parts[0])
   }
 }
 
-fn read_call(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha256Job> {
+fn read_sha256(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha256Job> {
   Call::read(env, options, &["encoding", "signal"], |options| {
     Ok(Sha256Job {
       input: input::bytes(env, input, "input")?,
-      encoding: options
-        .parsed("encoding", Encoding::NAMES, Encoding::from_name)?
-        .unwrap_or(Encoding::Buffer),
+      encoding: encoding(options)?,
     })
   })
 }
 
-/// SHA-256 of `input`, computed on libuv's thread pool.
-///
-/// Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
-/// input's bytes while the promise is pending gives an unspecified digest, never a crash.
-/// Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
-/// `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
-/// `options.signal` rejects with an `AbortError`.
-///
-/// @example
-/// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
-#[napi(
-  js_name = "sha256",
-  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
-  ts_args_type = "input: BinaryLike | string, options?: Sha256Options<E>",
-  ts_return_type = "Promise<Digest<E>>"
-)]
-pub fn sha256_async(
-  env: Env,
-  input: Unknown,
-  options: Option<Unknown>,
-) -> AsyncTask<CallTask<Sha256Job>> {
-  read_call(&env, input, options).spawn()
+async_and_sync! {
+  /// SHA-256 of `input`, computed on libuv's thread pool.
+  ///
+  /// Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
+  /// input's bytes while the promise is pending gives an unspecified digest, never a crash.
+  /// Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
+  /// `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
+  /// `options.signal` rejects with an `AbortError`.
+  ///
+  /// @example
+  /// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
+  js_name = "sha256", "sha256Sync";
+  fn sha256_async / sha256_sync(input) => read_sha256();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E>") -> "Promise<Digest<E>>" / "Digest<E>";
 }
 
-/// The blocking twin of {@link sha256}: same arguments, returns the digest, throws what
-/// `sha256` would reject with. Blocks the event loop; for scripts and CLIs.
-#[napi(
-  js_name = "sha256Sync",
-  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
-  ts_args_type = "input: BinaryLike | string, options?: Sha256Options<E>",
-  ts_return_type = "Digest<E>"
-)]
-pub fn sha256_sync(
-  env: Env,
+// ---------------------------------------------------------------------------------------------
+// sha256Many
+
+pub struct ManyJob {
+  inputs: Vec<Bytes>,
+  encoding: Encoding,
+  parts: Vec<Range<usize>>,
+}
+
+impl Job for ManyJob {
+  type Part = Vec<Digest>;
+
+  fn parts(&self) -> usize {
+    self.parts.len()
+  }
+
+  fn run(
+    &self,
+    part: usize,
+    cancel: &CancelToken,
+    _progress: &Progress,
+  ) -> Result<Vec<Digest>, Failure> {
+    let inputs = &self.inputs[self.parts[part].clone()];
+    Ok(
+      inputs
+        .iter()
+        .map(|input| sha256(input, cancel))
+        .collect::<Result<_, _>>()?,
+    )
+  }
+
+  fn to_js<'env>(&self, env: &'env Env, parts: Vec<Vec<Digest>>) -> napi::Result<Unknown<'env>> {
+    let mut array = env.create_array(self.inputs.len() as u32)?;
+    for (index, digest) in parts.iter().flatten().enumerate() {
+      array.set(index as u32, digest_to_js(env, self.encoding, digest)?)?;
+    }
+    array.into_unknown(env)
+  }
+}
+
+/// Contiguous ranges of `sizes` with about equal bytes each, one per pool thread at most.
+fn balance(sizes: &[usize]) -> Vec<Range<usize>> {
+  let total: usize = sizes.iter().sum();
+  let shares = split(total, MIN_BYTES_PER_PART);
+  let mut ranges = Vec::with_capacity(shares.len());
+  let (mut start, mut seen) = (0, 0);
+  for share in &shares {
+    let mut end = start;
+    while end < sizes.len() && (seen < share.end || share.end == total) {
+      seen += sizes[end];
+      end += 1;
+    }
+    if end > start {
+      ranges.push(start..end);
+    }
+    start = end;
+  }
+  if ranges.is_empty() {
+    ranges.push(0..sizes.len());
+  }
+  ranges
+}
+
+fn read_many(env: &Env, inputs: Unknown, options: Option<Unknown>) -> Call<ManyJob> {
+  Call::read(env, options, &["encoding", "signal"], |options| {
+    let inputs = input::array(inputs, "inputs", |element, name| {
+      input::bytes(env, element, name)
+    })?;
+    let sizes: Vec<usize> = inputs.iter().map(|input| input.len()).collect();
+    Ok(ManyJob {
+      encoding: encoding(options)?,
+      parts: balance(&sizes),
+      inputs,
+    })
+  })
+}
+
+async_and_sync! {
+  /// The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
+  /// parallel across libuv's pool.
+  fn sha256_many / sha256_many_sync(inputs) => read_many();
+  ts<"E extends Sha256Encoding = 'buffer'">("inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>") -> "Promise<Array<Digest<E>>>" / "Array<Digest<E>>";
+}
+
+// ---------------------------------------------------------------------------------------------
+// sha256Batch
+
+/// Where a batch's digests go, written by several parts at once, each in its own range.
+struct DigestSink {
+  start: *mut u8,
+  len: usize,
+  owner: SinkOwner,
+}
+
+enum SinkOwner {
+  /// A new buffer, handed over as a Buffer at the end.
+  Fresh(Mutex<Option<Vec<u8>>>),
+  /// The caller's `options.output`, handed back as it was given.
+  Caller(Writable),
+}
+
+// SAFETY: parts only write through `range`, whose ranges never overlap (`split` makes them
+// disjoint), and the owner outlives every part.
+unsafe impl Send for DigestSink {}
+unsafe impl Sync for DigestSink {}
+
+impl DigestSink {
+  fn fresh(len: usize) -> Self {
+    let mut bytes = vec![0u8; len];
+    Self {
+      start: bytes.as_mut_ptr(),
+      len,
+      owner: SinkOwner::Fresh(Mutex::new(Some(bytes))),
+    }
+  }
+
+  fn caller(mut output: Writable, len: usize) -> Result<Self, Failure> {
+    if output.view.len() < len {
+      return Err(Failure::out_of_range(
+        "options.output",
+        &format!("at least {len} bytes (32 per record)"),
+        &format!("{} bytes", output.view.len()),
+      ));
+    }
+    Ok(Self {
+      start: unsafe { output.view.as_mut() }.as_mut_ptr(),
+      len,
+      owner: SinkOwner::Caller(output),
+    })
+  }
+
+  /// # Safety
+  /// No two live slices may overlap.
+  #[allow(clippy::mut_from_ref)]
+  unsafe fn range(&self, range: Range<usize>) -> &mut [u8] {
+    assert!(range.end <= self.len);
+    unsafe { std::slice::from_raw_parts_mut(self.start.add(range.start), range.len()) }
+  }
+
+  fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+    match &self.owner {
+      SinkOwner::Fresh(bytes) => {
+        let bytes = bytes
+          .lock()
+          .expect("sink lock")
+          .take()
+          .expect("a batch settles once");
+        Buffer::from(bytes).into_unknown(env)
+      }
+      SinkOwner::Caller(output) => output.original.value(env),
+    }
+  }
+}
+
+pub struct BatchJob {
+  records: Records,
+  sink: DigestSink,
+  parts: Vec<Range<usize>>,
+}
+
+impl Job for BatchJob {
+  type Part = ();
+
+  fn parts(&self) -> usize {
+    self.parts.len()
+  }
+
+  fn progress_total(&self) -> Option<u64> {
+    Some(self.records.count as u64)
+  }
+
+  fn run(&self, part: usize, cancel: &CancelToken, progress: &Progress) -> Result<(), Failure> {
+    let range = self.parts[part].clone();
+    let size = self.records.size;
+    let input = &self.records.input[range.start * size..range.end * size];
+    // SAFETY: the parts' record ranges are disjoint, so their digest ranges are too.
+    let output = unsafe { self.sink.range(range.start * 32..range.end * 32) };
+    let progress = |done| progress.add(done);
+    Ok(records::hash_records(
+      input, size, output, cancel, &progress,
+    )?)
+  }
+
+  fn to_js<'env>(&self, env: &'env Env, _parts: Vec<()>) -> napi::Result<Unknown<'env>> {
+    self.sink.to_js(env)
+  }
+}
+
+fn read_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<BatchJob> {
+  let known = ["recordSize", "output", "signal", "onProgress"];
+  Call::read(env, options, &known, |options| {
+    let records = Records::read(env, input, options)?;
+    let len = records.count * 32;
+    let sink = match options.get("output")? {
+      Some(output) => DigestSink::caller(input::writable(env, output, "options.output")?, len)?,
+      None => DigestSink::fresh(len),
+    };
+    Ok(BatchJob {
+      parts: records.parts(),
+      records,
+      sink,
+    })
+  })
+}
+
+async_and_sync! {
+  /// The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
+  /// written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
+  /// or into a new Buffer, which the promise resolves to.
+  ///
+  /// The records are split into contiguous ranges, one per libuv pool thread, each hashed in
+  /// place and written into its own slice of the output: no copies, no serialisation, and a
+  /// SharedArrayBuffer that worker threads fill works as input and output alike.
+  fn sha256_batch / sha256_batch_sync(input) => read_batch();
+  ts<"O extends BinaryLike = Buffer">("input: BinaryLike | string, options?: Sha256BatchOptions<O>") -> "Promise<O>" / "O";
+}
+
+// ---------------------------------------------------------------------------------------------
+// sha256MerkleRoot
+
+pub struct MerkleJob {
+  records: Records,
+  /// Each part reduces a subtree of 2^levels leaves to one digest.
+  levels: u32,
+  encoding: Encoding,
+}
+
+impl Job for MerkleJob {
+  type Part = Vec<u8>;
+
+  fn parts(&self) -> usize {
+    self.records.count.div_ceil(1 << self.levels)
+  }
+
+  fn progress_total(&self) -> Option<u64> {
+    Some(self.records.count as u64)
+  }
+
+  fn run(
+    &self,
+    part: usize,
+    cancel: &CancelToken,
+    progress: &Progress,
+  ) -> Result<Vec<u8>, Failure> {
+    let (input, size) = (&self.records.input, self.records.size);
+    let chunk = size << self.levels;
+    let input = &input[part * chunk..((part + 1) * chunk).min(input.len())];
+    let mut leaves = vec![0u8; input.len() / size * 32];
+    let progress = |done| progress.add(done);
+    records::hash_records(input, size, &mut leaves, cancel, &progress)?;
+    Ok(merkle::reduce(leaves, self.levels, cancel)?)
+  }
+
+  fn to_js<'env>(&self, env: &'env Env, parts: Vec<Vec<u8>>) -> napi::Result<Unknown<'env>> {
+    let root =
+      merkle::root(parts.concat(), &CancelToken::default()).expect("an idle token never cancels");
+    digest_to_js(env, self.encoding, &root)
+  }
+}
+
+fn read_merkle(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<MerkleJob> {
+  let known = ["recordSize", "encoding", "signal", "onProgress"];
+  Call::read(env, options, &known, |options| {
+    let records = Records::read(env, input, options)?;
+    if records.count == 0 {
+      return Err(Failure::bad_value(
+        "input",
+        "at least one record",
+        "0 bytes",
+      ));
+    }
+    // Subtrees as large as one pool thread's share, rounded up to a power of two.
+    let per_part = records.parts()[0].len();
+    Ok(MerkleJob {
+      levels: per_part.next_power_of_two().trailing_zeros(),
+      encoding: encoding(options)?,
+      records,
+    })
+  })
+}
+
+async_and_sync! {
+  /// The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
+  /// hashed, then each pair of digests, level by level, to one digest. A level with an odd number
+  /// of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
+  /// digest. Subtrees are hashed in parallel across libuv's pool.
+  fn sha256_merkle_root / sha256_merkle_root_sync(input) => read_merkle();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256MerkleOptions<E>") -> "Promise<Digest<E>>" / "Digest<E>";
+}
+
+// ---------------------------------------------------------------------------------------------
+// sha256Iterate
+
+pub struct ChainJob {
+  input: Bytes,
+  rounds: u32,
+  encoding: Encoding,
+}
+
+impl Job for ChainJob {
+  type Part = Digest;
+
+  fn run(
+    &self,
+    _part: usize,
+    cancel: &CancelToken,
+    _progress: &Progress,
+  ) -> Result<Digest, Failure> {
+    Ok(chain::iterate(&self.input, self.rounds, cancel)?)
+  }
+
+  fn to_js<'env>(&self, env: &'env Env, parts: Vec<Digest>) -> napi::Result<Unknown<'env>> {
+    digest_to_js(env, self.encoding, &parts[0])
+  }
+}
+
+fn read_chain(
+  env: &Env,
   input: Unknown,
+  rounds: Unknown,
   options: Option<Unknown>,
-) -> napi::Result<Either<Buffer, String>> {
-  read_call(&env, input, options).run_sync(&env)
+) -> Call<ChainJob> {
+  Call::read(env, options, &["encoding", "signal"], |options| {
+    Ok(ChainJob {
+      input: input::bytes(env, input, "input")?,
+      rounds: whole_number(&rounds, "rounds", 0..=u64::from(u32::MAX))? as u32,
+      encoding: encoding(options)?,
+    })
+  })
+}
+
+async_and_sync! {
+  /// A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
+  /// (0 to 2³² − 1); resolves to d_rounds.
+  fn sha256_iterate / sha256_iterate_sync(input, rounds) => read_chain();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, rounds: number, options?: Sha256Options<E>") -> "Promise<Digest<E>>" / "Digest<E>";
+}
+
+// ---------------------------------------------------------------------------------------------
+// sha256File
+
+pub struct FileJob {
+  path: PathBuf,
+  encoding: Encoding,
+}
+
+impl FileJob {
+  /// An I/O error as Node's `fs` reports one: `code` `ENOENT` and a message naming the path.
+  fn io_failure(&self, error: std::io::Error) -> Failure {
+    use std::io::ErrorKind as Io;
+    let code = match error.kind() {
+      Io::NotFound => "ENOENT",
+      Io::PermissionDenied => "EACCES",
+      Io::IsADirectory => "EISDIR",
+      Io::NotADirectory => "ENOTDIR",
+      Io::InvalidFilename => "ENAMETOOLONG",
+      _ => "EIO",
+    };
+    Failure {
+      kind: ErrorKind::Other,
+      code,
+      message: format!("{code}: {error}, reading '{}'", self.path.display()),
+    }
+  }
+}
+
+impl Job for FileJob {
+  type Part = Digest;
+
+  fn run(
+    &self,
+    _part: usize,
+    cancel: &CancelToken,
+    progress: &Progress,
+  ) -> Result<Digest, Failure> {
+    progress.set_total(file::size(&self.path).map_err(|error| self.io_failure(error))?);
+    file::hash_file(&self.path, cancel, &|bytes| progress.add(bytes)).map_err(|error| match error {
+      FileError::Io(error) => self.io_failure(error),
+      FileError::Cancelled => crate::cancel::Cancelled.into(),
+    })
+  }
+
+  fn to_js<'env>(&self, env: &'env Env, parts: Vec<Digest>) -> napi::Result<Unknown<'env>> {
+    digest_to_js(env, self.encoding, &parts[0])
+  }
+}
+
+fn read_file(env: &Env, path: Unknown, options: Option<Unknown>) -> Call<FileJob> {
+  Call::read(
+    env,
+    options,
+    &["encoding", "signal", "onProgress"],
+    |options| {
+      Ok(FileJob {
+        path: input::path(env, path, "path")?,
+        encoding: encoding(options)?,
+      })
+    },
+  )
+}
+
+async_and_sync! {
+  /// SHA-256 of the file at `path`, read on libuv's pool through one 1 MiB buffer, so memory
+  /// stays flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable
+  /// file rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
+  fn sha256_file / sha256_file_sync(path) => read_file();
+  ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer, options?: Sha256FileOptions<E>") -> "Promise<Digest<E>>" / "Digest<E>";
 }

@@ -17,6 +17,32 @@ export interface Sha256Options<E extends Sha256Encoding = 'buffer'> {
   signal?: AbortSignal
 }
 
+/** Called on the JavaScript thread at most ten times a second while work runs, and once at the end with `done === total`. */
+export type ProgressCallback = (done: number, total: number) => void
+
+export interface Sha256BatchOptions<O extends BinaryLike = Buffer> {
+  /** Bytes per record, 1 to 2³¹; the input must hold a whole number of records. Default 64. */
+  recordSize?: number
+  /** Where the digests go, 32 bytes per record, in order; the promise resolves to it. Default: a new Buffer. */
+  output?: O
+  /** Aborting rejects the promise with an `AbortError` (`code: 'ERR_ABORTED'`) within milliseconds. */
+  signal?: AbortSignal
+  /** Records hashed so far, of the total. */
+  onProgress?: ProgressCallback
+}
+
+export interface Sha256MerkleOptions<E extends Sha256Encoding = 'buffer'> extends Sha256Options<E> {
+  /** Bytes per leaf record, 1 to 2³¹; the input must hold a whole number of records. Default 64. */
+  recordSize?: number
+  /** Leaf records hashed so far, of the total. */
+  onProgress?: ProgressCallback
+}
+
+export interface Sha256FileOptions<E extends Sha256Encoding = 'buffer'> extends Sha256Options<E> {
+  /** Bytes read so far, of the file's size. */
+  onProgress?: ProgressCallback
+}
+
 /** node-qrcode's names for the four error correction levels, in either form, any case. */
 export type ErrorCorrectionLevel =
   | 'L' | 'M' | 'Q' | 'H'

@@ -2,12 +2,12 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use napi::bindgen_prelude::{AsyncTask, Buffer, Either, Unknown};
+use napi::bindgen_prelude::{Buffer, ToNapiValue, Unknown};
 use napi::Env;
-use napi_derive::napi;
 use qrcode::EcLevel;
 
-use super::{Call, CallTask, Job};
+use super::progress::Progress;
+use super::{Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::Failure;
 use crate::input::{self, Bytes};
@@ -36,10 +36,14 @@ pub enum Rendered {
 }
 
 impl Job for QrJob {
-  type Output = Rendered;
-  type JsValue = Either<String, Buffer>;
+  type Part = Rendered;
 
-  fn run(&self, cancel: &CancelToken) -> Result<Rendered, Failure> {
+  fn run(
+    &self,
+    _part: usize,
+    cancel: &CancelToken,
+    _progress: &Progress,
+  ) -> Result<Rendered, Failure> {
     let charset = match self.data {
       Bytes::Text(_) => Charset::Utf8,
       Bytes::Binary(_) => Charset::Binary,
@@ -60,11 +64,11 @@ impl Job for QrJob {
     })
   }
 
-  fn to_js(&self, _env: &Env, output: Rendered) -> napi::Result<Self::JsValue> {
-    Ok(match output {
-      Rendered::Text(text) => Either::A(text),
-      Rendered::Bytes(bytes) => Either::B(bytes.into()),
-    })
+  fn to_js<'env>(&self, env: &'env Env, mut parts: Vec<Rendered>) -> napi::Result<Unknown<'env>> {
+    match parts.remove(0) {
+      Rendered::Text(text) => text.into_unknown(env),
+      Rendered::Bytes(bytes) => Buffer::from(bytes).into_unknown(env),
+    }
   }
 }
 
@@ -132,88 +136,34 @@ fn read_call(
   })
 }
 
-/// A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool.
-///
-/// Same defaults as node-qrcode's `toDataURL`: error correction level M, a 4-module quiet
-/// zone, 4 px per module, black on white. A string is encoded as UTF-8 in the fewest bits
-/// (numeric, alphanumeric and byte segments); a `Uint8Array` is encoded as bytes. Bad arguments
-/// reject with a `TypeError` or `RangeError`; text too long for a version-40 code rejects with
-/// a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
-///
-/// @example
-/// res.send(`<img src="${await createQr('https://example.com/')}">`)
-#[napi(
-  ts_args_type = "text: string | BinaryLike, options?: QrImageOptions",
-  ts_return_type = "Promise<string>"
-)]
-pub fn create_qr(env: Env, text: Unknown, options: Option<Unknown>) -> AsyncTask<CallTask<QrJob>> {
-  read_call(&env, text, options, Some(Format::PngDataUrl)).spawn()
+async_and_sync! {
+  /// A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool.
+  ///
+  /// Same defaults as node-qrcode's `toDataURL`: error correction level M, a 4-module quiet
+  /// zone, 4 px per module, black on white. A string is encoded as UTF-8 in the fewest bits
+  /// (numeric, alphanumeric and byte segments); a `Uint8Array` is encoded as bytes. Bad
+  /// arguments reject with a `TypeError` or `RangeError`; text too long for a version-40 code
+  /// rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
+  ///
+  /// @example
+  /// res.send(`<img src="${await createQr('https://example.com/')}">`)
+  fn create_qr / create_qr_sync(text) => read_call(Some(Format::PngDataUrl));
+  ts("text: string | BinaryLike, options?: QrImageOptions") -> "Promise<string>" / "string";
 }
 
-/// The blocking twin of {@link createQr}: returns the data URL, throws what `createQr` rejects
-/// with.
-#[napi(
-  ts_args_type = "text: string | BinaryLike, options?: QrImageOptions",
-  ts_return_type = "string"
-)]
-pub fn create_qr_sync(
-  env: Env,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<Either<String, Buffer>> {
-  read_call(&env, text, options, Some(Format::PngDataUrl)).run_sync(&env)
+async_and_sync! {
+  /// The PNG bytes of the QR code for `text` (what {@link createQr} base64-encodes), made on
+  /// libuv's thread pool; node-qrcode's `toBuffer`.
+  fn to_buffer / to_buffer_sync(text) => read_call(Some(Format::Png));
+  ts("text: string | BinaryLike, options?: QrImageOptions") -> "Promise<Buffer>" / "Buffer";
 }
 
-/// The PNG bytes of the QR code for `text` (what {@link createQr} base64-encodes), made on
-/// libuv's thread pool; node-qrcode's `toBuffer`.
-#[napi(
-  ts_args_type = "text: string | BinaryLike, options?: QrImageOptions",
-  ts_return_type = "Promise<Buffer>"
-)]
-pub fn to_buffer(env: Env, text: Unknown, options: Option<Unknown>) -> AsyncTask<CallTask<QrJob>> {
-  read_call(&env, text, options, Some(Format::Png)).spawn()
-}
-
-/// The blocking twin of {@link toBuffer}.
-#[napi(
-  ts_args_type = "text: string | BinaryLike, options?: QrImageOptions",
-  ts_return_type = "Buffer"
-)]
-pub fn to_buffer_sync(
-  env: Env,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<Either<String, Buffer>> {
-  read_call(&env, text, options, Some(Format::Png)).run_sync(&env)
-}
-
-/// The QR code for `text` as text, made on libuv's thread pool; node-qrcode's `toString`.
-///
-/// `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
-/// dark modules as ink) or `'svg'` (an SVG document `scale` px per module).
-#[napi(
-  js_name = "toString",
-  ts_args_type = "text: string | BinaryLike, options?: QrStringOptions",
-  ts_return_type = "Promise<string>"
-)]
-pub fn to_string_async(
-  env: Env,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> AsyncTask<CallTask<QrJob>> {
-  read_call(&env, text, options, None).spawn()
-}
-
-/// The blocking twin of {@link toString}.
-#[napi(
-  js_name = "toStringSync",
-  ts_args_type = "text: string | BinaryLike, options?: QrStringOptions",
-  ts_return_type = "string"
-)]
-pub fn to_string_sync(
-  env: Env,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<Either<String, Buffer>> {
-  read_call(&env, text, options, None).run_sync(&env)
+async_and_sync! {
+  /// The QR code for `text` as text, made on libuv's thread pool; node-qrcode's `toString`.
+  ///
+  /// `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
+  /// dark modules as ink) or `'svg'` (an SVG document `scale` px per module).
+  js_name = "toString", "toStringSync";
+  fn to_string_async / to_string_sync(text) => read_call(None);
+  ts("text: string | BinaryLike, options?: QrStringOptions") -> "Promise<string>" / "string";
 }

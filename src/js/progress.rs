@@ -1,0 +1,173 @@
+//! `onProgress(done, total)`: counted on pool threads, delivered on the JavaScript thread at
+//! most ten times a second through a threadsafe function, and once more at the end.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Status, ValueType};
+
+use crate::cancel::CancelToken;
+use crate::error::{take_pending_exception, Failure};
+use crate::input::describe;
+
+/// Milliseconds between two reports while work runs.
+const INTERVAL_MS: u64 = 100;
+
+type Callback = FunctionRef<FnArgs<(f64, f64)>, Unknown<'static>>;
+/// Queues a count for delivery on the JavaScript thread; weak, so it never keeps Node alive.
+type Relay = ThreadsafeFunction<f64, (), f64, Status, false, true>;
+
+/// A caller's `onProgress`, or nothing. [`Progress::add`] may be called from any thread.
+pub struct Progress {
+  shared: Arc<Shared>,
+  relay: Option<Relay>,
+}
+
+/// What pool threads and the JavaScript thread share.
+struct Shared {
+  callback: Option<Callback>,
+  done: AtomicU64,
+  total: AtomicU64,
+  started: Instant,
+  /// Milliseconds after `started` of the last report queued. Reports are queued under this
+  /// lock, so they arrive in the order their counts were read.
+  last_queued_ms: Mutex<u64>,
+  /// Set by the final delivery; reports still queued after it are dropped.
+  finished: AtomicBool,
+  /// What the callback threw: the work is cancelled and the call rejects with it.
+  thrown: Mutex<Option<napi::Error>>,
+  cancel: CancelToken,
+}
+
+impl Progress {
+  pub fn none() -> Self {
+    Self {
+      shared: Arc::new(Shared::new(None, CancelToken::default())),
+      relay: None,
+    }
+  }
+
+  /// Watches `value`, the `onProgress` option, when present. `cancel` fires if it throws.
+  pub fn watch(
+    env: &Env,
+    value: Option<Unknown>,
+    argument: &str,
+    cancel: CancelToken,
+  ) -> Result<Self, Failure> {
+    let Some(value) = value else {
+      return Ok(Self::none());
+    };
+    if value.get_type().ok() != Some(ValueType::Function) {
+      return Err(Failure::wrong_type(
+        argument,
+        "a function",
+        &describe(&value),
+      ));
+    }
+    let broken = |_| {
+      Failure::wrong_type(
+        argument,
+        "a function",
+        "a function that could not be wrapped",
+      )
+    };
+    let callback: Function<FnArgs<(f64, f64)>, Unknown> =
+      unsafe { value.cast() }.map_err(broken)?;
+    let shared = Arc::new(Shared::new(
+      Some(callback.create_ref().map_err(broken)?),
+      cancel,
+    ));
+    let on_js_thread = Arc::clone(&shared);
+    let relay = env
+      .create_function_from_closure::<f64, (), _>("qrhashProgress", move |context| {
+        on_js_thread.deliver(context.env, context.get::<f64>(0)? as u64, false);
+        Ok(())
+      })
+      .and_then(|relay| {
+        relay
+          .build_threadsafe_function::<f64>()
+          .callee_handled::<false>()
+          .weak::<true>()
+          .build()
+      })
+      .map_err(broken)?;
+    Ok(Self {
+      shared,
+      relay: Some(relay),
+    })
+  }
+
+  pub fn set_total(&self, total: u64) {
+    self.shared.total.store(total, Ordering::Relaxed);
+  }
+
+  /// Counts `units` more done and, at most every [`INTERVAL_MS`], queues a report.
+  pub fn add(&self, units: u64) {
+    self.shared.done.fetch_add(units, Ordering::Relaxed);
+    let Some(relay) = &self.relay else {
+      return;
+    };
+    let now_ms = self.shared.started.elapsed().as_millis() as u64;
+    // Another thread queueing a report right now makes this one unnecessary.
+    let Ok(mut last_queued_ms) = self.shared.last_queued_ms.try_lock() else {
+      return;
+    };
+    if now_ms >= *last_queued_ms + INTERVAL_MS {
+      *last_queued_ms = now_ms;
+      let done = self.shared.done.load(Ordering::Relaxed);
+      relay.call(done as f64, ThreadsafeFunctionCallMode::NonBlocking);
+    }
+  }
+
+  /// On the JavaScript thread once the work succeeded: `(total, total)`, delivered now.
+  pub fn finish(&self, env: &Env) {
+    let total = self.shared.total.load(Ordering::Relaxed);
+    self.shared.deliver(env, total, true);
+  }
+
+  /// What the callback threw, if it threw.
+  pub fn take_thrown(&self) -> Option<napi::Error> {
+    self.shared.thrown.lock().ok()?.take()
+  }
+}
+
+impl Shared {
+  fn new(callback: Option<Callback>, cancel: CancelToken) -> Self {
+    Self {
+      callback,
+      done: AtomicU64::new(0),
+      total: AtomicU64::new(0),
+      started: Instant::now(),
+      last_queued_ms: Mutex::new(0),
+      finished: AtomicBool::new(false),
+      thrown: Mutex::new(None),
+      cancel,
+    }
+  }
+
+  /// Calls the callback with `(done, total)` unless the final report was already delivered.
+  fn deliver(&self, env: &Env, done: u64, last: bool) {
+    let Some(callback) = &self.callback else {
+      return;
+    };
+    if self.finished.swap(last, Ordering::Relaxed) {
+      self.finished.store(true, Ordering::Relaxed);
+      return;
+    }
+    let total = self.total.load(Ordering::Relaxed) as f64;
+    let called = callback
+      .borrow_back(env)
+      .and_then(|callback| callback.call((done as f64, total).into()));
+    if called.is_err() {
+      if let Some(thrown) = take_pending_exception(env) {
+        if let Ok(mut slot) = self.thrown.lock() {
+          slot.get_or_insert(thrown);
+        }
+        self.cancel.cancel();
+      }
+    }
+  }
+}
