@@ -23,9 +23,10 @@ if (!haveCargo) {
   )
   process.exit(1)
 }
-const napi = join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
-const build = spawnSync(process.execPath, [napi, 'build', '--platform', '--release'], {
-  cwd: root,
-  stdio: 'inherit',
-})
+// `npm run build` keeps the build flags in one place, package.json; npm runs this script, so
+// npm_execpath names the npm that is running.
+const npm = process.env.npm_execpath
+const build = npm
+  ? spawnSync(process.execPath, [npm, 'run', 'build'], { cwd: root, stdio: 'inherit' })
+  : spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' })
 process.exit(build.status ?? 1)

@@ -132,6 +132,26 @@ fn is_shared_array_buffer(env: &Env, value: &Unknown) -> napi::Result<bool> {
   value.instanceof(constructor)
 }
 
+pub fn string(value: &Unknown, name: &str) -> Result<String, Failure> {
+  match value.get_type() {
+    Ok(ValueType::String) => unsafe { value.cast::<String>() }
+      .map_err(|_| Failure::wrong_type(name, "a string", "an unreadable string")),
+    _ => Err(Failure::wrong_type(name, "a string", &describe(value))),
+  }
+}
+
+/// A string that `parse` accepts; `allowed` says what it accepts.
+pub fn parsed<T>(
+  value: &Unknown,
+  name: &str,
+  allowed: &str,
+  parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, Failure> {
+  let text = string(value, name)?;
+  parse(&text)
+    .ok_or_else(|| Failure::bad_value(name, allowed, &format!("the string {}", quote(&text))))
+}
+
 /// A whole number within `range` (at most 2^53, where every integer is exact in a double).
 pub fn whole_number(
   value: &Unknown,
@@ -362,21 +382,6 @@ impl<'env> Options<'env> {
     })
   }
 
-  pub fn string(&self, key: &str) -> Result<Option<String>, Failure> {
-    self
-      .get(key)?
-      .map(|value| match value.get_type() {
-        Ok(ValueType::String) => unsafe { value.cast::<String>() }
-          .map_err(|_| Failure::wrong_type(&self.name(key), "a string", "an unreadable string")),
-        _ => Err(Failure::wrong_type(
-          &self.name(key),
-          "a string",
-          &describe(&value),
-        )),
-      })
-      .transpose()
-  }
-
   /// A whole number within `range`.
   pub fn integer(&self, key: &str, range: RangeInclusive<u32>) -> Result<Option<u32>, Failure> {
     let range = u64::from(*range.start())..=u64::from(*range.end());
@@ -398,17 +403,10 @@ impl<'env> Options<'env> {
     allowed: &str,
     parse: impl FnOnce(&str) -> Option<T>,
   ) -> Result<Option<T>, Failure> {
+    let name = self.name(key);
     self
-      .string(key)?
-      .map(|text| {
-        parse(&text).ok_or_else(|| {
-          Failure::bad_value(
-            &self.name(key),
-            allowed,
-            &format!("the string {}", quote(&text)),
-          )
-        })
-      })
+      .get(key)?
+      .map(|value| parsed(&value, &name, allowed, parse))
       .transpose()
   }
 }

@@ -31,7 +31,7 @@ fn encoding(options: &Options) -> Result<Encoding, Failure> {
 }
 
 /// A digest as `encoding` asks: a Buffer or a string.
-fn digest_to_js<'env>(
+pub fn digest_to_js<'env>(
   env: &'env Env,
   encoding: Encoding,
   digest: &Digest,

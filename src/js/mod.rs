@@ -47,6 +47,7 @@ macro_rules! async_and_sync {
 
 mod abort;
 mod hash;
+mod hasher;
 mod progress;
 mod qr;
 
