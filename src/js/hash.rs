@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use napi::bindgen_prelude::{Buffer, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{Buffer, BufferSlice, ToNapiValue, Unknown};
 use napi::Env;
 
 use super::progress::Progress;
@@ -37,7 +37,8 @@ pub fn digest_to_js<'env>(
   digest: &Digest,
 ) -> napi::Result<Unknown<'env>> {
   match encoding.encode(digest) {
-    Encoded::Bytes(bytes) => Buffer::from(bytes).into_unknown(env),
+    // 32 bytes are cheaper to copy into a new Buffer than to hand over with a finalizer.
+    Encoded::Bytes(bytes) => BufferSlice::copy_from(env, bytes)?.into_unknown(env),
     Encoded::Text(text) => text.into_unknown(env),
   }
 }

@@ -1,7 +1,9 @@
 //! `Sha256Hasher`: incremental SHA-256, the native half of `createSha256()` (whose Writable
 //! stream half is in index.js, since only JavaScript can extend Node's `Writable`).
 
-use std::sync::{Arc, Mutex};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown};
 use napi::Env;
@@ -16,8 +18,36 @@ use crate::error::{ErrorKind, Failure};
 use crate::hash::{Digest, Encoding};
 use crate::input::{self, Bytes};
 
-/// `None` once the digest has been taken.
-type State = Arc<Mutex<Option<Sha256>>>;
+/// A chunk handed to `updateAsync`, hashed once by whoever reaches it first: its pool task, or
+/// a later call on the JavaScript thread that must see every chunk before it.
+struct Chunk {
+  data: Bytes,
+  hashed: AtomicBool,
+}
+
+#[derive(Default)]
+struct State {
+  /// `None` once the digest has been taken.
+  hasher: Option<Sha256>,
+  /// Chunks given to `updateAsync` and not hashed yet, oldest first.
+  pending: VecDeque<Arc<Chunk>>,
+}
+
+impl State {
+  /// Hashes every pending chunk, in order: then the state reflects every call made so far.
+  fn catch_up(&mut self) -> Result<&mut Sha256, Failure> {
+    while let Some(chunk) = self.pending.pop_front() {
+      if !chunk.hashed.swap(true, Ordering::Relaxed) {
+        self
+          .hasher
+          .as_mut()
+          .ok_or_else(finalized)?
+          .update(&*chunk.data);
+      }
+    }
+    self.hasher.as_mut().ok_or_else(finalized)
+  }
+}
 
 fn finalized() -> Failure {
   Failure {
@@ -27,20 +57,10 @@ fn finalized() -> Failure {
   }
 }
 
-fn update(state: &State, data: &[u8]) -> Result<(), Failure> {
-  match state.lock().expect("hasher lock").as_mut() {
-    Some(hasher) => {
-      hasher.update(data);
-      Ok(())
-    }
-    None => Err(finalized()),
-  }
-}
-
 /// Incremental SHA-256, like `crypto.Hash`: feed it data, then take the digest once.
 #[napi]
 pub struct Sha256Hasher {
-  state: State,
+  state: Arc<Mutex<State>>,
 }
 
 impl Default for Sha256Hasher {
@@ -49,25 +69,39 @@ impl Default for Sha256Hasher {
   }
 }
 
+impl Sha256Hasher {
+  fn state(&self) -> MutexGuard<'_, State> {
+    self.state.lock().expect("hasher lock")
+  }
+}
+
 #[napi]
 impl Sha256Hasher {
   #[napi(constructor)]
   pub fn new() -> Self {
+    let state = State {
+      hasher: Some(Sha256::new()),
+      ..State::default()
+    };
     Self {
-      state: Arc::new(Mutex::new(Some(Sha256::new()))),
+      state: Arc::new(Mutex::new(state)),
     }
   }
 
-  /// Adds `data` (a string as UTF-8, or any binary view) on the calling thread.
+  /// Adds `data` (a string as UTF-8, or any binary view) on the calling thread, after every
+  /// chunk given to `updateAsync` before it.
   #[napi(ts_args_type = "data: BinaryLike | string")]
   pub fn update(&self, env: &Env, data: Unknown) -> napi::Result<()> {
     input::bytes(env, data, "data")
-      .and_then(|data| update(&self.state, &data))
+      .and_then(|data| {
+        self.state().catch_up()?.update(&*data);
+        Ok(())
+      })
       .map_err(|failure| failure.into_napi(env, None))
   }
 
-  /// Adds `data` on libuv's pool, reading it in place: for large chunks. Call it again only
-  /// once the promise has resolved.
+  /// Adds `data` on libuv's pool, reading it in place: for large chunks. Calls made before
+  /// the promise resolves still see it, in order: they hash it themselves if the pool has not.
   #[napi(
     ts_args_type = "data: BinaryLike | string",
     ts_return_type = "Promise<void>"
@@ -77,11 +111,15 @@ impl Sha256Hasher {
     env: &'env Env,
     data: Unknown,
   ) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-    let state = Arc::clone(&self.state);
     Call::read(env, None, &[], |_| {
-      Ok(UpdateJob {
-        state,
+      let chunk = Arc::new(Chunk {
         data: input::bytes(env, data, "data")?,
+        hashed: AtomicBool::new(false),
+      });
+      self.state().pending.push_back(Arc::clone(&chunk));
+      Ok(UpdateJob {
+        state: Arc::clone(&self.state),
+        _chunk: chunk,
       })
     })
     .spawn(env)
@@ -104,12 +142,9 @@ impl Sha256Hasher {
         Some(name) => input::parsed(&name, "encoding", Encoding::NAMES, Encoding::from_name)?,
         None => Encoding::Buffer,
       };
-      let hasher = self
-        .state
-        .lock()
-        .expect("hasher lock")
-        .take()
-        .ok_or_else(finalized)?;
+      let mut state = self.state();
+      state.catch_up()?;
+      let hasher = state.hasher.take().ok_or_else(finalized)?;
       Ok((encoding, hasher.finalize().into()))
     })();
     match digest {
@@ -119,17 +154,22 @@ impl Sha256Hasher {
   }
 }
 
-/// One `updateAsync` chunk.
+/// One `updateAsync` chunk's pool task. It owns a share of the chunk so the caller's memory
+/// stays referenced until the task is over, and is released on the JavaScript thread.
 pub struct UpdateJob {
-  state: State,
-  data: Bytes,
+  state: Arc<Mutex<State>>,
+  _chunk: Arc<Chunk>,
 }
 
 impl Job for UpdateJob {
   type Part = ();
 
   fn run(&self, _part: usize, _cancel: &CancelToken, _progress: &Progress) -> Result<(), Failure> {
-    update(&self.state, &self.data)
+    let mut state = self.state.lock().expect("hasher lock");
+    if state.pending.is_empty() {
+      return Ok(()); // a call on the JavaScript thread got here first
+    }
+    state.catch_up().map(|_| ())
   }
 
   fn to_js<'env>(&self, env: &'env Env, _parts: Vec<()>) -> napi::Result<Unknown<'env>> {

@@ -10,7 +10,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status, ValueType};
 
 use crate::cancel::CancelToken;
-use crate::error::{take_pending_exception, Failure};
+use crate::error::Failure;
 use crate::input::describe;
 
 /// Milliseconds between two reports while work runs.
@@ -21,14 +21,16 @@ type Callback = FunctionRef<FnArgs<(f64, f64)>, Unknown<'static>>;
 type Relay = ThreadsafeFunction<f64, (), f64, Status, false, true>;
 
 /// A caller's `onProgress`, or nothing. [`Progress::add`] may be called from any thread.
-pub struct Progress {
+pub struct Progress(Option<Watched>);
+
+struct Watched {
   shared: Arc<Shared>,
-  relay: Option<Relay>,
+  relay: Relay,
 }
 
 /// What pool threads and the JavaScript thread share.
 struct Shared {
-  callback: Option<Callback>,
+  callback: Callback,
   done: AtomicU64,
   total: AtomicU64,
   started: Instant,
@@ -43,11 +45,9 @@ struct Shared {
 }
 
 impl Progress {
+  /// No callback: counting costs nothing.
   pub fn none() -> Self {
-    Self {
-      shared: Arc::new(Shared::new(None, CancelToken::default())),
-      relay: None,
-    }
+    Self(None)
   }
 
   /// Watches `value`, the `onProgress` option, when present. `cancel` fires if it throws.
@@ -76,10 +76,7 @@ impl Progress {
     };
     let callback: Function<FnArgs<(f64, f64)>, Unknown> =
       unsafe { value.cast() }.map_err(broken)?;
-    let shared = Arc::new(Shared::new(
-      Some(callback.create_ref().map_err(broken)?),
-      cancel,
-    ));
+    let shared = Arc::new(Shared::new(callback.create_ref().map_err(broken)?, cancel));
     let on_js_thread = Arc::clone(&shared);
     let relay = env
       .create_function_from_closure::<f64, (), _>("qrhashProgress", move |context| {
@@ -94,48 +91,48 @@ impl Progress {
           .build()
       })
       .map_err(broken)?;
-    Ok(Self {
-      shared,
-      relay: Some(relay),
-    })
+    Ok(Self(Some(Watched { shared, relay })))
   }
 
   pub fn set_total(&self, total: u64) {
-    self.shared.total.store(total, Ordering::Relaxed);
+    if let Some(watched) = &self.0 {
+      watched.shared.total.store(total, Ordering::Relaxed);
+    }
   }
 
   /// Counts `units` more done and, at most every [`INTERVAL_MS`], queues a report.
   pub fn add(&self, units: u64) {
-    self.shared.done.fetch_add(units, Ordering::Relaxed);
-    let Some(relay) = &self.relay else {
+    let Some(Watched { shared, relay }) = &self.0 else {
       return;
     };
-    let now_ms = self.shared.started.elapsed().as_millis() as u64;
+    shared.done.fetch_add(units, Ordering::Relaxed);
+    let now_ms = shared.started.elapsed().as_millis() as u64;
     // Another thread queueing a report right now makes this one unnecessary.
-    let Ok(mut last_queued_ms) = self.shared.last_queued_ms.try_lock() else {
+    let Ok(mut last_queued_ms) = shared.last_queued_ms.try_lock() else {
       return;
     };
     if now_ms >= *last_queued_ms + INTERVAL_MS {
       *last_queued_ms = now_ms;
-      let done = self.shared.done.load(Ordering::Relaxed);
+      let done = shared.done.load(Ordering::Relaxed);
       relay.call(done as f64, ThreadsafeFunctionCallMode::NonBlocking);
     }
   }
 
   /// On the JavaScript thread once the work succeeded: `(total, total)`, delivered now.
   pub fn finish(&self, env: &Env) {
-    let total = self.shared.total.load(Ordering::Relaxed);
-    self.shared.deliver(env, total, true);
+    if let Some(Watched { shared, .. }) = &self.0 {
+      shared.deliver(env, shared.total.load(Ordering::Relaxed), true);
+    }
   }
 
   /// What the callback threw, if it threw.
   pub fn take_thrown(&self) -> Option<napi::Error> {
-    self.shared.thrown.lock().ok()?.take()
+    self.0.as_ref()?.shared.thrown.lock().ok()?.take()
   }
 }
 
 impl Shared {
-  fn new(callback: Option<Callback>, cancel: CancelToken) -> Self {
+  fn new(callback: Callback, cancel: CancelToken) -> Self {
     Self {
       callback,
       done: AtomicU64::new(0),
@@ -150,24 +147,21 @@ impl Shared {
 
   /// Calls the callback with `(done, total)` unless the final report was already delivered.
   fn deliver(&self, env: &Env, done: u64, last: bool) {
-    let Some(callback) = &self.callback else {
-      return;
-    };
     if self.finished.swap(last, Ordering::Relaxed) {
       self.finished.store(true, Ordering::Relaxed);
       return;
     }
     let total = self.total.load(Ordering::Relaxed) as f64;
-    let called = callback
+    let called = self
+      .callback
       .borrow_back(env)
       .and_then(|callback| callback.call((done as f64, total).into()));
-    if called.is_err() {
-      if let Some(thrown) = take_pending_exception(env) {
-        if let Ok(mut slot) = self.thrown.lock() {
-          slot.get_or_insert(thrown);
-        }
-        self.cancel.cancel();
+    // `call` takes the exception the callback threw and hands it back as the error.
+    if let Err(thrown) = called {
+      if let Ok(mut slot) = self.thrown.lock() {
+        slot.get_or_insert(thrown);
       }
+      self.cancel.cancel();
     }
   }
 }
