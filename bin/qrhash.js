@@ -2,7 +2,8 @@
 // @ts-check
 'use strict'
 
-const { readFile, writeFile } = require('node:fs/promises')
+const { writeFile } = require('node:fs/promises')
+const { pipeline } = require('node:stream/promises')
 const { extname } = require('node:path')
 const { parseArgs } = require('node:util')
 
@@ -56,17 +57,23 @@ function integerFlag(value, flag) {
   return Number(value)
 }
 
-/** @param {string[]} files */
+/**
+ * Prints `digest  name` lines as sha256sum does; files are streamed on libuv's pool, standard
+ * input through a Writable hasher, so memory stays flat for any size.
+ * @param {string[]} files
+ */
 async function hashFiles(files) {
   if (files.length === 0) {
-    process.stdout.write(`${await qrhash.sha256(await readStdin(), { encoding: 'hex' })}  -\n`)
+    const hasher = qrhash.createSha256()
+    await pipeline(process.stdin, hasher)
+    process.stdout.write(`${hasher.digest('hex')}  -\n`)
     return
   }
   for (const file of files) {
     try {
-      process.stdout.write(`${await qrhash.sha256(await readFile(file), { encoding: 'hex' })}  ${file}\n`)
+      process.stdout.write(`${await qrhash.sha256File(file, { encoding: 'hex' })}  ${file}\n`)
     } catch (error) {
-      fail(`${file}: ${/** @type {Error} */ (error).message}`)
+      fail(/** @type {Error} */ (error).message)
     }
   }
 }
