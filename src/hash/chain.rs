@@ -9,11 +9,12 @@ const ROUNDS_PER_CHECK: u32 = 1 << 16;
 /// `d_rounds`: the digest of `input` hashed again `rounds` times.
 pub fn iterate(input: &[u8], rounds: u32, cancel: &CancelToken) -> Result<Digest, Cancelled> {
   let mut digest = sha256(input, cancel)?;
-  for round in 0..rounds {
-    if round % ROUNDS_PER_CHECK == 0 {
-      cancel.check()?;
-    }
-    digest = short::digest(&digest);
+  let mut left = rounds;
+  while left > 0 {
+    cancel.check()?;
+    let step = left.min(ROUNDS_PER_CHECK);
+    digest = short::rehash(digest, step);
+    left -= step;
   }
   Ok(digest)
 }

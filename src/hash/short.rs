@@ -38,6 +38,21 @@ pub fn digest_64(message: &[u8; 64]) -> Digest {
   to_bytes(state)
 }
 
+/// Hashes a 32-byte digest `rounds` times: one block per round, whose second half (the
+/// padding of a 32-byte message) never changes, so only the digest is rewritten each time.
+pub fn rehash(mut digest: Digest, rounds: u32) -> Digest {
+  let mut block = [0u8; 64];
+  block[32] = 0x80;
+  block[62] = 0x01; // 256 bits
+  for _ in 0..rounds {
+    block[..32].copy_from_slice(&digest);
+    let mut state = INITIAL_STATE;
+    compress256(&mut state, std::slice::from_ref(&block));
+    digest = to_bytes(state);
+  }
+  digest
+}
+
 fn to_bytes(state: [u32; 8]) -> Digest {
   let mut out = [0u8; 32];
   for (bytes, word) in out.chunks_exact_mut(4).zip(state) {
@@ -69,6 +84,17 @@ pub fn digest(message: &[u8]) -> Digest {
 mod tests {
   use super::*;
   use sha2::{Digest as _, Sha256};
+
+  #[test]
+  fn rehashing_is_hashing_the_digest_again() {
+    let mut expected: Digest = Sha256::digest(b"seed").into();
+    let start = expected;
+    for _ in 0..3 {
+      expected = Sha256::digest(expected).into();
+    }
+    assert_eq!(rehash(start, 3), expected);
+    assert_eq!(rehash(start, 0), start);
+  }
 
   #[test]
   fn a_64_byte_block_hashes_as_any_message() {
