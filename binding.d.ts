@@ -83,11 +83,14 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** Incremental SHA-256, like `crypto.Hash`: feed it data, then take the digest once. */
 export declare class Sha256Hasher {
   constructor()
-  /** Adds `data` (a string as UTF-8, or any binary view) on the calling thread. */
+  /**
+   * Adds `data` (a string as UTF-8, or any binary view) on the calling thread, after every
+   * chunk given to `updateAsync` before it.
+   */
   update(data: BinaryLike | string): void
   /**
-   * Adds `data` on libuv's pool, reading it in place: for large chunks. Call it again only
-   * once the promise has resolved.
+   * Adds `data` on libuv's pool, reading it in place: for large chunks. Calls made before
+   * the promise resolves still see it, in order: they hash it themselves if the pool has not.
    */
   updateAsync(data: BinaryLike | string): Promise<void>
   /**

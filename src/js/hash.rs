@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use napi::bindgen_prelude::{Buffer, BufferSlice, ToNapiValue, Unknown};
-use napi::Env;
+use napi::{Env, JsValue};
 
 use super::progress::Progress;
 use super::{split, Call, Job};
@@ -39,7 +39,8 @@ pub fn digest_to_js<'env>(
   match encoding.encode(digest) {
     // 32 bytes are cheaper to copy into a new Buffer than to hand over with a finalizer.
     Encoded::Bytes(bytes) => BufferSlice::copy_from(env, bytes)?.into_unknown(env),
-    Encoded::Text(text) => text.into_unknown(env),
+    // Hex and base64 are ASCII: Latin-1 skips UTF-8 decoding.
+    Encoded::Text(text) => Ok(env.create_string_latin1(text.as_bytes())?.to_unknown()),
   }
 }
 
