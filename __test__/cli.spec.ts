@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +12,7 @@ import { jsqrRead, zxingRead } from './helpers/decode.js'
 
 const cli = fileURLToPath(new URL('../bin/qrhash.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'qrhash-cli-'))
+test.after.always(() => rmSync(dir, { recursive: true, force: true }))
 
 function run(args: string[], input?: string) {
   const result = spawnSync(process.execPath, [cli, ...args], { input: input ?? '', encoding: 'utf8' })
