@@ -168,6 +168,16 @@ export declare function sha256File<E extends Sha256Encoding = 'buffer'>(path: st
 export declare function sha256FileSync<E extends Sha256Encoding = 'buffer'>(path: string | Buffer, options?: Sha256FileOptions<E>): Digest<E>
 
 /**
+ * Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
+ * the calling thread, allocating nothing: the fastest form for small messages in a hot loop
+ * (a Buffer or Uint8Array is read and written with no napi reference at all).
+ *
+ * @example
+ * const digest = sha256Into(record, Buffer.allocUnsafe(32))
+ */
+export declare function sha256Into<O extends BinaryLike>(input: BinaryLike | string, output: O): O
+
+/**
  * r" A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
  * r" (0 to 2³² − 1); resolves to d_rounds.
  */

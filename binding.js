@@ -843,6 +843,7 @@ module.exports.sha256Batch = nativeBinding.sha256Batch
 module.exports.sha256BatchSync = nativeBinding.sha256BatchSync
 module.exports.sha256File = nativeBinding.sha256File
 module.exports.sha256FileSync = nativeBinding.sha256FileSync
+module.exports.sha256Into = nativeBinding.sha256Into
 module.exports.sha256Iterate = nativeBinding.sha256Iterate
 module.exports.sha256IterateSync = nativeBinding.sha256IterateSync
 module.exports.sha256Many = nativeBinding.sha256Many

@@ -1,11 +1,20 @@
 'use strict'
 
 // qrhash's public entry: the native binding that `napi build` generates (binding.js), plus
-// the Writable half of createSha256(), since only JavaScript can extend Node's Writable.
+// what only JavaScript can do: the Writable half of createSha256(), and Buffers from Node's
+// pool for sha256Sync.
 
 const { Writable } = require('node:stream')
 
-const { Sha256Hasher } = require('./binding.js')
+const { Sha256Hasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
+
+/**
+ * sha256Sync without options writes into a Buffer from Node's pool: creating a Buffer through
+ * N-API costs more than hashing 64 bytes. With options it is the native function as it is.
+ * @type {typeof nativeSha256Sync}
+ */
+const sha256Sync = (input, options) =>
+  options === undefined ? sha256Into(input, Buffer.allocUnsafe(32)) : nativeSha256Sync(input, options)
 
 /** Chunks this large are hashed on libuv's pool; a smaller one costs less than the trip there. */
 const POOL_CHUNK_BYTES = 64 * 1024
@@ -73,5 +82,6 @@ function createSha256(options) {
 // `module.exports = require(…)` is the form Node's CommonJS export detection follows, so
 // `import { createQr } from 'qrhash'` sees every export of the binding.
 module.exports = require('./binding.js')
+module.exports.sha256Sync = sha256Sync
 module.exports.Sha256 = Sha256
 module.exports.createSha256 = createSha256

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 
 import test from 'ava'
 
-import { sha256, sha256Sync } from '../index.js'
+import { sha256, sha256Into, sha256Sync } from '../index.js'
 
 /** node:crypto (OpenSSL) is the oracle. */
 const oracle = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest()
@@ -122,4 +122,32 @@ test('types: the encoding option decides the result type (checked by tsc --stric
   t.true(Buffer.isBuffer(buffer))
   t.is(typeof syncBase64, 'string')
   t.is(typeof wrong, 'string')
+})
+
+test('sha256Into writes the digest into the first 32 bytes of the output it returns', (t) => {
+  for (const length of [0, 55, 56, 64, 65, 119, 120, 4096]) {
+    const data = randomBytes(length)
+    const expected = oracle(data)
+    for (const [name, input] of views(data).filter(([, , covered]) => covered.length === data.length)) {
+      const output = Buffer.alloc(40, 0xee)
+      t.is(sha256Into(input, output), output, `${name}: returns the output`)
+      t.deepEqual(output.subarray(0, 32), expected, `${name}, ${length} bytes`)
+      t.deepEqual([...output.subarray(32)], new Array(8).fill(0xee), 'bytes after the digest are untouched')
+    }
+  }
+  const shared = new SharedArrayBuffer(32)
+  t.is(sha256Into('abc', shared), shared)
+  t.deepEqual(Buffer.from(shared), oracle(Buffer.from('abc')))
+  const view = new DataView(new ArrayBuffer(48), 16)
+  sha256Into('abc', view)
+  t.deepEqual(Buffer.from(view.buffer, 16, 32), oracle(Buffer.from('abc')))
+})
+
+test('sha256Into refuses outputs it cannot write 32 bytes into', (t) => {
+  t.throws(() => sha256Into('abc', Buffer.alloc(31)), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE', message: /^output must be at least 32 bytes, got 31 bytes/ })
+  t.throws(() => sha256Into('abc', 'out' as unknown as Buffer), { instanceOf: TypeError, message: /^output must be a Buffer/ })
+  t.throws(() => sha256Into(5 as unknown as string, Buffer.alloc(32)), { instanceOf: TypeError, message: /^input must be/ })
+  const detached = new ArrayBuffer(32)
+  structuredClone(detached, { transfer: [detached] })
+  t.throws(() => sha256Into('abc', new Uint8Array(detached)), { instanceOf: TypeError, message: /detached/ })
 })

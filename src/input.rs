@@ -53,6 +53,68 @@ pub fn bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failure
   }
 }
 
+/// The memory of a `Uint8Array` (or Buffer), borrowed for the length of a synchronous call:
+/// `None` for anything else, which takes the general path.
+fn uint8_memory(env: &Env, value: &Unknown) -> Option<(*mut u8, usize)> {
+  if !value.is_typedarray().ok()? {
+    return None;
+  }
+  let (mut kind, mut length, mut data, mut buffer) =
+    (0, 0, std::ptr::null_mut(), std::ptr::null_mut());
+  let status = unsafe {
+    sys::napi_get_typedarray_info(
+      env.raw(),
+      value.raw(),
+      &mut kind,
+      &mut length,
+      &mut data,
+      &mut buffer,
+      &mut 0,
+    )
+  };
+  let mut detached = true;
+  let status_detached =
+    unsafe { sys::napi_is_detached_arraybuffer(env.raw(), buffer, &mut detached) };
+  let usable = status == sys::Status::napi_ok
+    && status_detached == sys::Status::napi_ok
+    && !detached
+    && TypedArrayType::from(kind) == TypedArrayType::Uint8;
+  usable.then_some((data.cast(), length))
+}
+
+/// Lends the bytes of a data argument to `use_bytes` for the length of a synchronous call.
+/// A Uint8Array or Buffer is read where it is with no napi reference at all (the value cannot
+/// go away while the call runs); anything else goes through [`bytes`].
+pub fn with_bytes<T>(
+  env: &Env,
+  value: Unknown,
+  argument: &str,
+  use_bytes: impl FnOnce(&[u8]) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+  match uint8_memory(env, &value) {
+    Some((_, 0)) => use_bytes(&[]),
+    // SAFETY: the view is live and attached, and JavaScript cannot run while this call does.
+    Some((data, length)) => use_bytes(unsafe { std::slice::from_raw_parts(data, length) }),
+    None => use_bytes(&bytes(env, value, argument)?),
+  }
+}
+
+/// Lends the memory of an output argument to `use_bytes` for the length of a synchronous call,
+/// as [`with_bytes`] does for input.
+pub fn with_writable<T>(
+  env: &Env,
+  value: Unknown,
+  argument: &str,
+  use_bytes: impl FnOnce(&mut [u8]) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+  match uint8_memory(env, &value) {
+    Some((_, 0)) => use_bytes(&mut []),
+    // SAFETY: as in `with_bytes`; the caller handed this memory over to be written.
+    Some((data, length)) => use_bytes(unsafe { std::slice::from_raw_parts_mut(data, length) }),
+    None => use_bytes(unsafe { writable(env, value, argument)?.view.as_mut() }),
+  }
+}
+
 enum View {
   Live(Uint8Array),
   Detached,

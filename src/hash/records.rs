@@ -42,7 +42,7 @@ pub fn hash_records(
 
 /// The fastest way to each size: one 64-byte block in place, short messages padded on the
 /// stack, anything longer through the streaming hasher.
-fn digest_of(message: &[u8]) -> Digest {
+pub fn digest_of(message: &[u8]) -> Digest {
   if let Ok(block) = message.try_into() {
     short::digest_64(block)
   } else if message.len() <= short::MAX_LEN {

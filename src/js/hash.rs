@@ -7,11 +7,12 @@ use std::sync::Mutex;
 
 use napi::bindgen_prelude::{Buffer, BufferSlice, ToNapiValue, Unknown};
 use napi::{Env, JsValue};
+use napi_derive::napi;
 
 use super::progress::Progress;
 use super::{split, Call, Job};
 use crate::cancel::CancelToken;
-use crate::error::{ErrorKind, Failure};
+use crate::error::{ErrorKind, Failure, Refusal};
 use crate::hash::encoding::Encoded;
 use crate::hash::file::{self, FileError};
 use crate::hash::{chain, merkle, records, sha256, Digest, Encoding};
@@ -128,6 +129,42 @@ async_and_sync! {
   js_name = "sha256", "sha256Sync";
   fn sha256_async / sha256_sync(input) => read_sha256();
   ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E>") -> "Promise<Digest<E>>" / "Digest<E>";
+}
+
+/// Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
+/// the calling thread, allocating nothing: the fastest form for small messages in a hot loop
+/// (a Buffer or Uint8Array is read and written with no napi reference at all).
+///
+/// @example
+/// const digest = sha256Into(record, Buffer.allocUnsafe(32))
+#[napi(
+  ts_generic_types = "O extends BinaryLike",
+  ts_args_type = "input: BinaryLike | string, output: O",
+  ts_return_type = "O"
+)]
+pub fn sha256_into<'env>(
+  env: &'env Env,
+  input: Unknown<'env>,
+  output: Unknown<'env>,
+) -> napi::Result<Unknown<'env>> {
+  let written = input::with_bytes(env, input, "input", |data| {
+    let digest = records::digest_of(data);
+    input::with_writable(env, output, "output", |out| match out.get_mut(..32) {
+      Some(slot) => {
+        slot.copy_from_slice(&digest);
+        Ok(())
+      }
+      None => Err(Failure::out_of_range(
+        "output",
+        "at least 32 bytes",
+        &format!("{} bytes", out.len()),
+      )),
+    })
+  });
+  match written {
+    Ok(()) => Ok(output),
+    Err(failure) => Err(Refusal::new(env, failure).into_napi(env)),
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
