@@ -5,10 +5,11 @@
 
 use std::ptr;
 
-use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{JsObjectValue, Object, ToNapiValue, Unknown};
 use napi::{sys, Env, JsValue};
 
 use crate::cancel::Cancelled;
+use crate::input::Held;
 use crate::qr::options::ImageTooLarge;
 use crate::qr::{encode, EncodeError};
 
@@ -73,14 +74,19 @@ impl Failure {
     }
   }
 
-  /// Builds the JavaScript error. `abort_reason` (the signal's `reason`) becomes the `cause` of
-  /// an `AbortError`.
-  pub fn into_napi(self, env: &Env, abort_reason: Option<Unknown>) -> napi::Error {
+  /// The JavaScript error. `abort_reason` (the signal's `reason`) becomes the `cause` of an
+  /// `AbortError`. Only a dying environment fails to create one; then the value is whatever
+  /// napi could make of the message.
+  pub fn to_value<'env>(&self, env: &'env Env, abort_reason: Option<Unknown>) -> Unknown<'env> {
     match self.to_js(env, abort_reason) {
-      Ok(error) => napi::Error::from(error.to_unknown()),
-      // Only a dying environment fails to create an error; keep the message at least.
-      Err(error) => napi::Error::from_reason(format!("{} ({error})", self.message)),
+      Ok(error) => error.to_unknown(),
+      Err(error) => napi_error_value(env, error),
     }
+  }
+
+  /// Throws this failure on the calling (JavaScript) thread.
+  pub fn throw(&self, env: &Env) -> napi::Error {
+    throw(env, self.to_value(env, None))
   }
 
   fn to_js<'env>(
@@ -118,7 +124,7 @@ pub enum Refusal {
   Invalid(Failure),
   /// JavaScript that reading the arguments ran (a getter, a Proxy trap, the signal's methods)
   /// threw this; it is passed on unchanged, as a JavaScript async function would.
-  Thrown(napi::Error),
+  Thrown(Held),
 }
 
 impl Refusal {
@@ -128,16 +134,19 @@ impl Refusal {
     take_pending_exception(env).map_or(Self::Invalid(failure), Self::Thrown)
   }
 
-  pub fn into_napi(self, env: &Env) -> napi::Error {
+  pub fn to_value<'env>(&self, env: &'env Env) -> Unknown<'env> {
     match self {
-      Self::Invalid(failure) => failure.into_napi(env, None),
-      Self::Thrown(error) => error,
+      Self::Invalid(failure) => failure.to_value(env, None),
+      Self::Thrown(thrown) => thrown
+        .value(env)
+        .unwrap_or_else(|error| napi_error_value(env, error)),
     }
   }
 }
 
-/// Takes the exception JavaScript left pending, if there is one.
-pub fn take_pending_exception(env: &Env) -> Option<napi::Error> {
+/// Takes the exception JavaScript left pending, if there is one, keeping the very value thrown
+/// (a napi reference, which every target has, WASI included).
+pub fn take_pending_exception(env: &Env) -> Option<Held> {
   let mut pending = false;
   let status = unsafe { sys::napi_is_exception_pending(env.raw(), &mut pending) };
   if status != sys::Status::napi_ok || !pending {
@@ -145,13 +154,30 @@ pub fn take_pending_exception(env: &Env) -> Option<napi::Error> {
   }
   let mut exception = ptr::null_mut();
   let status = unsafe { sys::napi_get_and_clear_last_exception(env.raw(), &mut exception) };
-  (status == sys::Status::napi_ok).then(|| {
-    // Without coercion: the thrown value keeps its identity, and no toString() of the
-    // caller's runs here.
-    napi::Error::from_unknown_without_coercion(unsafe {
-      Unknown::from_raw_unchecked(env.raw(), exception)
-    })
+  if status != sys::Status::napi_ok {
+    return None;
+  }
+  Held::new(env, &unsafe {
+    Unknown::from_raw_unchecked(env.raw(), exception)
   })
+  .ok()
+}
+
+/// Throws `value` and returns the error that tells napi-rs an exception is already pending, so
+/// the caller receives `value` itself rather than an error napi-rs rebuilds from a message.
+pub fn throw(env: &Env, value: Unknown) -> napi::Error {
+  unsafe { sys::napi_throw(env.raw(), value.raw()) };
+  napi::Error::from_status(napi::Status::PendingException)
+}
+
+/// A napi-rs error (a failed conversion, a dying environment) as a JavaScript value.
+pub fn napi_error_value(env: &Env, error: napi::Error) -> Unknown<'_> {
+  let mut value =
+    unsafe { napi::Error::to_napi_value(env.raw(), error) }.unwrap_or(ptr::null_mut());
+  if value.is_null() {
+    unsafe { sys::napi_get_undefined(env.raw(), &mut value) };
+  }
+  unsafe { Unknown::from_raw_unchecked(env.raw(), value) }
 }
 
 impl From<Cancelled> for Failure {

@@ -247,7 +247,7 @@ unsafe impl Send for Held {}
 unsafe impl Sync for Held {}
 
 impl Held {
-  fn new(env: &Env, value: &Unknown) -> napi::Result<Self> {
+  pub fn new(env: &Env, value: &Unknown) -> napi::Result<Self> {
     let mut reference = std::ptr::null_mut();
     napi::check_status!(unsafe {
       sys::napi_create_reference(env.raw(), value.raw(), 1, &mut reference)

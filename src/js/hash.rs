@@ -12,7 +12,7 @@ use napi_derive::napi;
 use super::progress::Progress;
 use super::{split, Call, Job};
 use crate::cancel::CancelToken;
-use crate::error::{ErrorKind, Failure, Refusal};
+use crate::error::{throw, ErrorKind, Failure, Refusal};
 use crate::hash::encoding::Encoded;
 use crate::hash::file::{self, FileError};
 use crate::hash::{chain, merkle, records, sha256, Digest, Encoding};
@@ -163,7 +163,7 @@ pub fn sha256_into<'env>(
   });
   match written {
     Ok(()) => Ok(output),
-    Err(failure) => Err(Refusal::new(env, failure).into_napi(env)),
+    Err(failure) => Err(throw(env, Refusal::new(env, failure).to_value(env))),
   }
 }
 

@@ -97,7 +97,7 @@ impl Sha256Hasher {
         self.state().catch_up()?.update(&*data);
         Ok(())
       })
-      .map_err(|failure| failure.into_napi(env, None))
+      .map_err(|failure| failure.throw(env))
   }
 
   /// Adds `data` on libuv's pool, reading it in place: for large chunks. Calls made before
@@ -149,7 +149,7 @@ impl Sha256Hasher {
     })();
     match digest {
       Ok((encoding, digest)) => digest_to_js(env, encoding, &digest),
-      Err(failure) => Err(failure.into_napi(env, None)),
+      Err(failure) => Err(failure.throw(env)),
     }
   }
 }

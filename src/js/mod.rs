@@ -55,13 +55,13 @@ use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown};
-use napi::{sys, Env, Task};
+use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::{sys, Env, JsValue, Task};
 
 use self::abort::AbortWatch;
 use self::progress::Progress;
 use crate::cancel::CancelToken;
-use crate::error::{ErrorKind, Failure, Refusal};
+use crate::error::{napi_error_value, throw, ErrorKind, Failure, Refusal};
 use crate::input::Options;
 
 /// The pure work behind one call. `run` may execute on any thread and must not touch JS.
@@ -101,13 +101,23 @@ struct Context {
 impl Context {
   /// The error to reject or throw with: what `onProgress` threw, else the failure (an abort
   /// carries the signal's reason as its cause).
-  fn error(&self, env: &Env, failure: Failure) -> napi::Error {
-    if let Some(thrown) = self.progress.take_thrown() {
+  fn error<'env>(&self, env: &'env Env, failure: Failure) -> Unknown<'env> {
+    if let Some(thrown) = self.thrown(env) {
       return thrown;
     }
     let abort = self.abort.lock().expect("abort watch lock");
     let reason = abort.as_ref().and_then(|watch| watch.reason(env));
-    failure.into_napi(env, reason)
+    failure.to_value(env, reason)
+  }
+
+  /// What `onProgress` threw, if it threw.
+  fn thrown<'env>(&self, env: &'env Env) -> Option<Unknown<'env>> {
+    let thrown = self.progress.take_thrown()?;
+    Some(
+      thrown
+        .value(env)
+        .unwrap_or_else(|error| napi_error_value(env, error)),
+    )
   }
 
   fn release(&self, env: &Env) {
@@ -136,18 +146,21 @@ impl Context {
     aborted.map_or(Ok(parts), Err)
   }
 
+  /// The call's result, or the error to reject or throw with, as JavaScript values.
   fn settle<'env, J: Job>(
     &self,
     env: &'env Env,
     job: &J,
     outcome: Result<Vec<J::Part>, Failure>,
-  ) -> napi::Result<Unknown<'env>> {
+  ) -> Result<Unknown<'env>, Unknown<'env>> {
     let value = match outcome {
       Ok(parts) => {
         self.progress.finish(env);
-        match self.progress.take_thrown() {
+        match self.thrown(env) {
           Some(thrown) => Err(thrown),
-          None => job.to_js(env, parts),
+          None => job
+            .to_js(env, parts)
+            .map_err(|error| napi_error_value(env, error)),
         }
       }
       Err(failure) => Err(self.error(env, failure)),
@@ -207,11 +220,14 @@ impl<J: Job> Call<J> {
       Ok(job) => job,
       Err(refusal) => {
         self.context.release(env);
-        return Err(refusal.into_napi(env));
+        return Err(throw(env, refusal.to_value(env)));
       }
     };
     let outcome = Context::collect((0..job.parts()).map(|part| self.context.run_part(&job, part)));
-    self.context.settle(env, &job, outcome)
+    self
+      .context
+      .settle(env, &job, outcome)
+      .map_err(|error| throw(env, error))
   }
 
   /// Queues every part on libuv's pool; the promise settles when the last one is done. A
@@ -221,7 +237,7 @@ impl<J: Job> Call<J> {
     match self.job {
       Err(refusal) => {
         self.context.release(env);
-        deferred.settle::<Unknown>(env, Err(refusal.into_napi(env)));
+        deferred.settle(env, Err(refusal.to_value(env)));
       }
       Ok(job) => {
         let parts = job.parts();
@@ -317,22 +333,12 @@ impl Deferred {
     Ok((Self(deferred), PromiseRaw::new(env.raw(), promise)))
   }
 
-  fn settle<T: ToNapiValue>(self, env: &Env, value: napi::Result<T>) {
-    let env = env.raw();
-    let value = value.and_then(|value| unsafe { T::to_napi_value(env, value) });
+  fn settle(self, env: &Env, outcome: Result<Unknown, Unknown>) {
     // SAFETY: `self.0` came from `napi_create_promise` on this environment and is used once.
     unsafe {
-      match value {
-        Ok(value) => sys::napi_resolve_deferred(env, self.0, value),
-        Err(error) => {
-          let mut reason = ptr::null_mut();
-          if let Ok(error) = napi::Error::to_napi_value(env, error) {
-            reason = error;
-          } else {
-            sys::napi_get_undefined(env, &mut reason);
-          }
-          sys::napi_reject_deferred(env, self.0, reason)
-        }
+      match outcome {
+        Ok(value) => sys::napi_resolve_deferred(env.raw(), self.0, value.raw()),
+        Err(error) => sys::napi_reject_deferred(env.raw(), self.0, error.raw()),
       };
     }
   }

@@ -7,11 +7,14 @@ use std::time::Instant;
 
 use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi::{Env, Status, ValueType};
+use std::ptr;
+
+use napi::{sys, Env, JsValue, Status, ValueType};
 
 use crate::cancel::CancelToken;
-use crate::error::Failure;
+use crate::error::{take_pending_exception, Failure};
 use crate::input::describe;
+use crate::input::Held;
 
 /// Milliseconds between two reports while work runs.
 const INTERVAL_MS: u64 = 100;
@@ -40,7 +43,7 @@ struct Shared {
   /// Set by the final delivery; reports still queued after it are dropped.
   finished: AtomicBool,
   /// What the callback threw: the work is cancelled and the call rejects with it.
-  thrown: Mutex<Option<napi::Error>>,
+  thrown: Mutex<Option<Held>>,
   cancel: CancelToken,
 }
 
@@ -126,7 +129,7 @@ impl Progress {
   }
 
   /// What the callback threw, if it threw.
-  pub fn take_thrown(&self) -> Option<napi::Error> {
+  pub fn take_thrown(&self) -> Option<Held> {
     self.0.as_ref()?.shared.thrown.lock().ok()?.take()
   }
 }
@@ -152,16 +155,33 @@ impl Shared {
       return;
     }
     let total = self.total.load(Ordering::Relaxed) as f64;
-    let called = self
-      .callback
-      .borrow_back(env)
-      .and_then(|callback| callback.call((done as f64, total).into()));
-    // `call` takes the exception the callback threw and hands it back as the error.
-    if let Err(thrown) = called {
-      if let Ok(mut slot) = self.thrown.lock() {
-        slot.get_or_insert(thrown);
+    // Called through napi directly, so what the callback throws is taken as the very value.
+    let called = (|| -> napi::Result<sys::napi_status> {
+      let callback = self.callback.borrow_back(env)?;
+      let args = [
+        env.create_double(done as f64)?.raw(),
+        env.create_double(total)?.raw(),
+      ];
+      let (mut this, mut result) = (ptr::null_mut(), ptr::null_mut());
+      unsafe {
+        sys::napi_get_undefined(env.raw(), &mut this);
+        Ok(sys::napi_call_function(
+          env.raw(),
+          this,
+          callback.raw(),
+          2,
+          args.as_ptr(),
+          &mut result,
+        ))
       }
-      self.cancel.cancel();
+    })();
+    if !matches!(called, Ok(sys::Status::napi_ok)) {
+      if let Some(thrown) = take_pending_exception(env) {
+        if let Ok(mut slot) = self.thrown.lock() {
+          slot.get_or_insert(thrown);
+        }
+        self.cancel.cancel();
+      }
     }
   }
 }
