@@ -107,11 +107,18 @@ pub fn with_writable<T>(
   argument: &str,
   use_bytes: impl FnOnce(&mut [u8]) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-  match uint8_memory(env, &value) {
+  // Under WASI a view is a copy in wasm memory, written back by `publish`.
+  let in_place = uint8_memory(env, &value).filter(|_| cfg!(not(target_family = "wasm")));
+  match in_place {
     Some((_, 0)) => use_bytes(&mut []),
     // SAFETY: as in `with_bytes`; the caller handed this memory over to be written.
     Some((data, length)) => use_bytes(unsafe { std::slice::from_raw_parts_mut(data, length) }),
-    None => use_bytes(unsafe { writable(env, value, argument)?.view.as_mut() }),
+    None => {
+      let mut output = writable(env, value, argument)?;
+      let result = use_bytes(unsafe { output.view.as_mut() });
+      output.publish(env);
+      result
+    }
   }
 }
 
@@ -278,6 +285,17 @@ impl Drop for Held {
 pub struct Writable {
   pub view: Uint8Array,
   pub original: Held,
+}
+
+impl Writable {
+  /// Makes what was written visible to JavaScript. Natively the view is the caller's memory;
+  /// under WASI (emnapi) it is a copy in wasm memory, copied back here.
+  pub fn publish(&mut self, env: &Env) {
+    #[cfg(target_family = "wasm")]
+    self.view.sync(env);
+    #[cfg(not(target_family = "wasm"))]
+    let _ = env;
+  }
 }
 
 /// What output arguments accept, as the messages name it.

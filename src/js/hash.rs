@@ -265,7 +265,7 @@ enum SinkOwner {
   /// A new buffer, handed over as a Buffer at the end.
   Fresh(Mutex<Option<Vec<u8>>>),
   /// The caller's `options.output`, handed back as it was given.
-  Caller(Writable),
+  Caller(Mutex<Writable>),
 }
 
 // SAFETY: parts only write through `range`, whose ranges never overlap (`split` makes them
@@ -294,7 +294,7 @@ impl DigestSink {
     Ok(Self {
       start: unsafe { output.view.as_mut() }.as_mut_ptr(),
       len,
-      owner: SinkOwner::Caller(output),
+      owner: SinkOwner::Caller(Mutex::new(output)),
     })
   }
 
@@ -316,7 +316,11 @@ impl DigestSink {
           .expect("a batch settles once");
         Buffer::from(bytes).into_unknown(env)
       }
-      SinkOwner::Caller(output) => output.original.value(env),
+      SinkOwner::Caller(output) => {
+        let mut output = output.lock().expect("sink lock");
+        output.publish(env);
+        output.original.value(env)
+      }
     }
   }
 }
