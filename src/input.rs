@@ -12,6 +12,17 @@ use napi::{sys, Env, JsValue, ValueType};
 
 use crate::error::Failure;
 
+/// A string's UTF-8, a lone surrogate becoming U+FFFD as Node's `Buffer` and `crypto` make it.
+/// V8 does so natively; emnapi (WASI) would encode the surrogate itself, so there the string is
+/// read as UTF-16 and converted here.
+fn utf8(value: &Unknown) -> napi::Result<String> {
+  #[cfg(not(target_family = "wasm"))]
+  return unsafe { value.cast::<String>() };
+  #[cfg(target_family = "wasm")]
+  return unsafe { value.cast::<napi::bindgen_prelude::Utf16String>() }
+    .map(|text| String::from_utf16_lossy(&text));
+}
+
 /// What every data argument accepts, as the messages name it.
 pub const DATA_TYPES: &str =
   "a string, Buffer, TypedArray, DataView, ArrayBuffer or SharedArrayBuffer";
@@ -39,7 +50,7 @@ pub fn bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failure
   let wrong_type = |given: &str| Failure::wrong_type(argument, DATA_TYPES, given);
   match value.get_type() {
     Ok(ValueType::String) => {
-      let text: String = unsafe { value.cast() }.map_err(|_| wrong_type("an unreadable string"))?;
+      let text = utf8(&value).map_err(|_| wrong_type("an unreadable string"))?;
       Ok(Bytes::Text(text.into_bytes()))
     }
     Ok(ValueType::Object) => match byte_view(env, &value) {
@@ -154,6 +165,11 @@ fn byte_view(env: &Env, value: &Unknown) -> napi::Result<View> {
     })?;
     is_uint8 = TypedArrayType::from(kind) == TypedArrayType::Uint8;
   } else if value.is_dataview()? {
+    // Ask whether its buffer is detached first: emnapi (WASI) throws from the info call then.
+    let view_buffer: Unknown = Object::from_raw(env.raw(), raw).get_named_property("buffer")?;
+    if is_detached(env, view_buffer.raw())? {
+      return Ok(View::Detached);
+    }
     let mut length = 0;
     napi::check_status!(unsafe {
       sys::napi_get_dataview_info(
@@ -194,6 +210,14 @@ fn byte_view(env: &Env, value: &Unknown) -> napi::Result<View> {
   Ok(View::Live(unsafe {
     Uint8Array::from_napi_value(env.raw(), view)
   }?))
+}
+
+fn is_detached(env: &Env, buffer: sys::napi_value) -> napi::Result<bool> {
+  let mut detached = false;
+  napi::check_status!(unsafe {
+    sys::napi_is_detached_arraybuffer(env.raw(), buffer, &mut detached)
+  })?;
+  Ok(detached)
 }
 
 fn is_shared_array_buffer(env: &Env, value: &Unknown) -> napi::Result<bool> {

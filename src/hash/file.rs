@@ -24,11 +24,6 @@ impl From<Cancelled> for FileError {
   }
 }
 
-/// The file's size, for progress totals.
-pub fn size(path: &Path) -> io::Result<u64> {
-  Ok(std::fs::metadata(path)?.len())
-}
-
 /// SHA-256 of the file at `path`, reporting the bytes of each read to `progress`.
 pub fn hash_file(
   path: &Path,

@@ -546,7 +546,14 @@ impl Job for FileJob {
     cancel: &CancelToken,
     progress: &Progress,
   ) -> Result<Digest, Failure> {
-    progress.set_total(file::size(&self.path).map_err(|error| self.io_failure(error))?);
+    let metadata = std::fs::metadata(&self.path).map_err(|error| self.io_failure(error))?;
+    // Said before reading: reading a directory fails differently on each system (EBADF
+    // under WASI).
+    if metadata.is_dir() {
+      let error = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+      return Err(self.io_failure(error));
+    }
+    progress.set_total(metadata.len());
     file::hash_file(&self.path, cancel, &|bytes| progress.add(bytes)).map_err(|error| match error {
       FileError::Io(error) => self.io_failure(error),
       FileError::Cancelled => crate::cancel::Cancelled.into(),
