@@ -61,6 +61,16 @@ impl Failure {
     }
   }
 
+  /// `bytes` could not be allocated: an `Error` with Node's `ERR_MEMORY_ALLOCATION_FAILED`,
+  /// rather than the abort an allocation failure is in Rust (WASI's wasm32 memory is small).
+  pub fn out_of_memory(bytes: usize) -> Self {
+    Self {
+      kind: ErrorKind::Other,
+      code: "ERR_MEMORY_ALLOCATION_FAILED",
+      message: format!("could not allocate {bytes} bytes"),
+    }
+  }
+
   /// An options object has a key this function does not take: `TypeError`
   /// `ERR_INVALID_ARG_VALUE`, so a misspelt option never goes silently unused.
   pub fn unknown_option(path: &str, key: &str, known: &[&str]) -> Self {

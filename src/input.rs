@@ -364,20 +364,20 @@ pub fn array<'env, T>(
     .collect()
 }
 
-/// A file path: a string, or a Buffer of its bytes (as `fs` takes).
+/// A file path: a string, or a Buffer of its bytes (as `fs` takes). Unix takes any bytes but
+/// NUL; elsewhere (Windows, WASI) a name must be UTF-8.
 pub fn path(env: &Env, value: Unknown, argument: &str) -> Result<std::path::PathBuf, Failure> {
-  let path = match bytes(env, value, argument) {
-    Ok(Bytes::Text(text)) => String::from_utf8(text).map(std::path::PathBuf::from).ok(),
+  let path = match bytes(env, value, argument)? {
+    Bytes::Text(text) => String::from_utf8(text).map(std::path::PathBuf::from).ok(),
     #[cfg(unix)]
-    Ok(Bytes::Binary(view)) => {
+    Bytes::Binary(view) => {
       use std::os::unix::ffi::OsStrExt;
       Some(std::path::Path::new(std::ffi::OsStr::from_bytes(&view)).to_path_buf())
     }
     #[cfg(not(unix))]
-    Ok(Bytes::Binary(view)) => std::str::from_utf8(&view)
+    Bytes::Binary(view) => std::str::from_utf8(&view)
       .ok()
       .map(std::path::PathBuf::from),
-    Err(_) => None,
   };
   match path {
     Some(path)
@@ -390,10 +390,10 @@ pub fn path(env: &Env, value: Unknown, argument: &str) -> Result<std::path::Path
       "a non-empty path without NUL bytes",
       "another path",
     )),
-    None => Err(Failure::wrong_type(
+    None => Err(Failure::bad_value(
       argument,
-      "a string or Buffer",
-      "another value",
+      "UTF-8 on this platform",
+      "other bytes",
     )),
   }
 }

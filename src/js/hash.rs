@@ -31,6 +31,16 @@ fn encoding(options: &Options) -> Result<Encoding, Failure> {
   )
 }
 
+/// `len` zero bytes, or a failure instead of Rust's abort when memory runs out.
+fn zeroed(len: usize) -> Result<Vec<u8>, Failure> {
+  let mut bytes = Vec::new();
+  bytes
+    .try_reserve_exact(len)
+    .map_err(|_| Failure::out_of_memory(len))?;
+  bytes.resize(len, 0);
+  Ok(bytes)
+}
+
 /// A digest as `encoding` asks: a Buffer or a string.
 pub fn digest_to_js<'env>(
   env: &'env Env,
@@ -274,13 +284,13 @@ unsafe impl Send for DigestSink {}
 unsafe impl Sync for DigestSink {}
 
 impl DigestSink {
-  fn fresh(len: usize) -> Self {
-    let mut bytes = vec![0u8; len];
-    Self {
+  fn fresh(len: usize) -> Result<Self, Failure> {
+    let mut bytes = zeroed(len)?;
+    Ok(Self {
       start: bytes.as_mut_ptr(),
       len,
       owner: SinkOwner::Fresh(Mutex::new(Some(bytes))),
-    }
+    })
   }
 
   fn caller(mut output: Writable, len: usize) -> Result<Self, Failure> {
@@ -366,7 +376,7 @@ fn read_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Batch
     let len = records.count * 32;
     let sink = match options.get("output")? {
       Some(output) => DigestSink::caller(input::writable(env, output, "options.output")?, len)?,
-      None => DigestSink::fresh(len),
+      None => DigestSink::fresh(len)?,
     };
     Ok(BatchJob {
       parts: records.parts(),
@@ -418,7 +428,7 @@ impl Job for MerkleJob {
     let (input, size) = (&self.records.input, self.records.size);
     let chunk = size << self.levels;
     let input = &input[part * chunk..((part + 1) * chunk).min(input.len())];
-    let mut leaves = vec![0u8; input.len() / size * 32];
+    let mut leaves = zeroed(input.len() / size * 32)?;
     let progress = |done| progress.add(done);
     records::hash_records(input, size, &mut leaves, cancel, &progress)?;
     Ok(merkle::reduce(leaves, self.levels, cancel)?)
