@@ -101,16 +101,16 @@ export declare class Sha256Hasher {
 }
 
 /**
- * r" A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool.
- * r"
- * r" Same defaults as node-qrcode's `toDataURL`: error correction level M, a 4-module quiet
- * r" zone, 4 px per module, black on white. A string is encoded as UTF-8 in the fewest bits
- * r" (numeric, alphanumeric and byte segments); a `Uint8Array` is encoded as bytes. Bad
- * r" arguments reject with a `TypeError` or `RangeError`; text too long for a version-40 code
- * r" rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
- * r"
- * r" @example
- * r#" res.send(`<img src="${await createQr('https://example.com/')}">`)"#
+ * A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool.
+ *
+ * Same defaults as node-qrcode's `toDataURL`: error correction level M, a 4-module quiet
+ * zone, 4 px per module, black on white. A string is encoded as UTF-8 in the fewest bits
+ * (numeric, alphanumeric and byte segments); a `Uint8Array` is encoded as bytes. Bad
+ * arguments reject with a `TypeError` or `RangeError`; text too long for a version-40 code
+ * rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
+ *
+ * @example
+ * res.send(`<img src="${await createQr('https://example.com/')}">`)
  */
 export declare function createQr(text: string | BinaryLike, options?: QrImageOptions): Promise<string>
 
@@ -122,27 +122,27 @@ export declare function createQr(text: string | BinaryLike, options?: QrImageOpt
 export declare function createQrSync(text: string | BinaryLike, options?: QrImageOptions): string
 
 /**
- * r" SHA-256 of `input`, computed on libuv's thread pool.
- * r"
- * r" Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
- * r" input's bytes while the promise is pending gives an unspecified digest, never a crash.
- * r" Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
- * r" `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
- * r" `options.signal` rejects with an `AbortError`.
- * r"
- * r" @example
- * r" const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
+ * SHA-256 of `input`, computed on libuv's thread pool.
+ *
+ * Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
+ * input's bytes while the promise is pending gives an unspecified digest, never a crash.
+ * Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
+ * `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
+ * `options.signal` rejects with an `AbortError`.
+ *
+ * @example
+ * const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
  */
 export declare function sha256<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256Options<E>): Promise<Digest<E>>
 
 /**
- * r" The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
- * r" written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
- * r" or into a new Buffer, which the promise resolves to.
- * r"
- * r" The records are split into contiguous ranges, one per libuv pool thread, each hashed in
- * r" place and written into its own slice of the output: no copies, no serialisation, and a
- * r" SharedArrayBuffer that worker threads fill works as input and output alike.
+ * The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
+ * written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
+ * or into a new Buffer, which the promise resolves to.
+ *
+ * The records are split into contiguous ranges, one per libuv pool thread, each hashed in
+ * place and written into its own slice of the output: no copies, no serialisation, and a
+ * SharedArrayBuffer that worker threads fill works as input and output alike.
  */
 export declare function sha256Batch<O extends BinaryLike = Buffer>(input: BinaryLike | string, options?: Sha256BatchOptions<O>): Promise<O>
 
@@ -154,9 +154,9 @@ export declare function sha256Batch<O extends BinaryLike = Buffer>(input: Binary
 export declare function sha256BatchSync<O extends BinaryLike = Buffer>(input: BinaryLike | string, options?: Sha256BatchOptions<O>): O
 
 /**
- * r" SHA-256 of the file at `path`, read on libuv's pool through one 1 MiB buffer, so memory
- * r" stays flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable
- * r" file rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
+ * SHA-256 of the file at `path`, read on libuv's pool through one 1 MiB buffer, so memory
+ * stays flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable
+ * file rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
  */
 export declare function sha256File<E extends Sha256Encoding = 'buffer'>(path: string | Buffer, options?: Sha256FileOptions<E>): Promise<Digest<E>>
 
@@ -178,8 +178,8 @@ export declare function sha256FileSync<E extends Sha256Encoding = 'buffer'>(path
 export declare function sha256Into<O extends BinaryLike>(input: BinaryLike | string, output: O): O
 
 /**
- * r" A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
- * r" (0 to 2³² − 1); resolves to d_rounds.
+ * A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
+ * (0 to 2³² − 1); resolves to d_rounds.
  */
 export declare function sha256Iterate<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, rounds: number, options?: Sha256Options<E>): Promise<Digest<E>>
 
@@ -191,8 +191,8 @@ export declare function sha256Iterate<E extends Sha256Encoding = 'buffer'>(input
 export declare function sha256IterateSync<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, rounds: number, options?: Sha256Options<E>): Digest<E>
 
 /**
- * r" The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
- * r" parallel across libuv's pool.
+ * The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
+ * parallel across libuv's pool.
  */
 export declare function sha256Many<E extends Sha256Encoding = 'buffer'>(inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>): Promise<Array<Digest<E>>>
 
@@ -204,10 +204,10 @@ export declare function sha256Many<E extends Sha256Encoding = 'buffer'>(inputs: 
 export declare function sha256ManySync<E extends Sha256Encoding = 'buffer'>(inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>): Array<Digest<E>>
 
 /**
- * r" The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
- * r" hashed, then each pair of digests, level by level, to one digest. A level with an odd number
- * r" of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
- * r" digest. Subtrees are hashed in parallel across libuv's pool.
+ * The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
+ * hashed, then each pair of digests, level by level, to one digest. A level with an odd number
+ * of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
+ * digest. Subtrees are hashed in parallel across libuv's pool.
  */
 export declare function sha256MerkleRoot<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256MerkleOptions<E>): Promise<Digest<E>>
 
@@ -226,8 +226,8 @@ export declare function sha256MerkleRootSync<E extends Sha256Encoding = 'buffer'
 export declare function sha256Sync<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256Options<E>): Digest<E>
 
 /**
- * r" The PNG bytes of the QR code for `text` (what {@link createQr} base64-encodes), made on
- * r" libuv's thread pool; node-qrcode's `toBuffer`.
+ * The PNG bytes of the QR code for `text` (what {@link createQr} base64-encodes), made on
+ * libuv's thread pool; node-qrcode's `toBuffer`.
  */
 export declare function toBuffer(text: string | BinaryLike, options?: QrImageOptions): Promise<Buffer>
 
@@ -239,10 +239,10 @@ export declare function toBuffer(text: string | BinaryLike, options?: QrImageOpt
 export declare function toBufferSync(text: string | BinaryLike, options?: QrImageOptions): Buffer
 
 /**
- * r" The QR code for `text` as text, made on libuv's thread pool; node-qrcode's `toString`.
- * r"
- * r" `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
- * r" dark modules as ink) or `'svg'` (an SVG document `scale` px per module).
+ * The QR code for `text` as text, made on libuv's thread pool; node-qrcode's `toString`.
+ *
+ * `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
+ * dark modules as ink) or `'svg'` (an SVG document `scale` px per module).
  */
 export declare function toString(text: string | BinaryLike, options?: QrStringOptions): Promise<string>
 

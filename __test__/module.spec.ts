@@ -1,5 +1,7 @@
 // The package loads by its name both ways a Node user loads it.
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 import test from 'ava'
@@ -22,4 +24,15 @@ test("ES modules: import { … } from 'qrhash' (named exports)", (t) => {
   const source = `import * as q from 'qrhash'; import { createQr, sha256 } from 'qrhash';
     if (q.createQr !== createQr || q.sha256 !== sha256) throw new Error('named exports differ'); ${probe}`
   t.is(run(['--input-type=module', '-e', source]), expected)
+})
+
+test('every export is declared and documented in the types a user sees', (t) => {
+  const declarations = readFileSync(new URL('../binding.d.ts', import.meta.url), 'utf8')
+  const exported = Object.keys(createRequire(import.meta.url)('../index.js')).filter((name) => !name.startsWith('__'))
+  const entry = readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8')
+  for (const name of exported) {
+    const declared = new RegExp(`/\\*\\*[^]*?\\*/\\s*export declare (function|class) ${name}\\b`)
+    t.true(declared.test(declarations) || declared.test(entry), `${name} has a JSDoc comment`)
+  }
+  t.notRegex(declarations, /^ \* r#?"/m, 'doc comments carry no raw-string prefixes')
 })

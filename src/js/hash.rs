@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use napi::bindgen_prelude::{Buffer, BufferSlice, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{Buffer, BufferSlice, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
@@ -125,20 +125,34 @@ fn read_sha256(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha2
   })
 }
 
-async_and_sync! {
-  /// SHA-256 of `input`, computed on libuv's thread pool.
-  ///
-  /// Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
-  /// input's bytes while the promise is pending gives an unspecified digest, never a crash.
-  /// Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
-  /// `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
-  /// `options.signal` rejects with an `AbortError`.
-  ///
-  /// @example
-  /// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
-  js_name = "sha256", "sha256Sync";
-  fn sha256_async / sha256_sync(input) => read_sha256();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E>") -> "Promise<Digest<E>>" / "Digest<E>";
+/// SHA-256 of `input`, computed on libuv's thread pool.
+///
+/// Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
+/// input's bytes while the promise is pending gives an unspecified digest, never a crash.
+/// Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
+/// `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
+/// `options.signal` rejects with an `AbortError`.
+///
+/// @example
+/// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
+#[napi(
+  js_name = "sha256",
+  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
+  ts_args_type = "input: BinaryLike | string, options?: Sha256Options<E>",
+  ts_return_type = "Promise<Digest<E>>"
+)]
+pub fn sha256_async<'env>(
+  env: &'env Env,
+  input: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_sha256(env, input, options).spawn(env)
+}
+
+sync_twin! {
+  js_name = "sha256Sync";
+  fn sha256_sync(input) => read_sha256();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E>") -> "Digest<E>";
 }
 
 /// Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
@@ -254,11 +268,24 @@ fn read_many(env: &Env, inputs: Unknown, options: Option<Unknown>) -> Call<ManyJ
   })
 }
 
-async_and_sync! {
-  /// The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
-  /// parallel across libuv's pool.
-  fn sha256_many / sha256_many_sync(inputs) => read_many();
-  ts<"E extends Sha256Encoding = 'buffer'">("inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>") -> "Promise<Array<Digest<E>>>" / "Array<Digest<E>>";
+/// The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
+/// parallel across libuv's pool.
+#[napi(
+  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
+  ts_args_type = "inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>",
+  ts_return_type = "Promise<Array<Digest<E>>>"
+)]
+pub fn sha256_many<'env>(
+  env: &'env Env,
+  inputs: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_many(env, inputs, options).spawn(env)
+}
+
+sync_twin! {
+  fn sha256_many_sync(inputs) => read_many();
+  ts<"E extends Sha256Encoding = 'buffer'">("inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>") -> "Array<Digest<E>>";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,16 +413,29 @@ fn read_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Batch
   })
 }
 
-async_and_sync! {
-  /// The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
-  /// written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
-  /// or into a new Buffer, which the promise resolves to.
-  ///
-  /// The records are split into contiguous ranges, one per libuv pool thread, each hashed in
-  /// place and written into its own slice of the output: no copies, no serialisation, and a
-  /// SharedArrayBuffer that worker threads fill works as input and output alike.
-  fn sha256_batch / sha256_batch_sync(input) => read_batch();
-  ts<"O extends BinaryLike = Buffer">("input: BinaryLike | string, options?: Sha256BatchOptions<O>") -> "Promise<O>" / "O";
+/// The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
+/// written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
+/// or into a new Buffer, which the promise resolves to.
+///
+/// The records are split into contiguous ranges, one per libuv pool thread, each hashed in
+/// place and written into its own slice of the output: no copies, no serialisation, and a
+/// SharedArrayBuffer that worker threads fill works as input and output alike.
+#[napi(
+  ts_generic_types = "O extends BinaryLike = Buffer",
+  ts_args_type = "input: BinaryLike | string, options?: Sha256BatchOptions<O>",
+  ts_return_type = "Promise<O>"
+)]
+pub fn sha256_batch<'env>(
+  env: &'env Env,
+  input: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_batch(env, input, options).spawn(env)
+}
+
+sync_twin! {
+  fn sha256_batch_sync(input) => read_batch();
+  ts<"O extends BinaryLike = Buffer">("input: BinaryLike | string, options?: Sha256BatchOptions<O>") -> "O";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,13 +502,26 @@ fn read_merkle(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Merk
   })
 }
 
-async_and_sync! {
-  /// The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
-  /// hashed, then each pair of digests, level by level, to one digest. A level with an odd number
-  /// of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
-  /// digest. Subtrees are hashed in parallel across libuv's pool.
-  fn sha256_merkle_root / sha256_merkle_root_sync(input) => read_merkle();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256MerkleOptions<E>") -> "Promise<Digest<E>>" / "Digest<E>";
+/// The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
+/// hashed, then each pair of digests, level by level, to one digest. A level with an odd number
+/// of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
+/// digest. Subtrees are hashed in parallel across libuv's pool.
+#[napi(
+  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
+  ts_args_type = "input: BinaryLike | string, options?: Sha256MerkleOptions<E>",
+  ts_return_type = "Promise<Digest<E>>"
+)]
+pub fn sha256_merkle_root<'env>(
+  env: &'env Env,
+  input: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_merkle(env, input, options).spawn(env)
+}
+
+sync_twin! {
+  fn sha256_merkle_root_sync(input) => read_merkle();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256MerkleOptions<E>") -> "Digest<E>";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,11 +565,25 @@ fn read_chain(
   })
 }
 
-async_and_sync! {
-  /// A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
-  /// (0 to 2³² − 1); resolves to d_rounds.
-  fn sha256_iterate / sha256_iterate_sync(input, rounds) => read_chain();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, rounds: number, options?: Sha256Options<E>") -> "Promise<Digest<E>>" / "Digest<E>";
+/// A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
+/// (0 to 2³² − 1); resolves to d_rounds.
+#[napi(
+  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
+  ts_args_type = "input: BinaryLike | string, rounds: number, options?: Sha256Options<E>",
+  ts_return_type = "Promise<Digest<E>>"
+)]
+pub fn sha256_iterate<'env>(
+  env: &'env Env,
+  input: Unknown,
+  rounds: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_chain(env, input, rounds, options).spawn(env)
+}
+
+sync_twin! {
+  fn sha256_iterate_sync(input, rounds) => read_chain();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, rounds: number, options?: Sha256Options<E>") -> "Digest<E>";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -589,10 +656,23 @@ fn read_file(env: &Env, path: Unknown, options: Option<Unknown>) -> Call<FileJob
   )
 }
 
-async_and_sync! {
-  /// SHA-256 of the file at `path`, read on libuv's pool through one 1 MiB buffer, so memory
-  /// stays flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable
-  /// file rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
-  fn sha256_file / sha256_file_sync(path) => read_file();
-  ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer, options?: Sha256FileOptions<E>") -> "Promise<Digest<E>>" / "Digest<E>";
+/// SHA-256 of the file at `path`, read on libuv's pool through one 1 MiB buffer, so memory
+/// stays flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable
+/// file rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
+#[napi(
+  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
+  ts_args_type = "path: string | Buffer, options?: Sha256FileOptions<E>",
+  ts_return_type = "Promise<Digest<E>>"
+)]
+pub fn sha256_file<'env>(
+  env: &'env Env,
+  path: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_file(env, path, options).spawn(env)
+}
+
+sync_twin! {
+  fn sha256_file_sync(path) => read_file();
+  ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer, options?: Sha256FileOptions<E>") -> "Digest<E>";
 }

@@ -2,35 +2,19 @@
 //! napi `Task` on libuv's pool (or, for a `…Sync` twin, run in turn right here), settled once
 //! on the JavaScript thread when the last part is done.
 
-/// Declares an exported async function and its blocking `…Sync` twin. Both read their
-/// arguments with the same reader into the same [`Call`]; only how the call runs differs.
-macro_rules! async_and_sync {
+/// Declares the blocking `…Sync` twin of an async function: it reads its arguments with the
+/// same reader into the same [`Call`], and runs it on the calling thread.
+macro_rules! sync_twin {
   (
-    $(#[doc = $doc:literal])*
-    $(js_name = $js:literal, $js_sync:literal;)?
-    fn $name:ident / $sync:ident ($($arg:ident),*) => $read:ident($($extra:expr),*);
-    ts $(<$generics:literal>)? ($args:literal) -> $resolves:literal / $returns:literal;
+    $(js_name = $js:literal;)?
+    fn $sync:ident ($($arg:ident),*) => $read:ident($($extra:expr),*);
+    ts $(<$generics:literal>)? ($args:literal) -> $returns:literal;
   ) => {
-    $(#[doc = $doc])*
-    #[napi_derive::napi(
-      $(js_name = $js,)?
-      $(ts_generic_types = $generics,)?
-      ts_args_type = $args,
-      ts_return_type = $resolves
-    )]
-    pub fn $name<'env>(
-      env: &'env napi::Env,
-      $($arg: napi::bindgen_prelude::Unknown,)*
-      options: Option<napi::bindgen_prelude::Unknown>,
-    ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, napi::bindgen_prelude::Unknown<'static>>> {
-      $read(env, $($arg,)* options, $($extra),*).spawn(env)
-    }
-
     /// The blocking twin: same arguments; returns what the async function resolves to and
     /// throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
     /// work shorter than the ~30 µs round trip through the pool.
     #[napi_derive::napi(
-      $(js_name = $js_sync,)?
+      $(js_name = $js,)?
       $(ts_generic_types = $generics,)?
       ts_args_type = $args,
       ts_return_type = $returns

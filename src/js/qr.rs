@@ -2,8 +2,9 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use napi::bindgen_prelude::{Buffer, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{Buffer, PromiseRaw, ToNapiValue, Unknown};
 use napi::Env;
+use napi_derive::napi;
 use qrcode::EcLevel;
 
 use super::progress::Progress;
@@ -136,34 +137,71 @@ fn read_call(
   })
 }
 
-async_and_sync! {
-  /// A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool.
-  ///
-  /// Same defaults as node-qrcode's `toDataURL`: error correction level M, a 4-module quiet
-  /// zone, 4 px per module, black on white. A string is encoded as UTF-8 in the fewest bits
-  /// (numeric, alphanumeric and byte segments); a `Uint8Array` is encoded as bytes. Bad
-  /// arguments reject with a `TypeError` or `RangeError`; text too long for a version-40 code
-  /// rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
-  ///
-  /// @example
-  /// res.send(`<img src="${await createQr('https://example.com/')}">`)
-  fn create_qr / create_qr_sync(text) => read_call(Some(Format::PngDataUrl));
-  ts("text: string | BinaryLike, options?: QrImageOptions") -> "Promise<string>" / "string";
+/// A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool.
+///
+/// Same defaults as node-qrcode's `toDataURL`: error correction level M, a 4-module quiet
+/// zone, 4 px per module, black on white. A string is encoded as UTF-8 in the fewest bits
+/// (numeric, alphanumeric and byte segments); a `Uint8Array` is encoded as bytes. Bad
+/// arguments reject with a `TypeError` or `RangeError`; text too long for a version-40 code
+/// rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
+///
+/// @example
+/// res.send(`<img src="${await createQr('https://example.com/')}">`)
+#[napi(
+  ts_args_type = "text: string | BinaryLike, options?: QrImageOptions",
+  ts_return_type = "Promise<string>"
+)]
+pub fn create_qr<'env>(
+  env: &'env Env,
+  text: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_call(env, text, options, Some(Format::PngDataUrl)).spawn(env)
 }
 
-async_and_sync! {
-  /// The PNG bytes of the QR code for `text` (what {@link createQr} base64-encodes), made on
-  /// libuv's thread pool; node-qrcode's `toBuffer`.
-  fn to_buffer / to_buffer_sync(text) => read_call(Some(Format::Png));
-  ts("text: string | BinaryLike, options?: QrImageOptions") -> "Promise<Buffer>" / "Buffer";
+sync_twin! {
+  fn create_qr_sync(text) => read_call(Some(Format::PngDataUrl));
+  ts("text: string | BinaryLike, options?: QrImageOptions") -> "string";
 }
 
-async_and_sync! {
-  /// The QR code for `text` as text, made on libuv's thread pool; node-qrcode's `toString`.
-  ///
-  /// `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
-  /// dark modules as ink) or `'svg'` (an SVG document `scale` px per module).
-  js_name = "toString", "toStringSync";
-  fn to_string_async / to_string_sync(text) => read_call(None);
-  ts("text: string | BinaryLike, options?: QrStringOptions") -> "Promise<string>" / "string";
+/// The PNG bytes of the QR code for `text` (what {@link createQr} base64-encodes), made on
+/// libuv's thread pool; node-qrcode's `toBuffer`.
+#[napi(
+  ts_args_type = "text: string | BinaryLike, options?: QrImageOptions",
+  ts_return_type = "Promise<Buffer>"
+)]
+pub fn to_buffer<'env>(
+  env: &'env Env,
+  text: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_call(env, text, options, Some(Format::Png)).spawn(env)
+}
+
+sync_twin! {
+  fn to_buffer_sync(text) => read_call(Some(Format::Png));
+  ts("text: string | BinaryLike, options?: QrImageOptions") -> "Buffer";
+}
+
+/// The QR code for `text` as text, made on libuv's thread pool; node-qrcode's `toString`.
+///
+/// `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
+/// dark modules as ink) or `'svg'` (an SVG document `scale` px per module).
+#[napi(
+  js_name = "toString",
+  ts_args_type = "text: string | BinaryLike, options?: QrStringOptions",
+  ts_return_type = "Promise<string>"
+)]
+pub fn to_string_async<'env>(
+  env: &'env Env,
+  text: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_call(env, text, options, None).spawn(env)
+}
+
+sync_twin! {
+  js_name = "toStringSync";
+  fn to_string_sync(text) => read_call(None);
+  ts("text: string | BinaryLike, options?: QrStringOptions") -> "string";
 }
