@@ -12,8 +12,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const haveAddon = readdirSync(root).some((name) => /^qrhash\..+\.node$/.test(name))
 const haveCargo = spawnSync('cargo', ['--version'], { stdio: 'ignore' }).status === 0
 
-if (!existsSync(join(root, 'Cargo.toml'))) {
-  // An installed package has no Rust sources; its binary comes from a platform package.
+// An installed package has no Rust sources: its binary comes from a platform package. And
+// `npm publish` ships the binaries CI built for every platform: it must not rebuild one here.
+if (!existsSync(join(root, 'Cargo.toml')) || process.env.npm_command === 'publish') {
   process.exit(0)
 }
 if (!haveCargo) {

@@ -8,16 +8,18 @@
 #    laid out as downloaded artifacts, `npm run artifacts`, a release commit, then
 #    `npm publish --access public --tag latest`, whose prepublishOnly (`napi prepublish -t npm`)
 #    publishes every npm/<target> package and writes the root's optionalDependencies.
-#    Only linux-x64-gnu is built here: the other targets' packages carry a small stand-in file
-#    where their binary goes (and the WASI package the real WASI build when it is in the
-#    repository), so the root package is the real one, all 13 platform packages exist in the
-#    registry, and npm really has to choose among them by os, cpu and libc.
+#    Only linux-x64-gnu (and WASI, when the repository has a WASI build) is built here: the
+#    other targets' packages carry a small stand-in file where their binary goes, so the root
+#    package is the real one, every platform package exists in the registry, and npm really has
+#    to choose among them by os, cpu and libc. Without a WASI build the WASI target is left out
+#    (napi cannot package it), and the summary says so.
 # 3. In an empty project, with a PATH holding only node's folder and /usr/bin:/bin (no cargo,
 #    rustc, rustup), installs qrhash, typescript and @types/node from that registry alone and
 #    checks that exactly qrhash-linux-x64-gnu came with it and that no build ran.
 # 4. Compiles a TypeScript ESM file (top-level `await createQr('hello')`) and a TypeScript
 #    CommonJS file (`require('qrhash')`) with `tsc --strict`, module NodeNext, runs both, checks
-#    sha256 against node:crypto, and decodes both PNGs with zxing-wasm back to 'hello'.
+#    sha256 against node:crypto, runs the installed `qrhash` CLI, and decodes the three PNGs
+#    with zxing-wasm back to 'hello'.
 #
 # Everything happens in one temporary folder, removed at the end with the registry stopped,
 # whether the checks pass or fail. Where the kernel allows it, the script runs in a network
@@ -55,7 +57,11 @@ else
 fi
 
 step() { printf '\n== %s\n' "$*"; }
-ok() { printf '   ok: %s\n' "$*"; }
+checks=0
+ok() {
+  checks=$((checks + 1))
+  printf '   ok: %s\n' "$*"
+}
 fail() {
   printf '\nFAIL: %s\n' "$*" >&2
   exit 1
@@ -87,7 +93,10 @@ types_node_version="$(node -p 'require(process.argv[1]).version' "$repo/node_mod
 node_dir="$(dirname "$(command -v node)")"
 npm_dir="$(dirname "$(command -v npm)")"
 # The PATH of a machine with Node and no Rust: node's and npm's folders, then the system's.
-plain_path="$node_dir:$npm_dir:/usr/bin:/bin"
+plain_path=""
+for dir in "$node_dir" "$npm_dir" /usr/bin /bin; do
+  [[ ":$plain_path:" == *":$dir:"* ]] || plain_path="${plain_path:+$plain_path:}$dir"
+done
 
 # --- One temporary folder for everything; the registry stops and it goes, whatever happens ----
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/qrhash-registry.XXXXXX")"
@@ -129,6 +138,8 @@ auth:
     file: $tmp/registry/htpasswd
     max_users: -1
 uplinks: {}
+# typescript 7's native compiler package is a 10 MB tarball, verdaccio's default limit.
+max_body_size: 100mb
 packages:
   '**':
     access: \$all
@@ -163,29 +174,35 @@ node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => pr
   "${registry}-/ping" || fail "the registry did not answer on $registry within 60 s"
 ok "$registry answers (network: $network)"
 
-# The consumer's other packages, typescript and @types/node at the repository's versions, come
-# from this registry too: packed from the repository's node_modules (no download) and published.
-step "typescript@$ts_version and @types/node@$types_node_version into the registry"
+# From here on every npm command (and napi's own registry look-ups) asks this registry alone.
+export npm_config_registry="$registry"
+
+# The other packages the test needs come from this registry too, packed from the repository's
+# node_modules (no download) with their dependencies: typescript and @types/node for the
+# consumer, and the WASI package's runtime, whose latest version `napi create-npm-dirs` looks up
+# in the registry (the one installed here, so npm/wasm32-wasi comes out as committed).
+step "typescript@$ts_version, @types/node@$types_node_version and the WASI runtime into the registry"
 mkdir -p "$tmp/tarballs"
-deps=(typescript @types/node)
-# Their dependencies and this platform's optional ones (typescript 7's native compiler).
-mapfile -t -O 2 deps < <(node -e '
+roots=(typescript @types/node @napi-rs/wasm-runtime @emnapi/core @emnapi/runtime)
+# Each root, its dependencies, and this platform's optional ones (typescript 7's native tsc).
+# shellcheck disable=SC2016 # ${…} here is JavaScript's
+mapfile -t deps < <(node -e '
   const [root, ...names] = process.argv.slice(1)
   const seen = new Set()
   const visit = (name) => {
+    if (seen.has(name)) return
     let manifest
     try { manifest = require(`${root}/node_modules/${name}/package.json`) } catch { return }
-    if (seen.has(name)) return
     seen.add(name)
     for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) visit(dep)
   }
   names.forEach(visit)
-  for (const name of seen) if (!names.includes(name)) console.log(name)' "$repo" "${deps[@]}")
+  for (const name of seen) console.log(name)' "$repo" "${roots[@]}")
 for dep in "${deps[@]}"; do
   logged "$tmp/logs/pack.log" npm pack --ignore-scripts --pack-destination "$tmp/tarballs" "$repo/node_modules/$dep"
 done
 for tarball in "$tmp/tarballs"/*.tgz; do
-  logged "$tmp/logs/publish-dep.log" npm publish "$tarball" --registry "$registry" --tag latest
+  logged "$tmp/logs/publish-dep.log" npm publish "$tarball" --tag latest --registry "$registry"
 done
 ok "published: ${deps[*]}"
 
@@ -196,6 +213,23 @@ mkdir -p "$pkg"
 # The committed files plus new ones not yet ignored: the working tree as a fresh checkout has it.
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard) |
   (cd "$repo" && tar --null -T - -cf -) | tar -xf - -C "$pkg"
+# The WASI package needs the WASI build (its .wasm and the loaders napi generates with it).
+# Without one in the repository it is left out: napi.targets here loses wasm32-wasip1-threads,
+# so the root package lists the native packages only.
+wasi_files=(qrhash.wasm32-wasi.wasm qrhash.wasi.cjs qrhash.wasi.d.cts qrhash.wasi-browser.js
+  wasi-worker.mjs wasi-worker-browser.mjs)
+left_out=none
+for file in "${wasi_files[@]}"; do
+  [[ -f "$repo/$file" ]] || left_out="wasm32-wasi (no WASI build in the repository)"
+done
+if [[ "$left_out" != none ]]; then
+  node -e '
+    const fs = require("node:fs")
+    const manifest = JSON.parse(fs.readFileSync(process.argv[1], "utf8"))
+    manifest.napi.targets = manifest.napi.targets.filter((target) => !target.startsWith("wasm32-"))
+    fs.writeFileSync(process.argv[1], JSON.stringify(manifest, null, 2) + "\n")' "$pkg/package.json"
+  echo "   note: left out $left_out"
+fi
 # The job's checkout is a release commit whose message is the version.
 git -C "$pkg" init -q
 git -C "$pkg" add -A
@@ -206,26 +240,21 @@ git -C "$pkg" -c user.name=qrhash-ci -c user.email=ci@qrhash.invalid commit -q -
 # rebuild the addon from source.
 publish_path="$repo/node_modules/.bin:$plain_path"
 (cd "$pkg" && PATH="$publish_path" logged "$tmp/logs/create-npm-dirs.log" npm run create-npm-dirs)
+# One npm/<platform> folder per target in package.json's napi.targets.
+abis=()
+for dir in "$pkg"/npm/*/; do abis+=("$(basename "$dir")"); done
 
 # What `actions/download-artifact` leaves in artifacts/: one folder per target. The binary built
-# here for linux-x64-gnu; for the WASI target the repository's WASI build when there is one; for
-# every other target a stand-in file (never installed on this machine, which the checks prove).
-wasi_files=(qrhash.wasm32-wasi.wasm qrhash.wasi.cjs qrhash.wasi.d.cts qrhash.wasi-browser.js
-  wasi-worker.mjs wasi-worker-browser.mjs)
+# here for linux-x64-gnu, the repository's WASI build for wasm32-wasi, and for every other
+# target a stand-in file (never installed on this machine, which the checks below prove).
 stand_ins=()
-for dir in "$pkg"/npm/*/; do
-  abi="$(basename "$dir")"
+for abi in "${abis[@]}"; do
   out="$pkg/artifacts/bindings-$abi"
   mkdir -p "$out"
   if [[ "$abi" == linux-x64-gnu ]]; then
     cp "$addon" "$out/"
   elif [[ "$abi" == wasm32-wasi ]]; then
-    real_wasi=true
-    for file in "${wasi_files[@]}"; do [[ -f "$repo/$file" ]] || real_wasi=false; done
-    for file in "${wasi_files[@]}"; do
-      if $real_wasi; then cp "$repo/$file" "$out/"; else printf '// stand-in for %s\n' "$file" >"$out/$file"; fi
-    done
-    $real_wasi || stand_ins+=("$abi")
+    for file in "${wasi_files[@]}"; do cp "$repo/$file" "$out/"; done
   else
     printf 'stand-in for qrhash.%s.node: this registry test builds linux-x64-gnu only\n' "$abi" \
       >"$out/qrhash.$abi.node"
@@ -237,14 +266,13 @@ cmp -s "$addon" "$pkg/npm/linux-x64-gnu/qrhash.linux-x64-gnu.node" ||
   fail "napi artifacts did not put the built binary into npm/linux-x64-gnu"
 
 # The publish step itself (without provenance, which needs GitHub's OIDC token).
-(cd "$pkg" && PATH="$publish_path" npm_config_registry="$registry" \
-  logged "$tmp/logs/publish.log" npm publish --access public --tag latest)
+(cd "$pkg" && PATH="$publish_path" logged "$tmp/logs/publish.log" npm publish --access public --tag latest)
 ok "npm publish (prepublishOnly: napi prepublish -t npm) succeeded"
-[[ -z "$(git -C "$pkg" status --porcelain -- npm/linux-x64-gnu/package.json)" ]] ||
-  git -C "$pkg" diff -- npm/linux-x64-gnu/package.json
 
 # What the registry now says about the root package.
-optional_json="$(npm view "qrhash@$version" optionalDependencies --json --registry "$registry")"
+optional_json="$(npm view "qrhash@$version" optionalDependencies --json --registry "$registry")" ||
+  fail "qrhash@$version is not in the registry after npm publish"
+# shellcheck disable=SC2016 # ${…} here is JavaScript's
 node -e '
   const [json, version, ...dirs] = process.argv.slice(1)
   const optional = JSON.parse(json)
@@ -253,11 +281,11 @@ node -e '
   if (show(optional) !== show(expected)) {
     console.error(`optionalDependencies ${show(optional)}\nexpected ${show(expected)}`)
     process.exit(1)
-  }' "$optional_json" "$version" $(cd "$pkg/npm" && ls) ||
+  }' "$optional_json" "$version" "${abis[@]}" ||
   fail "the published qrhash has the wrong optionalDependencies"
 ok "npm view qrhash optionalDependencies: $(node -p 'Object.keys(JSON.parse(process.argv[1])).length' "$optional_json") platform packages at $version"
-for dir in "$pkg"/npm/*/; do
-  name="qrhash-$(basename "$dir")"
+for abi in "${abis[@]}"; do
+  name="qrhash-$abi"
   [[ "$(npm view "$name@$version" version --registry "$registry")" == "$version" ]] ||
     fail "$name@$version is not in the registry"
 done
@@ -295,12 +323,13 @@ ok "its qrhash.linux-x64-gnu.node is byte for byte the binary built here"
 # The lockfile still names every platform package, so it installs on other platforms too.
 locked="$(node -p 'Object.keys(require(process.argv[1]).packages).filter((p) => /node_modules\/qrhash-/.test(p)).length' \
   "$app/package-lock.json")"
-[[ "$locked" == "$(cd "$pkg/npm" && ls | wc -l)" ]] ||
-  fail "package-lock.json lists $locked qrhash-* packages, not all $(cd "$pkg/npm" && ls | wc -l)"
+[[ "$locked" == "${#abis[@]}" ]] ||
+  fail "package-lock.json lists $locked qrhash-* packages, not all ${#abis[@]}"
 ok "package-lock.json records all $locked platform packages (portable to other platforms)"
 
 # No build: qrhash has no install-time scripts (nor a binding.gyp, which makes npm run
 # node-gyp), ships no Rust sources, and npm printed no lifecycle script of qrhash or its packages.
+# shellcheck disable=SC2016 # ${…} here is JavaScript's
 node -e '
   const dir = process.argv[1]
   const manifest = require(`${dir}/package.json`)
@@ -336,7 +365,8 @@ if (hex !== expected.toString('hex') || !bytes.equals(expected)) throw new Error
 
 // The native binary, loaded from the platform package (not the WASI fallback, not an override).
 const loaded = (process.report.getReport() as { sharedObjects: string[] }).sharedObjects.filter((f) => f.endsWith('.node'))
-console.log(`esm: ${url.length}-char data URL, sha256 ${hex}, binding ${(qrhash as { __napiBindingTarget?: string }).__napiBindingTarget}, loaded ${loaded.join(' ')}`)
+const target = (qrhash as { __napiBindingTarget?: string }).__napiBindingTarget
+console.log(`esm: ${url.length}-char data URL, sha256 ${hex}, binding ${target}, ${loaded.length} addon loaded: ${loaded.join(' ')}`)
 EOF
 cat >"$app/main-cjs.cts" <<'EOF'
 import { createHash } from 'node:crypto'
@@ -364,9 +394,12 @@ ok "tsc $("${consumer_env[@]}" "$app/node_modules/.bin/tsc" --version) compiled 
 esm_out="$(cd "$app" && "${consumer_env[@]}" node main.js "$tmp/esm.png")" || fail "node main.js failed"
 cjs_out="$(cd "$app" && "${consumer_env[@]}" node main-cjs.cjs "$tmp/cjs.png")" || fail "node main-cjs.cjs failed"
 printf '   %s\n' "$esm_out" "$cjs_out"
-[[ "$esm_out" == *"binding native, loaded $app/node_modules/qrhash-linux-x64-gnu/qrhash.linux-x64-gnu.node" ]] ||
+[[ "$esm_out" == *"binding native, 1 addon loaded: "*"/app/node_modules/qrhash-linux-x64-gnu/qrhash.linux-x64-gnu.node" ]] ||
   fail "the ESM run did not load the native binary from node_modules/qrhash-linux-x64-gnu"
 ok "both ran; sha256 matches node:crypto; the binary came from node_modules/qrhash-linux-x64-gnu"
+# And the command-line tool the package installs, as the README's first example runs it.
+(cd "$app" && logged "$tmp/logs/cli.log" "${consumer_env[@]}" npx --no-install qrhash hello -o "$tmp/cli.png")
+ok "npx qrhash hello -o cli.png ran"
 
 # zxing-wasm from the repository's node_modules (its .wasm read from disk, never fetched) reads
 # both images back.
@@ -376,14 +409,15 @@ ok "both ran; sha256 matches node:crypto; the binary came from node_modules/qrha
   for (const file of process.argv.slice(1)) {
     const { text } = await zxingRead(readFileSync(file))
     if (text !== 'hello') throw new Error(file + ' decodes to ' + JSON.stringify(text))
-  }" "$tmp/esm.png" "$tmp/cjs.png")
-ok "both data URLs decode to 'hello' (zxing-wasm)"
+  }" "$tmp/esm.png" "$tmp/cjs.png" "$tmp/cli.png")
+ok "the ESM, CommonJS and CLI images all decode to 'hello' (zxing-wasm)"
 
 # --- 5. Summary ------------------------------------------------------------------------------
 step "summary"
 echo "   registry $registry (verdaccio, no uplinks), network: $network"
 echo "   published qrhash@$version with ${locked} platform packages; stand-in binaries for: ${stand_ins[*]:-none}"
+echo "   left out: $left_out"
 echo "   installed with no cargo/rustc/rustup on PATH: qrhash + qrhash-linux-x64-gnu only, no build"
-echo "   tsc --strict NodeNext: ESM (top-level await) and CommonJS require both compile, run, decode to 'hello'"
+echo "   tsc --strict NodeNext: ESM (top-level await) and CommonJS require compile and run; they and the CLI draw 'hello'"
 echo "   took $((SECONDS - started)) s"
-printf '\ninstall from registry: 1 passed, 0 failed\n'
+printf '\ninstall-from-registry: all %d checks passed\n' "$checks"
