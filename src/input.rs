@@ -1,7 +1,8 @@
 //! JavaScript values → Rust: the one place that knows which JS types each argument accepts.
 //!
-//! Binary arguments are never copied: every kind of view or buffer becomes a `Uint8Array` over
-//! the same memory, held by reference until the work is done.
+//! Binary arguments are never copied natively: every kind of view or buffer becomes a
+//! `Uint8Array` over the same memory, held by reference until the work is done. (Under WASI,
+//! emnapi hands wasm a copy; what work writes is copied back by [`Writable::publish`].)
 
 use std::ops::{Deref, RangeInclusive};
 
