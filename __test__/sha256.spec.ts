@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import test from 'ava'
 
 import { sha256, sha256Into, sha256Sync } from '../index.js'
+import { binaryViews } from './helpers/oracle.js'
 
 /** node:crypto (OpenSSL) is the oracle. */
 const oracle = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest()
@@ -27,39 +28,10 @@ test('sha256 matches the FIPS 180-4 examples', async (t) => {
   )
 })
 
-/** Every kind of binary input, each over the bytes `expected` (at an offset where it can be). */
-function views(bytes: Uint8Array): Array<[string, Parameters<typeof sha256Sync>[0], Uint8Array]> {
-  const padded = new Uint8Array(bytes.length + 24)
-  padded.set(bytes, 8)
-  const shared = new SharedArrayBuffer(bytes.length)
-  new Uint8Array(shared).set(bytes)
-  const sharedPadded = new SharedArrayBuffer(bytes.length + 16)
-  new Uint8Array(sharedPadded).set(bytes, 8)
-  const even = bytes.subarray(0, bytes.length & ~7)
-  const aligned = new Uint8Array(even.length + 8)
-  aligned.set(even, 8)
-  return [
-    ['Buffer', Buffer.from(bytes), bytes],
-    ['pooled Buffer slice', Buffer.from(padded).subarray(8, 8 + bytes.length), bytes],
-    ['Uint8Array at a non-zero offset', padded.subarray(8, 8 + bytes.length), bytes],
-    ['Uint8ClampedArray', new Uint8ClampedArray(padded.buffer, 8, bytes.length), bytes],
-    ['Int8Array', new Int8Array(padded.buffer, 8, bytes.length), bytes],
-    ['Uint16Array at an offset', new Uint16Array(aligned.buffer, 8, even.length / 2), even],
-    ['Int32Array', new Int32Array(aligned.buffer, 8, even.length / 4), even],
-    ['Float64Array', new Float64Array(aligned.buffer, 8, even.length / 8), even],
-    ['BigUint64Array', new BigUint64Array(aligned.buffer, 8, even.length / 8), even],
-    ['DataView at an offset', new DataView(padded.buffer, 8, bytes.length), bytes],
-    ['ArrayBuffer', bytes.slice().buffer, bytes],
-    ['SharedArrayBuffer', shared, bytes],
-    ['Uint8Array over a SharedArrayBuffer', new Uint8Array(sharedPadded, 8, bytes.length), bytes],
-    ['DataView over a SharedArrayBuffer', new DataView(sharedPadded, 8, bytes.length), bytes],
-    ['Float64Array over a SharedArrayBuffer', new Float64Array(shared, 0, Math.floor(bytes.length / 8)), bytes.subarray(0, bytes.length & ~7)],
-  ]
-}
 
 for (const length of [0, 1, 64, 1000, 1 << 20]) {
   test(`sha256 reads every binary input type in place (${length} bytes)`, async (t) => {
-    for (const [name, input, covered] of views(randomBytes(length))) {
+    for (const [name, input, covered] of binaryViews(randomBytes(length))) {
       const expected = oracle(covered)
       t.deepEqual(await sha256(input), expected, `async ${name}`)
       t.deepEqual(sha256Sync(input), expected, `sync ${name}`)
@@ -128,7 +100,7 @@ test('sha256Into writes the digest into the first 32 bytes of the output it retu
   for (const length of [0, 55, 56, 64, 65, 119, 120, 4096]) {
     const data = randomBytes(length)
     const expected = oracle(data)
-    for (const [name, input] of views(data).filter(([, , covered]) => covered.length === data.length)) {
+    for (const [name, input] of binaryViews(data).filter(([, , covered]) => covered.length === data.length)) {
       const output = Buffer.alloc(40, 0xee)
       t.is(sha256Into(input, output), output, `${name}: returns the output`)
       t.deepEqual(output.subarray(0, 32), expected, `${name}, ${length} bytes`)

@@ -141,3 +141,36 @@ export async function peakRssDuring<T>(work: () => Promise<T>, everyMs = 2): Pro
     clearInterval(sampler)
   }
 }
+
+/**
+ * Every kind of binary input over `bytes` (at an offset where it can be), with the bytes each
+ * one covers: typed arrays with wider elements cover the longest whole-element prefix.
+ */
+export function binaryViews(bytes: Uint8Array): Array<[string, BinaryLike, Uint8Array]> {
+  const padded = new Uint8Array(bytes.length + 24)
+  padded.set(bytes, 8)
+  const shared = new SharedArrayBuffer(bytes.length)
+  new Uint8Array(shared).set(bytes)
+  const sharedPadded = new SharedArrayBuffer(bytes.length + 16)
+  new Uint8Array(sharedPadded).set(bytes, 8)
+  const even = bytes.subarray(0, bytes.length & ~7)
+  const aligned = new Uint8Array(even.length + 8)
+  aligned.set(even, 8)
+  return [
+    ['Buffer', Buffer.from(bytes), bytes],
+    ['pooled Buffer slice', Buffer.from(padded).subarray(8, 8 + bytes.length), bytes],
+    ['Uint8Array at a non-zero offset', padded.subarray(8, 8 + bytes.length), bytes],
+    ['Uint8ClampedArray', new Uint8ClampedArray(padded.buffer, 8, bytes.length), bytes],
+    ['Int8Array', new Int8Array(padded.buffer, 8, bytes.length), bytes],
+    ['Uint16Array at an offset', new Uint16Array(aligned.buffer, 8, even.length / 2), even],
+    ['Int32Array', new Int32Array(aligned.buffer, 8, even.length / 4), even],
+    ['Float64Array', new Float64Array(aligned.buffer, 8, even.length / 8), even],
+    ['BigUint64Array', new BigUint64Array(aligned.buffer, 8, even.length / 8), even],
+    ['DataView at an offset', new DataView(padded.buffer, 8, bytes.length), bytes],
+    ['ArrayBuffer', bytes.slice().buffer, bytes],
+    ['SharedArrayBuffer', shared, bytes],
+    ['Uint8Array over a SharedArrayBuffer', new Uint8Array(sharedPadded, 8, bytes.length), bytes],
+    ['DataView over a SharedArrayBuffer', new DataView(sharedPadded, 8, bytes.length), bytes],
+    ['Float64Array over a SharedArrayBuffer', new Float64Array(shared, 0, Math.floor(bytes.length / 8)), bytes.subarray(0, bytes.length & ~7)],
+  ]
+}

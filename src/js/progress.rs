@@ -150,10 +150,11 @@ impl Shared {
 
   /// Calls the callback with `(done, total)` unless the final report was already delivered.
   fn deliver(&self, env: &Env, done: u64, last: bool) {
-    if self.finished.swap(last, Ordering::Relaxed) {
-      self.finished.store(true, Ordering::Relaxed);
+    // Everything here runs on the JavaScript thread, so a load then a store cannot race.
+    if self.finished.load(Ordering::Relaxed) {
       return;
     }
+    self.finished.store(last, Ordering::Relaxed);
     let total = self.total.load(Ordering::Relaxed) as f64;
     // Called through napi directly, so what the callback throws is taken as the very value.
     let called = (|| -> napi::Result<sys::napi_status> {
