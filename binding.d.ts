@@ -50,26 +50,101 @@ export type ErrorCorrectionLevel =
   | 'l' | 'm' | 'q' | 'h'
   | 'LOW' | 'MEDIUM' | 'QUARTILE' | 'HIGH'
 
-export interface QrImageOptions {
+/** Segment modes, as node-qrcode names them. */
+export type QrMode = 'numeric' | 'alphanumeric' | 'byte' | 'kanji'
+
+/**
+ * One segment of a code. Without `mode`, a string is split into the modes that take the
+ * fewest bits; `'kanji'` takes characters Shift_JIS writes in two bytes (converted here; no
+ * `toSJISFunc` needed).
+ */
+export interface QrSegment {
+  data: string | BinaryLike
+  mode?: QrMode
+}
+
+/** What a code holds: text (UTF-8), bytes, or a list of segments. */
+export type QrData = string | BinaryLike | ReadonlyArray<string | BinaryLike | QrSegment>
+
+/** How a code is encoded. Every option is checked: a bad value is a `RangeError`. */
+export interface QrCreateOptions {
   /** Error correction level; default `'M'` (about 15 % of the code can be damaged). */
   errorCorrectionLevel?: ErrorCorrectionLevel
+  /** Version 1–40 (1–4 with `micro`); default: the smallest that holds the data. */
+  version?: number
+  /** Mask pattern 0–7 (0–3 with `micro`); default: the lowest penalty, as the standard says. */
+  maskPattern?: number
+  /**
+   * `'auto'` (default): non-ASCII text in byte mode is preceded by ECI 26 (UTF-8), so every
+   * decoder reads it as UTF-8 rather than guessing. `true`: always; `false`: never (as
+   * node-qrcode). Bytes given as a `Uint8Array` never get one.
+   */
+  eci?: 'auto' | boolean
+  /** A Micro QR code (M1–M4, one finder pattern, levels L/M/Q, no ECI); default false. */
+  micro?: boolean
+  /** Aborting rejects the promise with an `AbortError` (`code: 'ERR_ABORTED'`). */
+  signal?: AbortSignal
+}
+
+export interface QrImageOptions extends QrCreateOptions {
   /** Quiet zone in modules on each side, an integer 0–128; default 4. */
   margin?: number
   /** Pixels per module, an integer 1–256; default 4. The image is at most 16384 px wide. */
   scale?: number
+  /**
+   * Image width in pixels (1–16384), overriding `scale`; ignored, as in node-qrcode, when it
+   * is less than one pixel per module.
+   */
+  width?: number
   color?: {
     /** Dark modules: `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa` (`#` optional); default `#000000ff`. */
     dark?: string
     /** Light modules and quiet zone, same forms; default `#ffffffff`. */
     light?: string
   }
-  /** Aborting rejects the promise with an `AbortError` (`code: 'ERR_ABORTED'`). */
-  signal?: AbortSignal
+  /** `'image/png'` (default), `'image/jpeg'` or `'image/webp'` (lossless). */
+  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'png' | 'jpeg' | 'jpg' | 'webp'
+  /** JPEG quality, 0–1; default 0.92. */
+  rendererOpts?: { quality?: number }
+  /** Module and finder shapes for images and SVG; text ignores them. */
+  style?: {
+    modules?: 'square' | 'rounded' | 'dots'
+    finder?: 'square' | 'rounded'
+  }
+  /**
+   * A PNG or JPEG centred on the code, `size` (default 0.2, at most 0.4) of its width, on a
+   * light border. Raises error correction to H; refused (`ERR_QR_LOGO_TOO_LARGE`) when it
+   * would hide more than level H recovers. Text output ignores it.
+   */
+  logo?: { image: BinaryLike; size?: number }
+  /** With `type: 'terminal'`: two module rows per line. */
+  small?: boolean
 }
 
-export interface QrStringOptions extends QrImageOptions {
-  /** `'utf8'` (default): Unicode half blocks; `'svg'`: an SVG document. */
-  type?: 'utf8' | 'svg'
+export interface QrStringOptions extends Omit<QrImageOptions, 'type'> {
+  /** `'utf8'` (default): Unicode half blocks; `'svg'`: an SVG document; `'terminal'`: ANSI colours. */
+  type?: 'utf8' | 'svg' | 'terminal'
+}
+
+export interface QrBufferOptions extends Omit<QrImageOptions, 'type'> {
+  /** The file format; default PNG (for `toFile`, the path's extension first). */
+  type?: QrImageOptions['type'] | 'svg' | 'image/svg+xml' | 'utf8' | 'txt' | 'terminal'
+}
+
+/** A code as data, from {@link create}. */
+export interface QrSymbol {
+  /** 1–40, or 1–4 for a Micro QR code. */
+  version: number
+  micro: boolean
+  errorCorrectionLevel: 'L' | 'M' | 'Q' | 'H'
+  /** 0–7 (0–3 for Micro QR). */
+  maskPattern: number
+  /** Modules per side. */
+  size: number
+  /** `size × size` bytes, row by row, 1 = dark. */
+  modules: Uint8Array
+  /** The segments written, in order: text as strings, bytes given as bytes as a Buffer. */
+  segments: Array<{ mode: QrMode; data: string | Buffer }>
 }
 
 /**
@@ -101,25 +176,47 @@ export declare class Sha256Hasher {
 }
 
 /**
- * A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool.
+ * The code as data, encoded on libuv's pool; node-qrcode's `create`: its version, level, mask,
+ * `size`, `modules` (`size × size` bytes, row by row, 1 = dark) and the segments chosen.
+ */
+export declare function create(text: QrData, options?: QrCreateOptions): Promise<QrSymbol>
+
+/**
+ * A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool;
+ * node-qrcode's `toDataURL`, also exported under that name.
  *
- * Same defaults as node-qrcode's `toDataURL`: error correction level M, a 4-module quiet
- * zone, 4 px per module, black on white. A string is encoded as UTF-8 in the fewest bits
- * (numeric, alphanumeric and byte segments); a `Uint8Array` is encoded as bytes. Bad
- * arguments reject with a `TypeError` or `RangeError`; text too long for a version-40 code
- * rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
+ * Same defaults as node-qrcode: error correction level M, a 4-module quiet zone, 4 px per
+ * module, black on white. A string is encoded as UTF-8 in the fewest bits (numeric,
+ * alphanumeric, byte and, for Japanese, kanji segments); a `Uint8Array` as bytes; an array as
+ * the segments it lists. `options.type` may be `'image/jpeg'` or `'image/webp'`. Bad arguments
+ * reject with a `TypeError` or `RangeError`; data too long for any version rejects with a
+ * `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
  *
  * @example
  * res.send(`<img src="${await createQr('https://example.com/')}">`)
  */
-export declare function createQr(text: string | BinaryLike, options?: QrImageOptions): Promise<string>
+export declare function createQr(text: QrData, options?: QrImageOptions): Promise<string>
+
+/**
+ * Data URLs for many texts with the same options, in order, from one call that spreads them
+ * across every thread of libuv's pool. A failing text rejects the whole call, its message
+ * naming the index.
+ */
+export declare function createQrBatch(texts: QrData[], options?: QrImageOptions): Promise<string[]>
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
-export declare function createQrSync(text: string | BinaryLike, options?: QrImageOptions): string
+export declare function createQrSync(text: QrData, options?: QrImageOptions): string
+
+/**
+ * The blocking twin: same arguments; returns what the async function resolves to and
+ * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
+ * work shorter than the ~30 µs round trip through the pool.
+ */
+export declare function createSync(text: QrData, options?: QrCreateOptions): QrSymbol
 
 /**
  * SHA-256 of `input`, computed on libuv's thread pool.
@@ -226,29 +323,41 @@ export declare function sha256MerkleRootSync<E extends Sha256Encoding = 'buffer'
 export declare function sha256Sync<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256Options<E>): Digest<E>
 
 /**
- * The PNG bytes of the QR code for `text` (what {@link createQr} base64-encodes), made on
- * libuv's thread pool; node-qrcode's `toBuffer`.
+ * The code as file bytes in a Buffer, made on libuv's pool; node-qrcode's `toBuffer`.
+ * `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'svg'`, `'utf8'` or `'terminal'`.
  */
-export declare function toBuffer(text: string | BinaryLike, options?: QrImageOptions): Promise<Buffer>
+export declare function toBuffer(text: QrData, options?: QrBufferOptions): Promise<Buffer>
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
-export declare function toBufferSync(text: string | BinaryLike, options?: QrImageOptions): Buffer
+export declare function toBufferSync(text: QrData, options?: QrBufferOptions): Buffer
 
 /**
- * The QR code for `text` as text, made on libuv's thread pool; node-qrcode's `toString`.
+ * Writes the code to `path` from libuv's pool and resolves to `undefined`; node-qrcode's
+ * `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
+ * `.webp`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
+ */
+export declare function toFile(path: string | Buffer, text: QrData, options?: QrBufferOptions): Promise<void>
+
+/** The blocking twin of {@link toFile}. */
+export declare function toFileSync(path: string | Buffer, text: QrData, options?: QrBufferOptions): void
+
+/**
+ * The code as text, made on libuv's pool; node-qrcode's `toString`.
  *
  * `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
- * dark modules as ink) or `'svg'` (an SVG document `scale` px per module).
+ * dark modules as ink), `'svg'` (an SVG document, `scale` px per module or `width` px), or
+ * `'terminal'` (ANSI colours, two spaces per module; `small: true` for half blocks). Unlike
+ * node-qrcode, the terminal type keeps the margin and both colours.
  */
-export declare function toString(text: string | BinaryLike, options?: QrStringOptions): Promise<string>
+export declare function toString(text: QrData, options?: QrStringOptions): Promise<string>
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
-export declare function toStringSync(text: string | BinaryLike, options?: QrStringOptions): string
+export declare function toStringSync(text: QrData, options?: QrStringOptions): string

@@ -3,7 +3,7 @@
 
 import { Writable, type WritableOptions } from 'node:stream'
 
-import type { BinaryLike, Digest, Sha256Encoding } from './binding'
+import type { BinaryLike, Digest, Sha256Encoding, createQr, createQrSync } from './binding'
 
 export * from './binding'
 
@@ -32,3 +32,8 @@ export declare class Sha256 extends Writable {
  * const hex = hasher.digest('hex')
  */
 export declare function createSha256(options?: WritableOptions): Sha256
+
+/** node-qrcode's name for {@link createQr}: the code as a data URL, made on libuv's pool. */
+export declare const toDataURL: typeof createQr
+/** node-qrcode's name for {@link createQrSync}. */
+export declare const toDataURLSync: typeof createQrSync

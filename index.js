@@ -85,3 +85,6 @@ module.exports = require('./binding.js')
 module.exports.sha256Sync = sha256Sync
 module.exports.Sha256 = Sha256
 module.exports.createSha256 = createSha256
+// node-qrcode's names for createQr and its twin.
+module.exports.toDataURL = module.exports.createQr
+module.exports.toDataURLSync = module.exports.createQrSync

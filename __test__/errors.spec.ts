@@ -17,11 +17,38 @@ const rangeError = (mentions: string, code = 'ERR_INVALID_ARG_VALUE'): Expected 
 
 const qrCases: Array<[string, unknown[], Expected]> = [
   ['missing text', [], typeError('text')],
-  ['empty text', [''], rangeError('text')],
+  ['empty text', [''], rangeError('text', 'ERR_QR_EMPTY_INPUT')],
+  ['no segments', [[]], rangeError('text', 'ERR_QR_EMPTY_INPUT')],
   ['a number', [42], typeError('text')],
   ['a plain object', [{ text: 'x' }], typeError('text')],
   ['null', [null], typeError('text')],
-  ['an array', [['x']], typeError('text')],
+  ['an array of numbers', [[1, 2]], typeError('text[0]')],
+  ['a segment without data', [[{ mode: 'byte' }]], typeError('text[0].data')],
+  ['a segment with an unknown key', [[{ data: 'x', kind: 'byte' }]], typeError('text[0].kind', 'ERR_INVALID_ARG_VALUE')],
+  ['an unknown mode', [[{ data: '1', mode: 'binary' }]], rangeError('text[0].mode')],
+  ['letters in numeric mode', [[{ data: '12a', mode: 'numeric' }]], rangeError('text[0].data', 'ERR_QR_INVALID_SEGMENT')],
+  ['lower case in alphanumeric mode', [['OK', { data: 'abc', mode: 'alphanumeric' }]], rangeError('text[1].data', 'ERR_QR_INVALID_SEGMENT')],
+  ['Latin in kanji mode', [[{ data: 'abc', mode: 'kanji' }]], rangeError('text[0].data', 'ERR_QR_INVALID_SEGMENT')],
+  ['an empty segment', [[{ data: '', mode: 'byte' }]], rangeError('text[0].data', 'ERR_QR_INVALID_SEGMENT')],
+  ['version 41', ['x', { version: 41 }], rangeError('options.version', 'ERR_OUT_OF_RANGE')],
+  ['version 0', ['x', { version: 0 }], rangeError('options.version', 'ERR_OUT_OF_RANGE')],
+  ['version 5 of a Micro QR code', ['x', { version: 5, micro: true }], rangeError('options.version', 'ERR_OUT_OF_RANGE')],
+  ['mask 9', ['x', { maskPattern: 9 }], rangeError('options.maskPattern', 'ERR_OUT_OF_RANGE')],
+  ['mask 4 of a Micro QR code', ['x', { maskPattern: 4, micro: true }], rangeError('options.maskPattern', 'ERR_OUT_OF_RANGE')],
+  ['level H for a Micro QR code', ['x', { errorCorrectionLevel: 'H', micro: true }], rangeError('options.errorCorrectionLevel', 'ERR_OUT_OF_RANGE')],
+  ['a version too small', ['x'.repeat(100), { version: 2 }], rangeError('minimum version is 6', 'ERR_QR_VERSION_TOO_SMALL')],
+  ['too long for Micro QR', ['x'.repeat(40), { micro: true }], rangeError('Micro QR', 'ERR_QR_DATA_TOO_LONG')],
+  ['negative width', ['x', { width: -3 }], rangeError('options.width', 'ERR_OUT_OF_RANGE')],
+  ['micro as a string', ['x', { micro: 'yes' }], typeError('options.micro')],
+  ['eci as a number', ['x', { eci: 26 }], typeError('options.eci')],
+  ['eci as another string', ['x', { eci: 'utf8' }], rangeError('options.eci')],
+  ['an unknown module style', ['x', { style: { modules: 'hearts' } }], rangeError('options.style.modules')],
+  ['a logo that is not an image', ['x', { logo: { image: Buffer.from('not an image') } }], rangeError('options.logo.image', 'ERR_QR_LOGO_UNREADABLE')],
+  ['a logo without an image', ['x', { logo: { size: 0.2 } }], typeError('options.logo.image')],
+  ['a logo of size 0', ['x', { logo: { image: Buffer.alloc(1), size: 0 } }], rangeError('options.logo.size', 'ERR_OUT_OF_RANGE')],
+  ['a logo over 0.4', ['x', { logo: { image: Buffer.alloc(1), size: 0.5 } }], rangeError('options.logo.size', 'ERR_OUT_OF_RANGE')],
+  ['a logo on a Micro QR code', ['x', { logo: { image: Buffer.alloc(1) }, micro: true }], rangeError('options.logo')],
+  ['JPEG quality over 1', ['x', { rendererOpts: { quality: 2 } }], rangeError('options.rendererOpts.quality', 'ERR_OUT_OF_RANGE')],
   ['unknown level', ['x', { errorCorrectionLevel: 'Z' }], rangeError('options.errorCorrectionLevel')],
   ['level as a number', ['x', { errorCorrectionLevel: 1 }], typeError('options.errorCorrectionLevel')],
   ['negative scale', ['x', { scale: -3 }], rangeError('options.scale', 'ERR_OUT_OF_RANGE')],
@@ -58,7 +85,13 @@ const hashCases: Array<[string, unknown[], Expected]> = [
 ]
 
 const families: Array<[string[], typeof qrCases]> = [
-  [['createQr', 'toBuffer', 'toString'], qrCases],
+  [['createQr', 'toDataURL', 'toBuffer', 'toString'], qrCases],
+  // create() takes only the encoding options; the cases that test those apply to it too.
+  [['create'], qrCases.filter(([, args]) => {
+    const options = args[1]
+    if (typeof options !== 'object' || options === null) return true
+    return Object.keys(options).every((key) => ['version', 'maskPattern', 'errorCorrectionLevel', 'micro', 'eci', 'signal'].includes(key))
+  })],
   [['sha256'], hashCases],
 ]
 
@@ -74,7 +107,8 @@ function check(t: import('ava').ExecutionContext, error: unknown, expected: Expe
 for (const [functions, cases] of families) {
   for (const fn of functions) {
     for (const [label, args, expected] of cases) {
-      if (fn === 'toString' && expected.code === 'ERR_QR_IMAGE_TOO_LARGE') continue // text has no pixels
+      // Text has no pixels; toString ignores logos, and a JPEG quality only matters to JPEG.
+      if (fn === 'toString' && /IMAGE_TOO_LARGE|LOGO_UNREADABLE/.test(expected.code)) continue
       test(`${fn} rejects and ${fn}Sync throws: ${label}`, async (t) => {
         let promise: unknown
         t.notThrows(() => {

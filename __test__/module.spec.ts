@@ -31,7 +31,7 @@ test('every export is declared and documented in the types a user sees', (t) => 
   const exported = Object.keys(createRequire(import.meta.url)('../index.js')).filter((name) => !name.startsWith('__'))
   const entry = readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8')
   for (const name of exported) {
-    const declared = new RegExp(`/\\*\\*[^]*?\\*/\\s*export declare (function|class) ${name}\\b`)
+    const declared = new RegExp(`/\\*\\*[^]*?\\*/\\s*export declare (function|class|const) ${name}\\b`)
     t.true(declared.test(declarations) || declared.test(entry), `${name} has a JSDoc comment`)
   }
   t.notRegex(declarations, /^ \* r#?"/m, 'doc comments carry no raw-string prefixes')

@@ -84,6 +84,24 @@ impl Failure {
     }
   }
 
+  /// An I/O error as Node's `fs` reports one: `code` `ENOENT` and a message naming the path.
+  pub fn io(error: std::io::Error, action: &str, path: &std::path::Path) -> Self {
+    use std::io::ErrorKind as Io;
+    let code = match error.kind() {
+      Io::NotFound => "ENOENT",
+      Io::PermissionDenied => "EACCES",
+      Io::IsADirectory => "EISDIR",
+      Io::NotADirectory => "ENOTDIR",
+      Io::InvalidFilename => "ENAMETOOLONG",
+      _ => "EIO",
+    };
+    Self {
+      kind: ErrorKind::Other,
+      code,
+      message: format!("{code}: {error}, {action} '{}'", path.display()),
+    }
+  }
+
   /// The JavaScript error. `abort_reason` (the signal's `reason`) becomes the `cause` of an
   /// `AbortError`. Only a dying environment fails to create one; then the value is whatever
   /// napi could make of the message.
@@ -202,19 +220,65 @@ impl From<Cancelled> for Failure {
 
 impl From<EncodeError> for Failure {
   fn from(error: EncodeError) -> Self {
+    let range = |code, message| Self {
+      kind: ErrorKind::Range,
+      code,
+      message,
+    };
     match error {
-      EncodeError::Empty => Self::bad_value("text", "a non-empty string or byte array", "''"),
-      EncodeError::TooLong { level, bytes } => Self {
-        kind: ErrorKind::Range,
-        code: "ERR_QR_DATA_TOO_LONG",
-        message: format!(
-          "text ({bytes} bytes) does not fit in a QR code at error correction level {level:?}: \
-           version 40 holds at most {} bytes of binary data at that level (more for digits and \
-           upper-case letters); use a lower level or less data",
+      EncodeError::Empty => range(
+        "ERR_QR_EMPTY_INPUT",
+        "text must not be empty: a QR code needs at least one character or byte".into(),
+      ),
+      EncodeError::TooLong {
+        level,
+        micro: false,
+      } => range(
+        "ERR_QR_DATA_TOO_LONG",
+        format!(
+          "text does not fit in a QR code at error correction level {level:?}: version 40 \
+           holds at most {} bytes of binary data at that level (more for digits and upper-case \
+           letters); use a lower level or less data",
           encode::max_bytes(level)
         ),
-      },
+      ),
+      EncodeError::TooLong { level, micro: true } => range(
+        "ERR_QR_DATA_TOO_LONG",
+        format!(
+          "text does not fit in a Micro QR code at error correction level {level:?}: M4 holds \
+           at most 35 digits, 21 alphanumerics or 15 bytes at level L, fewer at M and Q; leave \
+           options.micro off for more"
+        ),
+      ),
+      EncodeError::VersionTooSmall { version, needed } => range(
+        "ERR_QR_VERSION_TOO_SMALL",
+        format!(
+          "options.version {} cannot hold this data at this error correction level; {}",
+          version_name(version),
+          match needed {
+            Some(needed) => format!("the minimum version is {}", version_name(needed)),
+            None => "no version can".into(),
+          }
+        ),
+      ),
+      EncodeError::Invalid(option) => Self::out_of_range(
+        &format!("options.{option}"),
+        match option {
+          "version" => "1 to 40 (1 to 4 with options.micro)",
+          "maskPattern" => "0 to 7 (0 to 3 with options.micro)",
+          _ => "'L', 'M' or 'Q' for a Micro QR code (it has no level H)",
+        },
+        "a value this kind of symbol lacks",
+      ),
     }
+  }
+}
+
+/// `7`, or `M3` for a Micro QR version.
+pub fn version_name(version: qrcode::Version) -> String {
+  match version {
+    qrcode::Version::Normal(number) => number.to_string(),
+    qrcode::Version::Micro(number) => format!("M{number}"),
   }
 }
 

@@ -496,6 +496,43 @@ impl<'env> Options<'env> {
       .transpose()
   }
 
+  /// A finite number within `range`.
+  pub fn number(&self, key: &str, range: RangeInclusive<f64>) -> Result<Option<f64>, Failure> {
+    let name = self.name(key);
+    let Some(value) = self.get(key)? else {
+      return Ok(None);
+    };
+    let number = match value.get_type() {
+      Ok(ValueType::Number) => unsafe { value.cast::<f64>() }
+        .map_err(|_| Failure::wrong_type(&name, "a number", "an unreadable number"))?,
+      _ => return Err(Failure::wrong_type(&name, "a number", &describe(&value))),
+    };
+    if range.contains(&number) {
+      Ok(Some(number))
+    } else {
+      let allowed = format!("a number from {} to {}", range.start(), range.end());
+      Err(Failure::out_of_range(&name, &allowed, &describe(&value)))
+    }
+  }
+
+  /// `true` or `false`.
+  pub fn boolean(&self, key: &str) -> Result<Option<bool>, Failure> {
+    let name = self.name(key);
+    let Some(value) = self.get(key)? else {
+      return Ok(None);
+    };
+    match value.get_type() {
+      Ok(ValueType::Boolean) => unsafe { value.cast::<bool>() }
+        .map(Some)
+        .map_err(|_| Failure::wrong_type(&name, "a boolean", "an unreadable boolean")),
+      _ => Err(Failure::wrong_type(
+        &name,
+        "true or false",
+        &describe(&value),
+      )),
+    }
+  }
+
   /// A nested options object, such as `options.color`.
   pub fn nested(&self, key: &str, known: &[&str]) -> Result<Options<'env>, Failure> {
     Options::read(self.get(key)?, &self.name(key), known)

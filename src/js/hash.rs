@@ -12,7 +12,7 @@ use napi_derive::napi;
 use super::progress::Progress;
 use super::{split, Call, Job};
 use crate::cancel::CancelToken;
-use crate::error::{throw, ErrorKind, Failure, Refusal};
+use crate::error::{throw, Failure, Refusal};
 use crate::hash::encoding::Encoded;
 use crate::hash::file::{self, FileError};
 use crate::hash::{chain, merkle, records, sha256, Digest, Encoding};
@@ -595,22 +595,8 @@ pub struct FileJob {
 }
 
 impl FileJob {
-  /// An I/O error as Node's `fs` reports one: `code` `ENOENT` and a message naming the path.
   fn io_failure(&self, error: std::io::Error) -> Failure {
-    use std::io::ErrorKind as Io;
-    let code = match error.kind() {
-      Io::NotFound => "ENOENT",
-      Io::PermissionDenied => "EACCES",
-      Io::IsADirectory => "EISDIR",
-      Io::NotADirectory => "ENOTDIR",
-      Io::InvalidFilename => "ENAMETOOLONG",
-      _ => "EIO",
-    };
-    Failure {
-      kind: ErrorKind::Other,
-      code,
-      message: format!("{code}: {error}, reading '{}'", self.path.display()),
-    }
+    Failure::io(error, "reading", &self.path)
   }
 }
 

@@ -50,24 +50,99 @@ export type ErrorCorrectionLevel =
   | 'l' | 'm' | 'q' | 'h'
   | 'LOW' | 'MEDIUM' | 'QUARTILE' | 'HIGH'
 
-export interface QrImageOptions {
+/** Segment modes, as node-qrcode names them. */
+export type QrMode = 'numeric' | 'alphanumeric' | 'byte' | 'kanji'
+
+/**
+ * One segment of a code. Without `mode`, a string is split into the modes that take the
+ * fewest bits; `'kanji'` takes characters Shift_JIS writes in two bytes (converted here; no
+ * `toSJISFunc` needed).
+ */
+export interface QrSegment {
+  data: string | BinaryLike
+  mode?: QrMode
+}
+
+/** What a code holds: text (UTF-8), bytes, or a list of segments. */
+export type QrData = string | BinaryLike | ReadonlyArray<string | BinaryLike | QrSegment>
+
+/** How a code is encoded. Every option is checked: a bad value is a `RangeError`. */
+export interface QrCreateOptions {
   /** Error correction level; default `'M'` (about 15 % of the code can be damaged). */
   errorCorrectionLevel?: ErrorCorrectionLevel
+  /** Version 1–40 (1–4 with `micro`); default: the smallest that holds the data. */
+  version?: number
+  /** Mask pattern 0–7 (0–3 with `micro`); default: the lowest penalty, as the standard says. */
+  maskPattern?: number
+  /**
+   * `'auto'` (default): non-ASCII text in byte mode is preceded by ECI 26 (UTF-8), so every
+   * decoder reads it as UTF-8 rather than guessing. `true`: always; `false`: never (as
+   * node-qrcode). Bytes given as a `Uint8Array` never get one.
+   */
+  eci?: 'auto' | boolean
+  /** A Micro QR code (M1–M4, one finder pattern, levels L/M/Q, no ECI); default false. */
+  micro?: boolean
+  /** Aborting rejects the promise with an `AbortError` (`code: 'ERR_ABORTED'`). */
+  signal?: AbortSignal
+}
+
+export interface QrImageOptions extends QrCreateOptions {
   /** Quiet zone in modules on each side, an integer 0–128; default 4. */
   margin?: number
   /** Pixels per module, an integer 1–256; default 4. The image is at most 16384 px wide. */
   scale?: number
+  /**
+   * Image width in pixels (1–16384), overriding `scale`; ignored, as in node-qrcode, when it
+   * is less than one pixel per module.
+   */
+  width?: number
   color?: {
     /** Dark modules: `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa` (`#` optional); default `#000000ff`. */
     dark?: string
     /** Light modules and quiet zone, same forms; default `#ffffffff`. */
     light?: string
   }
-  /** Aborting rejects the promise with an `AbortError` (`code: 'ERR_ABORTED'`). */
-  signal?: AbortSignal
+  /** `'image/png'` (default), `'image/jpeg'` or `'image/webp'` (lossless). */
+  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'png' | 'jpeg' | 'jpg' | 'webp'
+  /** JPEG quality, 0–1; default 0.92. */
+  rendererOpts?: { quality?: number }
+  /** Module and finder shapes for images and SVG; text ignores them. */
+  style?: {
+    modules?: 'square' | 'rounded' | 'dots'
+    finder?: 'square' | 'rounded'
+  }
+  /**
+   * A PNG or JPEG centred on the code, `size` (default 0.2, at most 0.4) of its width, on a
+   * light border. Raises error correction to H; refused (`ERR_QR_LOGO_TOO_LARGE`) when it
+   * would hide more than level H recovers. Text output ignores it.
+   */
+  logo?: { image: BinaryLike; size?: number }
+  /** With `type: 'terminal'`: two module rows per line. */
+  small?: boolean
 }
 
-export interface QrStringOptions extends QrImageOptions {
-  /** `'utf8'` (default): Unicode half blocks; `'svg'`: an SVG document. */
-  type?: 'utf8' | 'svg'
+export interface QrStringOptions extends Omit<QrImageOptions, 'type'> {
+  /** `'utf8'` (default): Unicode half blocks; `'svg'`: an SVG document; `'terminal'`: ANSI colours. */
+  type?: 'utf8' | 'svg' | 'terminal'
+}
+
+export interface QrBufferOptions extends Omit<QrImageOptions, 'type'> {
+  /** The file format; default PNG (for `toFile`, the path's extension first). */
+  type?: QrImageOptions['type'] | 'svg' | 'image/svg+xml' | 'utf8' | 'txt' | 'terminal'
+}
+
+/** A code as data, from {@link create}. */
+export interface QrSymbol {
+  /** 1–40, or 1–4 for a Micro QR code. */
+  version: number
+  micro: boolean
+  errorCorrectionLevel: 'L' | 'M' | 'Q' | 'H'
+  /** 0–7 (0–3 for Micro QR). */
+  maskPattern: number
+  /** Modules per side. */
+  size: number
+  /** `size × size` bytes, row by row, 1 = dark. */
+  modules: Uint8Array
+  /** The segments written, in order: text as strings, bytes given as bytes as a Buffer. */
+  segments: Array<{ mode: QrMode; data: string | Buffer }>
 }

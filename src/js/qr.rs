@@ -1,154 +1,690 @@
-//! `createQr`, `toBuffer`, `toString` and their `…Sync` twins: one job, four outputs.
+//! The QR functions: node-qrcode's server API (`toDataURL`, `toBuffer`, `toString`, `toFile`,
+//! `create`), `createQr` and `createQrBatch`; one recipe, many outputs, each call a job on
+//! libuv's pool with a `…Sync` twin.
+
+use std::ops::Range;
+use std::path::PathBuf;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use napi::bindgen_prelude::{Buffer, PromiseRaw, ToNapiValue, Unknown};
-use napi::Env;
+use encoding_rs::SHIFT_JIS;
+use napi::bindgen_prelude::{
+  Buffer, JsObjectValue, Object, PromiseRaw, ToNapiValue, Uint8Array, Unknown,
+};
+use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
+use qrcode::types::Mode;
 use qrcode::EcLevel;
 
 use super::progress::Progress;
-use super::{Call, Job};
+use super::{pool_threads, Call, Job};
 use crate::cancel::CancelToken;
-use crate::error::Failure;
-use crate::input::{self, Bytes};
-use crate::qr::options::{EC_LEVEL_NAMES, MAX_MARGIN, MAX_SCALE};
-use crate::qr::{encode, parse_ec_level, render, Charset, Rgba, Style};
+use crate::error::{version_name, ErrorKind, Failure};
+use crate::input::{self, describe, Bytes, Options};
+use crate::qr::logo::{self, Logo, LogoError};
+use crate::qr::options::{
+  FinderShape, ModuleShape, EC_LEVEL_NAMES, MAX_IMAGE_SIDE, MAX_MARGIN, MAX_SCALE,
+};
+use crate::qr::render::{self, ImageFormat, Placed, RenderError};
+use crate::qr::{
+  encode, parse_ec_level, Content, Eci, Piece, PieceError, Request, Rgba, Style, Symbol,
+};
 
-/// What a call hands back.
-#[derive(Clone, Copy)]
-enum Format {
-  PngDataUrl,
-  Png,
-  Svg,
-  Utf8,
+// ---------------------------------------------------------------------------------------------
+// What a call makes
+
+/// The data argument: a string, bytes, or segments.
+enum Data {
+  Bytes(Bytes),
+  Pieces(Vec<Piece>),
 }
 
-pub struct QrJob {
-  data: Bytes,
-  level: EcLevel,
-  style: Style,
-  format: Format,
-}
-
-pub enum Rendered {
-  Text(String),
-  Bytes(Vec<u8>),
-}
-
-impl Job for QrJob {
-  type Part = Rendered;
-
-  fn run(
-    &self,
-    _part: usize,
-    cancel: &CancelToken,
-    _progress: &Progress,
-  ) -> Result<Rendered, Failure> {
-    let charset = match self.data {
-      Bytes::Text(_) => Charset::Utf8,
-      Bytes::Binary(_) => Charset::Binary,
-    };
-    let matrix = encode(&self.data, self.level, charset)?;
-    cancel.check()?;
-    Ok(match self.format {
-      Format::PngDataUrl => {
-        let png = render::png(&matrix, &self.style)?;
-        let mut url = String::with_capacity(PNG_DATA_URL_PREFIX.len() + png.len().div_ceil(3) * 4);
-        url.push_str(PNG_DATA_URL_PREFIX);
-        STANDARD.encode_string(&png, &mut url);
-        Rendered::Text(url)
-      }
-      Format::Png => Rendered::Bytes(render::png(&matrix, &self.style)?),
-      Format::Svg => Rendered::Text(render::svg(&matrix, &self.style)?),
-      Format::Utf8 => Rendered::Text(render::utf8(&matrix, &self.style)),
-    })
-  }
-
-  fn to_js<'env>(&self, env: &'env Env, mut parts: Vec<Rendered>) -> napi::Result<Unknown<'env>> {
-    match parts.remove(0) {
-      Rendered::Text(text) => text.into_unknown(env),
-      Rendered::Bytes(bytes) => Buffer::from(bytes).into_unknown(env),
+impl Data {
+  fn content(&self) -> Content<'_> {
+    match self {
+      Self::Bytes(Bytes::Text(utf8)) => Content::Text(utf8),
+      Self::Bytes(Bytes::Binary(view)) => Content::Binary(view),
+      Self::Pieces(pieces) => Content::Pieces(pieces),
     }
   }
 }
 
-const PNG_DATA_URL_PREFIX: &str = "data:image/png;base64,";
-const IMAGE_OPTIONS: &[&str] = &["errorCorrectionLevel", "margin", "scale", "color", "signal"];
-const STRING_OPTIONS: &[&str] = &[
+/// A text rendering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextFormat {
+  Svg,
+  Utf8,
+  Terminal { small: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+  Image(ImageFormat),
+  Text(TextFormat),
+}
+
+/// What the call hands back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Output {
+  /// `data:image/…;base64,…`
+  DataUrl(ImageFormat),
+  Buffer(Format),
+  String(TextFormat),
+  /// Written to the path; the call resolves to `undefined`.
+  File(PathBuf, Format),
+  /// The modules and what they hold, as `create` returns them.
+  Symbol,
+}
+
+/// How to make a code from data: the encoding request, the look, the output.
+struct Recipe {
+  request: Request,
+  style: Style,
+  logo: Option<LogoSource>,
+  output: Output,
+}
+
+struct LogoSource {
+  image: Bytes,
+  fraction: f64,
+}
+
+pub enum Made {
+  Text(String),
+  Bytes(Vec<u8>),
+  Symbol(Box<Symbol>),
+  Nothing,
+}
+
+impl Recipe {
+  fn make(&self, data: &Data, cancel: &CancelToken) -> Result<Made, Failure> {
+    let symbol = encode(&data.content(), &self.request)?;
+    cancel.check()?;
+    Ok(match &self.output {
+      Output::Symbol => Made::Symbol(Box::new(symbol)),
+      Output::DataUrl(format) => {
+        let image = self.render(&symbol, Format::Image(*format))?.into_bytes();
+        let prefix = format!("data:{};base64,", mime(*format));
+        let mut url = String::with_capacity(prefix.len() + image.len().div_ceil(3) * 4);
+        url.push_str(&prefix);
+        STANDARD.encode_string(&image, &mut url);
+        Made::Text(url)
+      }
+      Output::Buffer(format) => Made::Bytes(self.render(&symbol, *format)?.into_bytes()),
+      Output::String(format) => self.render(&symbol, Format::Text(*format))?,
+      Output::File(path, format) => {
+        let contents = self.render(&symbol, *format)?.into_bytes();
+        std::fs::write(path, contents).map_err(|error| Failure::io(error, "writing", path))?;
+        Made::Nothing
+      }
+    })
+  }
+
+  fn render(&self, symbol: &Symbol, format: Format) -> Result<Made, Failure> {
+    let logo = match &self.logo {
+      Some(source) => Some(Logo::decode(&source.image, source.fraction).map_err(logo_failure)?),
+      None => None,
+    };
+    let placed = match &logo {
+      Some(logo) => Some(Placed {
+        logo,
+        clearing: logo
+          .place(symbol.version, symbol.level)
+          .map_err(|error| match error {
+            LogoError::TooLarge { largest } => logo_too_large(symbol, logo.fraction, largest),
+            other => logo_failure(other),
+          })?,
+      }),
+      None => None,
+    };
+    let matrix = &symbol.matrix;
+    Ok(match format {
+      Format::Image(format) => Made::Bytes(
+        render::image(matrix, &self.style, placed.as_ref(), format).map_err(render_failure)?,
+      ),
+      Format::Text(TextFormat::Svg) => {
+        Made::Text(render::svg(matrix, &self.style, placed.as_ref()).map_err(render_failure)?)
+      }
+      Format::Text(TextFormat::Utf8) => Made::Text(render::utf8(matrix, &self.style)),
+      Format::Text(TextFormat::Terminal { small }) => {
+        Made::Text(render::terminal(matrix, &self.style, small))
+      }
+    })
+  }
+}
+
+impl Made {
+  fn into_bytes(self) -> Vec<u8> {
+    match self {
+      Self::Text(text) => text.into_bytes(),
+      Self::Bytes(bytes) => bytes,
+      Self::Symbol(_) | Self::Nothing => Vec::new(),
+    }
+  }
+
+  fn into_js<'env>(self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+    match self {
+      Self::Text(text) => text.into_unknown(env),
+      Self::Bytes(bytes) => Buffer::from(bytes).into_unknown(env),
+      Self::Symbol(symbol) => symbol_to_js(env, &symbol),
+      Self::Nothing => ().into_unknown(env),
+    }
+  }
+}
+
+fn mime(format: ImageFormat) -> &'static str {
+  match format {
+    ImageFormat::Png => "image/png",
+    ImageFormat::Jpeg { .. } => "image/jpeg",
+    ImageFormat::Webp => "image/webp",
+  }
+}
+
+fn logo_failure(error: LogoError) -> Failure {
+  match error {
+    LogoError::Unreadable(reason) => Failure {
+      kind: ErrorKind::Range,
+      code: "ERR_QR_LOGO_UNREADABLE",
+      message: format!("options.logo.image must be a PNG or JPEG image: {reason}"),
+    },
+    LogoError::TooLarge { .. } => Failure {
+      kind: ErrorKind::Range,
+      code: "ERR_QR_LOGO_TOO_LARGE",
+      message: "options.logo does not fit this code".into(),
+    },
+  }
+}
+
+fn logo_too_large(symbol: &Symbol, fraction: f64, largest: Option<f64>) -> Failure {
+  let advice = match largest {
+    Some(largest) => format!("at most {:.2} fits", (largest * 100.0).floor() / 100.0),
+    None => "no logo fits; use a larger options.version".into(),
+  };
+  Failure {
+    kind: ErrorKind::Range,
+    code: "ERR_QR_LOGO_TOO_LARGE",
+    message: format!(
+      "options.logo.size {fraction} would hide more of this version {} code than error \
+       correction level H recovers; {advice}",
+      version_name(symbol.version)
+    ),
+  }
+}
+
+fn render_failure(error: RenderError) -> Failure {
+  match error {
+    RenderError::TooLarge(error) => error.into(),
+    RenderError::Encoder(reason) => Failure {
+      kind: ErrorKind::Other,
+      code: "ERR_QR_RENDER",
+      message: format!("the image could not be encoded: {reason}"),
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// create(): the symbol as data
+
+fn symbol_to_js<'env>(env: &'env Env, symbol: &Symbol) -> napi::Result<Unknown<'env>> {
+  let width = symbol.matrix.width();
+  let modules: Vec<u8> = (0..width * width)
+    .map(|i| u8::from(symbol.matrix.is_dark(i % width, i / width)))
+    .collect();
+  let (number, micro) = match symbol.version {
+    qrcode::Version::Normal(number) => (number, false),
+    qrcode::Version::Micro(number) => (number, true),
+  };
+  let plan = &symbol.plan;
+  let mut segments = env.create_array(plan.runs.len() as u32)?;
+  for (index, run) in plan.runs.iter().enumerate() {
+    let bytes = &plan.bytes[run.span.begin..run.span.end];
+    let mut segment = Object::new(env)?;
+    segment.set_named_property("mode", mode_name(run.span.mode))?;
+    match run.span.mode {
+      Mode::Kanji => segment.set_named_property("data", SHIFT_JIS.decode(bytes).0.as_ref())?,
+      Mode::Byte if !run.text => segment.set_named_property("data", Buffer::from(bytes))?,
+      _ => segment.set_named_property("data", String::from_utf8_lossy(bytes).as_ref())?,
+    }
+    segments.set(index as u32, segment)?;
+  }
+  let mut object = Object::new(env)?;
+  object.set_named_property("version", u32::try_from(number).unwrap_or(0))?;
+  object.set_named_property("micro", micro)?;
+  object.set_named_property("errorCorrectionLevel", format!("{:?}", symbol.level))?;
+  object.set_named_property("maskPattern", u32::from(symbol.mask))?;
+  object.set_named_property("size", width as u32)?;
+  object.set_named_property("modules", Uint8Array::from(modules))?;
+  object.set_named_property("segments", segments)?;
+  object.into_unknown(env)
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+  match mode {
+    Mode::Numeric => "numeric",
+    Mode::Alphanumeric => "alphanumeric",
+    Mode::Byte => "byte",
+    Mode::Kanji => "kanji",
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+pub struct QrJob {
+  data: Data,
+  recipe: Recipe,
+}
+
+impl Job for QrJob {
+  type Part = Made;
+
+  fn run(&self, _part: usize, cancel: &CancelToken, _progress: &Progress) -> Result<Made, Failure> {
+    self.recipe.make(&self.data, cancel)
+  }
+
+  fn to_js<'env>(&self, env: &'env Env, mut parts: Vec<Made>) -> napi::Result<Unknown<'env>> {
+    parts.remove(0).into_js(env)
+  }
+}
+
+/// Many codes made alike, in contiguous ranges, one per pool thread.
+pub struct BatchJob {
+  data: Vec<Data>,
+  recipe: Recipe,
+  parts: Vec<Range<usize>>,
+}
+
+impl Job for BatchJob {
+  type Part = Vec<Made>;
+
+  fn parts(&self) -> usize {
+    self.parts.len()
+  }
+
+  fn run(
+    &self,
+    part: usize,
+    cancel: &CancelToken,
+    _progress: &Progress,
+  ) -> Result<Vec<Made>, Failure> {
+    let range = self.parts[part].clone();
+    self.data[range.clone()]
+      .iter()
+      .zip(range)
+      .map(|(data, index)| {
+        self.recipe.make(data, cancel).map_err(|failure| Failure {
+          message: format!("texts[{index}]: {}", failure.message),
+          ..failure
+        })
+      })
+      .collect()
+  }
+
+  fn to_js<'env>(&self, env: &'env Env, parts: Vec<Vec<Made>>) -> napi::Result<Unknown<'env>> {
+    let mut array = env.create_array(self.data.len() as u32)?;
+    for (index, made) in parts.into_iter().flatten().enumerate() {
+      array.set(index as u32, made.into_js(env)?)?;
+    }
+    array.into_unknown(env)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading arguments
+
+const ENCODING_OPTIONS: &[&str] = &[
+  "version",
   "errorCorrectionLevel",
+  "maskPattern",
+  "eci",
+  "micro",
+  "signal",
+];
+const RENDERING_OPTIONS: &[&str] = &[
+  "version",
+  "errorCorrectionLevel",
+  "maskPattern",
+  "eci",
+  "micro",
+  "signal",
   "margin",
   "scale",
+  "width",
   "color",
-  "signal",
   "type",
+  "rendererOpts",
+  "small",
+  "style",
+  "logo",
 ];
 
-/// Reads `text` and `options` for any QR function. `format` is fixed by the function, except
-/// for `toString` (`None`), which reads `options.type`.
-fn read_call(
-  env: &Env,
-  text: Unknown,
-  options: Option<Unknown>,
-  format: Option<Format>,
-) -> Call<QrJob> {
-  let known = if format.is_some() {
-    IMAGE_OPTIONS
-  } else {
-    STRING_OPTIONS
+const IMAGE_TYPES: &str = "'image/png', 'image/jpeg' or 'image/webp'";
+const STRING_TYPES: &str = "'utf8', 'svg' or 'terminal'";
+const ANY_TYPES: &str =
+  "'png', 'jpeg', 'webp' (or 'image/png', 'image/jpeg', 'image/webp'), 'svg', 'utf8' or 'terminal'";
+const MODE_NAMES: &str = "'numeric', 'alphanumeric', 'byte' or 'kanji'";
+
+/// How a function chooses its output.
+#[derive(Clone)]
+enum Wanted {
+  DataUrl,
+  Buffer,
+  String,
+  File(PathBuf),
+  Symbol,
+}
+
+/// Reads the data argument and options of any QR function.
+fn read_call(env: &Env, text: Unknown, options: Option<Unknown>, wanted: Wanted) -> Call<QrJob> {
+  let known = match wanted {
+    Wanted::Symbol => ENCODING_OPTIONS,
+    _ => RENDERING_OPTIONS,
   };
   Call::read(env, options, known, |options| {
-    let data = input::bytes(env, text, "text")?;
-    let format = match format {
-      Some(format) => format,
-      None => options
-        .parsed("type", "'utf8' or 'svg'", |name| match name {
-          "utf8" => Some(Format::Utf8),
-          "svg" => Some(Format::Svg),
-          _ => None,
-        })?
-        .unwrap_or(Format::Utf8),
-    };
-    let level = options
-      .parsed("errorCorrectionLevel", EC_LEVEL_NAMES, parse_ec_level)?
-      .unwrap_or(EcLevel::M);
-    let colour = options.nested("color", &["dark", "light"])?;
-    let defaults = Style::default();
-    let style = Style {
-      margin: options
-        .integer("margin", 0..=MAX_MARGIN)?
-        .unwrap_or(defaults.margin),
-      scale: options
-        .integer("scale", 1..=MAX_SCALE)?
-        .unwrap_or(defaults.scale),
-      dark: colour
-        .parsed("dark", Rgba::FORMS, Rgba::from_hex)?
-        .unwrap_or(defaults.dark),
-      light: colour
-        .parsed("light", Rgba::FORMS, Rgba::from_hex)?
-        .unwrap_or(defaults.light),
-    };
-    Ok(QrJob {
+    let data = read_data(env, text, "text")?;
+    let recipe = read_recipe(env, options, wanted)?;
+    Ok(QrJob { data, recipe })
+  })
+}
+
+fn read_batch(env: &Env, texts: Unknown, options: Option<Unknown>) -> Call<BatchJob> {
+  Call::read(env, options, RENDERING_OPTIONS, |options| {
+    let data = input::array(texts, "texts", |text, name| read_data(env, text, name))?;
+    let recipe = read_recipe(env, options, Wanted::DataUrl)?;
+    // A code takes tens of microseconds: at least 16 per range keeps round trips negligible.
+    let count = data.len().div_ceil(16).clamp(1, pool_threads().max(1));
+    let parts = balanced(data.len(), count);
+    Ok(BatchJob {
       data,
-      level,
-      style,
-      format,
+      recipe,
+      parts,
     })
   })
 }
 
-/// A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool.
+/// `total` items in `count` contiguous ranges differing by at most one item.
+fn balanced(total: usize, count: usize) -> Vec<Range<usize>> {
+  (0..count)
+    .map(|i| total * i / count..total * (i + 1) / count)
+    .collect()
+}
+
+fn read_data(env: &Env, value: Unknown, argument: &str) -> Result<Data, Failure> {
+  if value.is_array().unwrap_or(false) {
+    let pieces = input::array(value, argument, |element, name| {
+      read_piece(env, element, name)
+    })?;
+    return Ok(Data::Pieces(pieces));
+  }
+  Ok(Data::Bytes(input::bytes(env, value, argument)?))
+}
+
+/// A segment: a string (best modes), bytes (byte mode), or `{ data, mode? }`.
+fn read_piece(env: &Env, value: Unknown, name: &str) -> Result<Piece, Failure> {
+  let plain_object = matches!(value.get_type(), Ok(ValueType::Object))
+    && !value.is_typedarray().unwrap_or(true)
+    && !value.is_dataview().unwrap_or(true)
+    && !value.is_arraybuffer().unwrap_or(true);
+  let (data, mode, data_name) = if plain_object {
+    let segment = Options::read(Some(value), name, &["data", "mode"])?;
+    let data_name = format!("{name}.data");
+    let data = segment
+      .get("data")?
+      .ok_or_else(|| Failure::wrong_type(&data_name, input::DATA_TYPES, "undefined"))?;
+    let mode = segment.parsed("mode", MODE_NAMES, parse_mode)?;
+    (input::bytes(env, data, &data_name)?, mode, data_name)
+  } else {
+    (input::bytes(env, value, name)?, None, name.to_owned())
+  };
+  let text = matches!(data, Bytes::Text(_));
+  let shown = describe_bytes(&data);
+  Piece::new(mode, data.to_vec(), text).map_err(|error| {
+    let allowed = match error {
+      PieceError::Empty => "not empty",
+      PieceError::NotNumeric => "only the digits 0-9 in numeric mode",
+      PieceError::NotAlphanumeric => {
+        "only 0-9, A-Z (upper case), space and $ % * + - . / : in alphanumeric mode"
+      }
+      PieceError::NotKanji => {
+        "only Shift_JIS double-byte characters (kanji, kana, full-width forms) in kanji mode"
+      }
+    };
+    Failure {
+      code: "ERR_QR_INVALID_SEGMENT",
+      ..Failure::bad_value(&data_name, allowed, &shown)
+    }
+  })
+}
+
+fn describe_bytes(bytes: &Bytes) -> String {
+  match bytes {
+    Bytes::Text(utf8) => format!(
+      "the string {}",
+      input::quote(&String::from_utf8_lossy(utf8))
+    ),
+    Bytes::Binary(view) => format!("{} bytes", view.len()),
+  }
+}
+
+fn parse_mode(name: &str) -> Option<Mode> {
+  match name.to_ascii_lowercase().as_str() {
+    "numeric" => Some(Mode::Numeric),
+    "alphanumeric" => Some(Mode::Alphanumeric),
+    "byte" => Some(Mode::Byte),
+    "kanji" => Some(Mode::Kanji),
+    _ => None,
+  }
+}
+
+fn read_recipe(env: &Env, options: &Options, wanted: Wanted) -> Result<Recipe, Failure> {
+  let micro = options.boolean("micro")?.unwrap_or(false);
+  let logo = read_logo(env, options)?;
+  if micro && logo.is_some() {
+    return Err(Failure::bad_value(
+      "options.logo",
+      "absent for a Micro QR code (it has no level H)",
+      "a logo",
+    ));
+  }
+  let level = options
+    .parsed("errorCorrectionLevel", EC_LEVEL_NAMES, parse_ec_level)?
+    .unwrap_or(EcLevel::M);
+  let request = Request {
+    // A logo hides modules: only level H can spare them.
+    level: if logo.is_some() { EcLevel::H } else { level },
+    version: options.integer("version", 1..=40)?.map(|v| v as u8),
+    micro,
+    mask: options.integer("maskPattern", 0..=7)?.map(|m| m as u8),
+    eci: read_eci(options)?,
+  };
+  let output = read_output(options, wanted)?;
+  let style = read_style(options)?;
+  Ok(Recipe {
+    request,
+    style,
+    logo,
+    output,
+  })
+}
+
+fn read_eci(options: &Options) -> Result<Eci, Failure> {
+  let Some(value) = options.get("eci")? else {
+    return Ok(Eci::Auto);
+  };
+  let allowed = "'auto', true or false";
+  match value.get_type() {
+    Ok(ValueType::Boolean) => Ok(if unsafe { value.cast::<bool>() }.unwrap_or(false) {
+      Eci::Always
+    } else {
+      Eci::Never
+    }),
+    Ok(ValueType::String) => input::parsed(&value, "options.eci", allowed, |name| {
+      (name == "auto").then_some(Eci::Auto)
+    }),
+    _ => Err(Failure::wrong_type(
+      "options.eci",
+      allowed,
+      &describe(&value),
+    )),
+  }
+}
+
+fn read_output(options: &Options, wanted: Wanted) -> Result<Output, Failure> {
+  let small = options.boolean("small")?.unwrap_or(false);
+  let quality = quality(options)?;
+  let named = |allowed: &str, keep: &dyn Fn(Format) -> bool| {
+    options.parsed("type", allowed, |name| {
+      format_named(name, small, quality).filter(|format| keep(*format))
+    })
+  };
+  let image_only = |format: Format| matches!(format, Format::Image(_));
+  let text_only = |format: Format| matches!(format, Format::Text(_));
+  let png = Format::Image(ImageFormat::Png);
+  Ok(match wanted {
+    Wanted::Symbol => Output::Symbol,
+    Wanted::DataUrl => match named(IMAGE_TYPES, &image_only)?.unwrap_or(png) {
+      Format::Image(format) => Output::DataUrl(format),
+      Format::Text(_) => unreachable!("filtered to images"),
+    },
+    Wanted::Buffer => Output::Buffer(named(ANY_TYPES, &|_| true)?.unwrap_or(png)),
+    Wanted::String => match named(STRING_TYPES, &text_only)? {
+      Some(Format::Text(format)) => Output::String(format),
+      _ => Output::String(TextFormat::Utf8),
+    },
+    Wanted::File(path) => {
+      let by_extension = || {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        format_named(&extension, small, quality)
+      };
+      let format = named(ANY_TYPES, &|_| true)?
+        .or_else(by_extension)
+        .unwrap_or(png);
+      Output::File(path, format)
+    }
+  })
+}
+
+/// A format by node-qrcode's names (`png`, `image/png`, `svg`, `utf8`, `txt`, `terminal`) and
+/// ours (`jpeg`, `jpg`, `webp` and their MIME types).
+fn format_named(name: &str, small: bool, quality: u8) -> Option<Format> {
+  Some(match name {
+    "png" | "image/png" => Format::Image(ImageFormat::Png),
+    "jpeg" | "jpg" | "image/jpeg" => Format::Image(ImageFormat::Jpeg { quality }),
+    "webp" | "image/webp" => Format::Image(ImageFormat::Webp),
+    "svg" | "image/svg+xml" => Format::Text(TextFormat::Svg),
+    "utf8" | "txt" => Format::Text(TextFormat::Utf8),
+    "terminal" => Format::Text(TextFormat::Terminal { small }),
+    _ => return None,
+  })
+}
+
+/// `rendererOpts.quality`, 0‥=1 as in node-qrcode (default 0.92), as JPEG's 1‥=100.
+fn quality(options: &Options) -> Result<u8, Failure> {
+  let renderer = options.nested("rendererOpts", &["quality"])?;
+  let quality = renderer.number("quality", 0.0..=1.0)?.unwrap_or(0.92);
+  Ok((quality * 100.0).round().clamp(1.0, 100.0) as u8)
+}
+
+fn read_style(options: &Options) -> Result<Style, Failure> {
+  let colour = options.nested("color", &["dark", "light"])?;
+  let shapes = options.nested("style", &["modules", "finder"])?;
+  let defaults = Style::default();
+  Ok(Style {
+    margin: options
+      .integer("margin", 0..=MAX_MARGIN)?
+      .unwrap_or(defaults.margin),
+    scale: options
+      .integer("scale", 1..=MAX_SCALE)?
+      .unwrap_or(defaults.scale),
+    width: options.integer("width", 1..=MAX_IMAGE_SIDE)?,
+    dark: colour
+      .parsed("dark", Rgba::FORMS, Rgba::from_hex)?
+      .unwrap_or(defaults.dark),
+    light: colour
+      .parsed("light", Rgba::FORMS, Rgba::from_hex)?
+      .unwrap_or(defaults.light),
+    modules: shapes
+      .parsed(
+        "modules",
+        "'square', 'rounded' or 'dots'",
+        |name| match name {
+          "square" => Some(ModuleShape::Square),
+          "rounded" => Some(ModuleShape::Rounded),
+          "dots" => Some(ModuleShape::Dots),
+          _ => None,
+        },
+      )?
+      .unwrap_or_default(),
+    finder: shapes
+      .parsed("finder", "'square' or 'rounded'", |name| match name {
+        "square" => Some(FinderShape::Square),
+        "rounded" => Some(FinderShape::Rounded),
+        _ => None,
+      })?
+      .unwrap_or_default(),
+  })
+}
+
+fn read_logo(env: &Env, options: &Options) -> Result<Option<LogoSource>, Failure> {
+  if options.get("logo")?.is_none() {
+    return Ok(None);
+  }
+  let logo = options.nested("logo", &["image", "size"])?;
+  let image = logo.get("image")?.ok_or_else(|| {
+    Failure::wrong_type(
+      "options.logo.image",
+      "a PNG or JPEG in a Buffer",
+      "undefined",
+    )
+  })?;
+  let image = input::bytes(env, image, "options.logo.image")?;
+  let fraction = logo
+    .number("size", 0.0..=logo::MAX_FRACTION)?
+    .unwrap_or(logo::DEFAULT_FRACTION);
+  if fraction == 0.0 {
+    return Err(Failure::out_of_range(
+      "options.logo.size",
+      "a fraction of the code's width above 0 and at most 0.4",
+      "the number 0",
+    ));
+  }
+  Ok(Some(LogoSource { image, fraction }))
+}
+
+fn path_of(env: &Env, value: Unknown) -> Result<PathBuf, Failure> {
+  input::path(env, value, "path")
+}
+
+/// `toFile` reads its path first, then the same arguments as the others.
+fn read_file_call(
+  env: &Env,
+  path: Unknown,
+  text: Unknown,
+  options: Option<Unknown>,
+) -> Call<QrJob> {
+  match path_of(env, path) {
+    Ok(path) => read_call(env, text, options, Wanted::File(path)),
+    Err(failure) => Call::read(env, options, RENDERING_OPTIONS, |_| Err(failure)),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+/// A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool;
+/// node-qrcode's `toDataURL`, also exported under that name.
 ///
-/// Same defaults as node-qrcode's `toDataURL`: error correction level M, a 4-module quiet
-/// zone, 4 px per module, black on white. A string is encoded as UTF-8 in the fewest bits
-/// (numeric, alphanumeric and byte segments); a `Uint8Array` is encoded as bytes. Bad
-/// arguments reject with a `TypeError` or `RangeError`; text too long for a version-40 code
-/// rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
+/// Same defaults as node-qrcode: error correction level M, a 4-module quiet zone, 4 px per
+/// module, black on white. A string is encoded as UTF-8 in the fewest bits (numeric,
+/// alphanumeric, byte and, for Japanese, kanji segments); a `Uint8Array` as bytes; an array as
+/// the segments it lists. `options.type` may be `'image/jpeg'` or `'image/webp'`. Bad arguments
+/// reject with a `TypeError` or `RangeError`; data too long for any version rejects with a
+/// `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
 ///
 /// @example
 /// res.send(`<img src="${await createQr('https://example.com/')}">`)
 #[napi(
-  ts_args_type = "text: string | BinaryLike, options?: QrImageOptions",
+  ts_args_type = "text: QrData, options?: QrImageOptions",
   ts_return_type = "Promise<string>"
 )]
 pub fn create_qr<'env>(
@@ -156,18 +692,18 @@ pub fn create_qr<'env>(
   text: Unknown,
   options: Option<Unknown>,
 ) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_call(env, text, options, Some(Format::PngDataUrl)).spawn(env)
+  read_call(env, text, options, Wanted::DataUrl).spawn(env)
 }
 
 sync_twin! {
-  fn create_qr_sync(text) => read_call(Some(Format::PngDataUrl));
-  ts("text: string | BinaryLike, options?: QrImageOptions") -> "string";
+  fn create_qr_sync(text) => read_call(Wanted::DataUrl);
+  ts("text: QrData, options?: QrImageOptions") -> "string";
 }
 
-/// The PNG bytes of the QR code for `text` (what {@link createQr} base64-encodes), made on
-/// libuv's thread pool; node-qrcode's `toBuffer`.
+/// The code as file bytes in a Buffer, made on libuv's pool; node-qrcode's `toBuffer`.
+/// `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'svg'`, `'utf8'` or `'terminal'`.
 #[napi(
-  ts_args_type = "text: string | BinaryLike, options?: QrImageOptions",
+  ts_args_type = "text: QrData, options?: QrBufferOptions",
   ts_return_type = "Promise<Buffer>"
 )]
 pub fn to_buffer<'env>(
@@ -175,21 +711,23 @@ pub fn to_buffer<'env>(
   text: Unknown,
   options: Option<Unknown>,
 ) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_call(env, text, options, Some(Format::Png)).spawn(env)
+  read_call(env, text, options, Wanted::Buffer).spawn(env)
 }
 
 sync_twin! {
-  fn to_buffer_sync(text) => read_call(Some(Format::Png));
-  ts("text: string | BinaryLike, options?: QrImageOptions") -> "Buffer";
+  fn to_buffer_sync(text) => read_call(Wanted::Buffer);
+  ts("text: QrData, options?: QrBufferOptions") -> "Buffer";
 }
 
-/// The QR code for `text` as text, made on libuv's thread pool; node-qrcode's `toString`.
+/// The code as text, made on libuv's pool; node-qrcode's `toString`.
 ///
 /// `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
-/// dark modules as ink) or `'svg'` (an SVG document `scale` px per module).
+/// dark modules as ink), `'svg'` (an SVG document, `scale` px per module or `width` px), or
+/// `'terminal'` (ANSI colours, two spaces per module; `small: true` for half blocks). Unlike
+/// node-qrcode, the terminal type keeps the margin and both colours.
 #[napi(
   js_name = "toString",
-  ts_args_type = "text: string | BinaryLike, options?: QrStringOptions",
+  ts_args_type = "text: QrData, options?: QrStringOptions",
   ts_return_type = "Promise<string>"
 )]
 pub fn to_string_async<'env>(
@@ -197,11 +735,75 @@ pub fn to_string_async<'env>(
   text: Unknown,
   options: Option<Unknown>,
 ) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_call(env, text, options, None).spawn(env)
+  read_call(env, text, options, Wanted::String).spawn(env)
 }
 
 sync_twin! {
   js_name = "toStringSync";
-  fn to_string_sync(text) => read_call(None);
-  ts("text: string | BinaryLike, options?: QrStringOptions") -> "string";
+  fn to_string_sync(text) => read_call(Wanted::String);
+  ts("text: QrData, options?: QrStringOptions") -> "string";
+}
+
+/// Writes the code to `path` from libuv's pool and resolves to `undefined`; node-qrcode's
+/// `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
+/// `.webp`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
+#[napi(
+  ts_args_type = "path: string | Buffer, text: QrData, options?: QrBufferOptions",
+  ts_return_type = "Promise<void>"
+)]
+pub fn to_file<'env>(
+  env: &'env Env,
+  path: Unknown,
+  text: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_file_call(env, path, text, options).spawn(env)
+}
+
+/// The blocking twin of {@link toFile}.
+#[napi(
+  ts_args_type = "path: string | Buffer, text: QrData, options?: QrBufferOptions",
+  ts_return_type = "void"
+)]
+pub fn to_file_sync<'env>(
+  env: &'env Env,
+  path: Unknown,
+  text: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<Unknown<'env>> {
+  read_file_call(env, path, text, options).run_sync(env)
+}
+
+/// The code as data, encoded on libuv's pool; node-qrcode's `create`: its version, level, mask,
+/// `size`, `modules` (`size × size` bytes, row by row, 1 = dark) and the segments chosen.
+#[napi(
+  ts_args_type = "text: QrData, options?: QrCreateOptions",
+  ts_return_type = "Promise<QrSymbol>"
+)]
+pub fn create<'env>(
+  env: &'env Env,
+  text: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_call(env, text, options, Wanted::Symbol).spawn(env)
+}
+
+sync_twin! {
+  fn create_sync(text) => read_call(Wanted::Symbol);
+  ts("text: QrData, options?: QrCreateOptions") -> "QrSymbol";
+}
+
+/// Data URLs for many texts with the same options, in order, from one call that spreads them
+/// across every thread of libuv's pool. A failing text rejects the whole call, its message
+/// naming the index.
+#[napi(
+  ts_args_type = "texts: QrData[], options?: QrImageOptions",
+  ts_return_type = "Promise<string[]>"
+)]
+pub fn create_qr_batch<'env>(
+  env: &'env Env,
+  texts: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_batch(env, texts, options).spawn(env)
 }

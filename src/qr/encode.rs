@@ -3,30 +3,23 @@
 //! The `qrcode` crate segments the data, builds the bit stream, computes error correction and
 //! draws the function patterns and data; [`mask`](super::mask) chooses and applies the mask.
 
-use qrcode::bits::{self, Bits};
-use qrcode::canvas::Canvas;
-use qrcode::types::{QrError, QrResult};
+use qrcode::canvas::{Canvas, MaskPattern};
+use qrcode::types::QrError;
 use qrcode::{ec, EcLevel, Version};
 
 use super::line::Line;
 use super::mask::Unmasked;
+use super::segment::{plan, Content, Eci, Plan};
 
-/// A QR symbol's modules, one bit-packed row per line, dark set.
+/// A symbol's modules, one bit-packed row per line, dark set.
 ///
-/// Invariant: `rows.len() == width`, `width` is `17 + 4 × version` for a version in 1‥=40,
-/// and no row has a bit at or beyond `width`; only [`encode`] builds one.
+/// Invariant: `rows.len() == width`, `width` is `17 + 4 × version` for a QR code (21‥=177) or
+/// `9 + 2 × version` for a Micro QR code (11‥=17), and no row has a bit at or beyond `width`;
+/// only [`encode`] builds one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matrix {
   width: usize,
   rows: Vec<Line>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EncodeError {
-  /// There is nothing to encode.
-  Empty,
-  /// Even version 40 at this level cannot hold the data.
-  TooLong { level: EcLevel, bytes: usize },
 }
 
 impl Matrix {
@@ -37,76 +30,264 @@ impl Matrix {
   pub fn is_dark(&self, x: usize, y: usize) -> bool {
     self.rows[y].get(x)
   }
+
+  /// Top-left corners of the 7×7 finder patterns: three for QR, one for Micro QR.
+  pub fn finders(&self) -> Vec<(usize, usize)> {
+    let far = self.width - 7;
+    if self.width < 21 {
+      vec![(0, 0)]
+    } else {
+      vec![(0, 0), (far, 0), (0, far)]
+    }
+  }
 }
 
-/// What the data's bytes mean to a decoder.
+/// What to make of the data: the symbol's kind, level, version and mask, each fixed or free.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Charset {
-  /// Arbitrary bytes, written as they are with no ECI designator.
-  Binary,
-  /// UTF-8 text. Non-ASCII text is preceded by ECI 26 (UTF-8): without it, decoders guess the
-  /// byte segment's charset, and ZXing guesses Shift_JIS or Latin-1 for many UTF-8 strings.
-  Utf8,
+pub struct Request {
+  pub level: EcLevel,
+  /// A fixed version (1‥=40, or 1‥=4 for Micro QR); the smallest that fits when `None`.
+  pub version: Option<u8>,
+  pub micro: bool,
+  /// A fixed mask pattern (0‥8, or 0‥4 for Micro QR); the lowest penalty when `None`.
+  pub mask: Option<u8>,
+  pub eci: Eci,
 }
 
-/// ECI assignment number of UTF-8 (AIM ECI specification).
-const UTF8_ECI: u32 = 26;
+impl Request {
+  /// The defaults: smallest normal version, best mask, ECI when needed.
+  #[cfg(test)]
+  pub fn new(level: EcLevel) -> Self {
+    Self {
+      level,
+      version: None,
+      micro: false,
+      mask: None,
+      eci: Eci::Auto,
+    }
+  }
 
-/// Encodes `data` at `level` in the smallest version that fits, splitting it into numeric,
-/// alphanumeric and byte segments so the bit stream is as short as possible.
-pub fn encode(data: &[u8], level: EcLevel, charset: Charset) -> Result<Matrix, EncodeError> {
-  if data.is_empty() {
+  fn versions(&self) -> impl Iterator<Item = Version> {
+    let micro = self.micro;
+    let range = match (self.version, micro) {
+      (Some(version), _) => version..=version,
+      (None, false) => 1..=40,
+      (None, true) => 1..=4,
+    };
+    range.map(move |number| {
+      let number = i16::from(number);
+      if micro {
+        Version::Micro(number)
+      } else {
+        Version::Normal(number)
+      }
+    })
+  }
+}
+
+/// A finished symbol and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Symbol {
+  pub matrix: Matrix,
+  pub version: Version,
+  pub level: EcLevel,
+  /// The mask pattern applied, 0‥8 (0‥4 for Micro QR).
+  pub mask: u8,
+  pub plan: Plan,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EncodeError {
+  /// There is nothing to encode.
+  Empty,
+  /// No version of the requested kind holds the data at this level.
+  TooLong { level: EcLevel, micro: bool },
+  /// The requested version is too small; `needed` is the smallest that fits, if any.
+  VersionTooSmall {
+    version: Version,
+    needed: Option<Version>,
+  },
+  /// The request itself is impossible: a version, mask or level the symbol kind lacks.
+  Invalid(&'static str),
+}
+
+/// Encodes `content` as `request` says, in the smallest version that fits unless the request
+/// fixes one, with segments chosen for the fewest bits.
+pub fn encode(content: &Content, request: &Request) -> Result<Symbol, EncodeError> {
+  validate(request)?;
+  let empty = match content {
+    Content::Text(bytes) | Content::Binary(bytes) => bytes.is_empty(),
+    Content::Pieces(pieces) => pieces.is_empty(),
+  };
+  if empty {
     return Err(EncodeError::Empty);
   }
-  let bits = if charset == Charset::Utf8 && !data.is_ascii() {
-    smallest_with_eci(data, level, UTF8_ECI)
+  // Micro QR has no ECI mode.
+  let eci = if request.micro {
+    Eci::Never
   } else {
-    bits::encode_auto(data, level)
+    request.eci
   };
-  let bits = bits.map_err(|error| match error {
-    QrError::DataTooLong => EncodeError::TooLong {
-      level,
-      bytes: data.len(),
+  let mut planned: Option<(LengthClass, Plan)> = None;
+  for version in request.versions() {
+    // Micro versions lack some levels (M1 has only error detection, none has H).
+    let Ok(capacity) = qrcode::bits::Bits::new(version).max_len(request.level) else {
+      continue;
+    };
+    let class = LengthClass::of(version);
+    let plan = match planned.take() {
+      Some((cached, plan)) if cached == class => plan,
+      _ => plan(content, version, eci),
+    };
+    if plan.bit_len(version) <= capacity {
+      // A Micro QR version may lack a mode the plan uses; the next version may have it.
+      let bits = plan
+        .bits(version)
+        .and_then(|mut bits| bits.push_terminator(request.level).map(|()| bits));
+      match bits {
+        Ok(bits) => return Ok(draw(bits, request, plan)),
+        Err(QrError::DataTooLong | QrError::UnsupportedCharacterSet) => {}
+        Err(other) => unreachable!("a plan within capacity was refused: {other:?}"),
+      }
+    }
+    planned = Some((class, plan));
+  }
+  Err(match request.version {
+    None => EncodeError::TooLong {
+      level: request.level,
+      micro: request.micro,
     },
-    // The remaining errors concern explicit versions, modes, ECI numbers and Micro QR, none of
-    // which the caller chooses.
-    other => unreachable!("qrcode chose its own version and modes, yet reported {other:?}"),
-  })?;
-  Ok(draw(bits, level))
+    Some(_) => EncodeError::VersionTooSmall {
+      version: request.versions().next().expect("one version"),
+      needed: encode(
+        content,
+        &Request {
+          version: None,
+          ..*request
+        },
+      )
+      .ok()
+      .map(|symbol| symbol.version),
+    },
+  })
 }
 
-/// Error correction, function patterns and data as the crate draws them; the fast mask choice.
-fn draw(bits: Bits, level: EcLevel) -> Matrix {
+fn validate(request: &Request) -> Result<(), EncodeError> {
+  let (versions, masks) = if request.micro {
+    (1..=4, 0..=3)
+  } else {
+    (1..=40, 0..=7)
+  };
+  if request
+    .version
+    .is_some_and(|version| !versions.contains(&version))
+  {
+    return Err(EncodeError::Invalid("version"));
+  }
+  if request.mask.is_some_and(|mask| !masks.contains(&mask)) {
+    return Err(EncodeError::Invalid("maskPattern"));
+  }
+  if request.micro && request.level == EcLevel::H {
+    return Err(EncodeError::Invalid("errorCorrectionLevel"));
+  }
+  Ok(())
+}
+
+/// Versions whose length fields have the same sizes, so one plan serves them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LengthClass {
+  Micro(i16),
+  Small,
+  Medium,
+  Large,
+}
+
+impl LengthClass {
+  fn of(version: Version) -> Self {
+    match version {
+      Version::Micro(number) => Self::Micro(number),
+      Version::Normal(1..=9) => Self::Small,
+      Version::Normal(10..=26) => Self::Medium,
+      Version::Normal(_) => Self::Large,
+    }
+  }
+}
+
+/// Error correction, function patterns and data as the crate draws them; then the mask.
+fn draw(bits: qrcode::bits::Bits, request: &Request, plan: Plan) -> Symbol {
   let version = bits.version();
+  let level = request.level;
   let (data, ec) = ec::construct_codewords(&bits.into_bytes(), version, level)
     .expect("a bit stream that fits its version has codewords");
   let mut canvas = Canvas::new(version, level);
   canvas.draw_all_functional_patterns();
   canvas.draw_data(&data, &ec);
   let width = version.width() as usize;
-  Matrix {
-    width,
-    rows: Unmasked::read(&canvas, width, level).best().rows,
+  let (mask, rows) = match version {
+    Version::Normal(_) => {
+      let unmasked = Unmasked::read(&canvas, width, level);
+      let masked = match request.mask {
+        Some(pattern) => unmasked.apply(pattern),
+        None => unmasked.best(),
+      };
+      (masked.pattern, masked.rows)
+    }
+    Version::Micro(_) => draw_micro(&canvas, width, request.mask),
+  };
+  Symbol {
+    matrix: Matrix { width, rows },
+    version,
+    level,
+    mask,
+    plan,
   }
 }
 
-/// The smallest normal version holding an ECI designator followed by `data` in optimal
-/// segments. The segmentation depends on the version (length fields grow at 10 and 27), so
-/// each version is tried in turn.
-fn smallest_with_eci(data: &[u8], level: EcLevel, eci: u32) -> QrResult<Bits> {
-  for version in 1..=40 {
-    let mut bits = Bits::new(Version::Normal(version));
-    let pushed = bits
-      .push_eci_designator(eci)
-      .and_then(|()| bits.push_optimal_data(data))
-      .and_then(|()| bits.push_terminator(level));
-    match pushed {
-      Ok(()) => return Ok(bits),
-      Err(QrError::DataTooLong) => continue,
-      Err(other) => return Err(other),
+/// Micro QR's four masks, in the order of their numbers (ISO/IEC 18004 table 10).
+const MICRO_MASKS: [MaskPattern; 4] = [
+  MaskPattern::HorizontalLines,
+  MaskPattern::LargeCheckerboard,
+  MaskPattern::Diamonds,
+  MaskPattern::Meadow,
+];
+
+/// Micro QR symbols are at most 17×17, so the crate's own scoring is fast enough; its choice is
+/// found among the four masks to report the number.
+fn draw_micro(canvas: &Canvas, width: usize, mask: Option<u8>) -> (u8, Vec<Line>) {
+  let masked = |pattern: MaskPattern| {
+    let mut masked = canvas.clone();
+    masked.apply_mask(pattern);
+    dark_modules(masked)
+  };
+  let (number, modules) = match mask {
+    Some(number) => (number, masked(MICRO_MASKS[usize::from(number)])),
+    None => {
+      let best = dark_modules(canvas.apply_best_mask());
+      let number = (0..4u8)
+        .find(|&number| masked(MICRO_MASKS[usize::from(number)]) == best)
+        .expect("the best mask is one of the four");
+      (number, best)
     }
-  }
-  Err(QrError::DataTooLong)
+  };
+  let rows = modules
+    .chunks(width)
+    .map(|row| {
+      let mut line = Line::default();
+      for (x, &dark) in row.iter().enumerate() {
+        line.set(x, dark);
+      }
+      line
+    })
+    .collect();
+  (number, rows)
+}
+
+fn dark_modules(canvas: Canvas) -> Vec<bool> {
+  canvas
+    .into_colors()
+    .into_iter()
+    .map(|colour| colour == qrcode::Color::Dark)
+    .collect()
 }
 
 /// The most 8-bit bytes a version-40 symbol holds at `level` (ISO/IEC 18004 table 7).
@@ -119,23 +300,55 @@ pub fn max_bytes(level: EcLevel) -> usize {
   }
 }
 
+/// The smallest code for UTF-8 `text` at `level`, for tests across the crate.
+#[cfg(test)]
+pub fn sample(text: &[u8], level: EcLevel) -> Matrix {
+  encode(&Content::Text(text), &Request::new(level))
+    .expect("sample data fits")
+    .matrix
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
+  use qrcode::bits::{self, Bits};
   use qrcode::{Color, QrCode};
+
+  fn text(data: &[u8], level: EcLevel) -> Result<Symbol, EncodeError> {
+    encode(&Content::Text(data), &Request::new(level))
+  }
+
+  fn binary(data: &[u8], level: EcLevel) -> Result<Symbol, EncodeError> {
+    encode(&Content::Binary(data), &Request::new(level))
+  }
+
+  fn text_of(data: &str, level: EcLevel) -> Result<Symbol, EncodeError> {
+    text(data.as_bytes(), level)
+  }
+
+  fn with_bits(bits: Bits, level: EcLevel) -> Matrix {
+    draw(
+      bits,
+      &Request::new(level),
+      plan(&Content::Binary(b"-"), Version::Normal(1), Eci::Never),
+    )
+    .matrix
+  }
 
   #[test]
   fn picks_the_smallest_version() {
     // 17 bytes fill version 1 at L (17 bytes) but need version 3 at H (v2-H holds 16).
     assert_eq!(
-      encode(b"https://qrhash.js", EcLevel::L, Charset::Utf8)
+      text(b"https://qrhash.js", EcLevel::L)
         .unwrap()
+        .matrix
         .width(),
       21
     );
     assert_eq!(
-      encode(b"https://qrhash.js", EcLevel::H, Charset::Utf8)
+      text(b"https://qrhash.js", EcLevel::H)
         .unwrap()
+        .matrix
         .width(),
       29
     );
@@ -143,7 +356,7 @@ mod tests {
 
   #[test]
   fn has_finder_patterns_in_three_corners() {
-    let matrix = encode(b"hello", EcLevel::M, Charset::Utf8).unwrap();
+    let matrix = sample(b"hello", EcLevel::M);
     let last = matrix.width() - 1;
     for (x, y) in [(0, 0), (last, 0), (0, last)] {
       assert!(matrix.is_dark(x, y), "corner ({x}, {y}) is light");
@@ -155,13 +368,13 @@ mod tests {
   fn capacity_is_exactly_the_table() {
     for level in [EcLevel::L, EcLevel::M, EcLevel::Q, EcLevel::H] {
       let fits = vec![0xA5u8; max_bytes(level)];
-      assert_eq!(encode(&fits, level, Charset::Binary).unwrap().width(), 177);
+      assert_eq!(binary(&fits, level).unwrap().matrix.width(), 177);
       let too_long = vec![0xA5u8; max_bytes(level) + 1];
       assert_eq!(
-        encode(&too_long, level, Charset::Binary),
+        binary(&too_long, level),
         Err(EncodeError::TooLong {
           level,
-          bytes: too_long.len()
+          micro: false
         })
       );
     }
@@ -170,15 +383,15 @@ mod tests {
   #[test]
   fn non_ascii_text_costs_exactly_the_eci_header() {
     // "é" is 2 bytes: 4 + 8 + 2×8 + (4 + 8 ECI) bits; version 1-H holds 72 data bits.
-    let text = "é".repeat(2);
-    let with_eci = encode(text.as_bytes(), EcLevel::H, Charset::Utf8).unwrap();
-    let raw = encode(text.as_bytes(), EcLevel::H, Charset::Binary).unwrap();
+    let accented = "é".repeat(2);
+    let with_eci = text_of(&accented, EcLevel::H).unwrap().matrix;
+    let raw = binary(accented.as_bytes(), EcLevel::H).unwrap().matrix;
     assert_eq!(with_eci.width(), 21);
     assert_ne!(with_eci, raw, "the ECI designator changes the symbol");
     // ASCII text never gets a designator: it reads the same under any charset guess.
     assert_eq!(
-      encode(b"ascii", EcLevel::M, Charset::Utf8),
-      encode(b"ascii", EcLevel::M, Charset::Binary)
+      text(b"ascii", EcLevel::M).unwrap().matrix,
+      binary(b"ascii", EcLevel::M).unwrap().matrix
     );
   }
 
@@ -187,15 +400,10 @@ mod tests {
     // Version 40-L has 23 648 data bits: 12 for ECI 26 and 20 for the byte-mode header leave
     // room for 2952 bytes, 1476 two-byte "é".
     let fits = "é".repeat(1476);
-    assert_eq!(
-      encode(fits.as_bytes(), EcLevel::L, Charset::Utf8)
-        .unwrap()
-        .width(),
-      177
-    );
+    assert_eq!(text_of(&fits, EcLevel::L).unwrap().matrix.width(), 177);
     let too_long = "é".repeat(1477);
     assert!(matches!(
-      encode(too_long.as_bytes(), EcLevel::L, Charset::Utf8),
+      text_of(&too_long, EcLevel::L),
       Err(EncodeError::TooLong { .. })
     ));
   }
@@ -259,7 +467,7 @@ mod tests {
       };
       let expected = QrCode::with_bits(bits, level).unwrap();
       versions_seen[expected.width() / 4 - 5] = true;
-      let matrix = draw(bits::encode_auto(&data, level).unwrap(), level);
+      let matrix = with_bits(bits::encode_auto(&data, level).unwrap(), level);
       let colors = expected.to_colors();
       for y in 0..matrix.width() {
         for x in 0..matrix.width() {
@@ -288,7 +496,7 @@ mod tests {
           bits
         };
         let expected = QrCode::with_bits(bits(), level).unwrap().to_colors();
-        let matrix = draw(bits(), level);
+        let matrix = with_bits(bits(), level);
         let ours: Vec<Color> = (0..matrix.width() * matrix.width())
           .map(|i| {
             if matrix.is_dark(i % matrix.width(), i / matrix.width()) {
@@ -305,9 +513,158 @@ mod tests {
 
   #[test]
   fn refuses_empty_data() {
+    assert_eq!(text(b"", EcLevel::M), Err(EncodeError::Empty));
+  }
+
+  fn crate_modules(canvas: Canvas) -> Vec<bool> {
+    dark_modules(canvas)
+  }
+
+  fn ours(matrix: &Matrix) -> Vec<bool> {
+    let width = matrix.width();
+    (0..width * width)
+      .map(|i| matrix.is_dark(i % width, i / width))
+      .collect()
+  }
+
+  #[test]
+  fn a_forced_mask_equals_the_crates_mask() {
+    for version in [1, 7, 22, 40] {
+      for pattern in 0..8u8 {
+        let request = Request {
+          version: Some(version),
+          mask: Some(pattern),
+          ..Request::new(EcLevel::Q)
+        };
+        let symbol = encode(&Content::Text(b"forced mask"), &request).unwrap();
+        assert_eq!(symbol.mask, pattern);
+        let bits = symbol.plan.bits(symbol.version).map(|mut bits| {
+          bits.push_terminator(EcLevel::Q).unwrap();
+          bits
+        });
+        let (data, ec) =
+          ec::construct_codewords(&bits.unwrap().into_bytes(), symbol.version, EcLevel::Q).unwrap();
+        let mut canvas = Canvas::new(symbol.version, EcLevel::Q);
+        canvas.draw_all_functional_patterns();
+        canvas.draw_data(&data, &ec);
+        canvas.apply_mask(MASKS[usize::from(pattern)]);
+        assert_eq!(
+          ours(&symbol.matrix),
+          crate_modules(canvas),
+          "v{version} mask {pattern}"
+        );
+      }
+    }
+  }
+
+  const MASKS: [MaskPattern; 8] = [
+    MaskPattern::Checkerboard,
+    MaskPattern::HorizontalLines,
+    MaskPattern::VerticalLines,
+    MaskPattern::DiagonalLines,
+    MaskPattern::LargeCheckerboard,
+    MaskPattern::Fields,
+    MaskPattern::Diamonds,
+    MaskPattern::Meadow,
+  ];
+
+  #[test]
+  fn micro_qr_equals_the_crate() {
+    for (data, level, version) in [
+      (&b"12345"[..], EcLevel::L, 1),
+      (b"HELLO4", EcLevel::L, 2),
+      (b"HELLO 42", EcLevel::M, 3),
+      (b"micro qr", EcLevel::L, 3),
+      (b"Micro QR M4", EcLevel::L, 4),
+    ] {
+      let request = Request {
+        micro: true,
+        ..Request::new(level)
+      };
+      let symbol = encode(&Content::Binary(data), &request).unwrap();
+      assert_eq!(symbol.version, Version::Micro(version), "{data:?}");
+      // The crate's smallest Micro version that holds the data is the same.
+      let smaller =
+        (1..version).find(|&v| QrCode::with_version(data, Version::Micro(v), level).is_ok());
+      assert_eq!(smaller, None, "{data:?}");
+      let expected = QrCode::with_version(data, Version::Micro(version), level).unwrap();
+      let expected: Vec<bool> = expected
+        .to_colors()
+        .into_iter()
+        .map(|c| c == Color::Dark)
+        .collect();
+      assert_eq!(ours(&symbol.matrix), expected, "{data:?}");
+    }
+  }
+
+  #[test]
+  fn a_fixed_version_is_used_or_names_the_one_needed() {
+    let request = |version| Request {
+      version: Some(version),
+      ..Request::new(EcLevel::M)
+    };
+    let symbol = encode(&Content::Text(b"short"), &request(5)).unwrap();
+    assert_eq!(symbol.version, Version::Normal(5));
     assert_eq!(
-      encode(b"", EcLevel::M, Charset::Utf8),
-      Err(EncodeError::Empty)
+      encode(&Content::Text(&[b'a'; 100]), &request(2)),
+      Err(EncodeError::VersionTooSmall {
+        version: Version::Normal(2),
+        needed: Some(Version::Normal(6))
+      })
+    );
+  }
+
+  #[test]
+  fn impossible_requests_are_refused() {
+    let data = Content::Text(b"x");
+    for (request, name) in [
+      (
+        Request {
+          version: Some(41),
+          ..Request::new(EcLevel::L)
+        },
+        "version",
+      ),
+      (
+        Request {
+          mask: Some(8),
+          ..Request::new(EcLevel::L)
+        },
+        "maskPattern",
+      ),
+      (
+        Request {
+          micro: true,
+          version: Some(5),
+          ..Request::new(EcLevel::L)
+        },
+        "version",
+      ),
+      (
+        Request {
+          micro: true,
+          mask: Some(4),
+          ..Request::new(EcLevel::L)
+        },
+        "maskPattern",
+      ),
+      (
+        Request {
+          micro: true,
+          ..Request::new(EcLevel::H)
+        },
+        "errorCorrectionLevel",
+      ),
+    ] {
+      assert_eq!(encode(&data, &request), Err(EncodeError::Invalid(name)));
+    }
+  }
+
+  #[test]
+  fn finds_finders() {
+    assert_eq!(
+      sample(b"x", EcLevel::L).finders(),
+      [(0, 0), (14, 0), (0, 14)]
     );
   }
 }

@@ -27,6 +27,8 @@ pub struct Unmasked {
 
 /// A symbol with one mask applied and its format information drawn.
 pub struct Masked {
+  /// The mask pattern, 0‥8.
+  pub pattern: u8,
   pub rows: Vec<Line>,
   cols: Vec<Line>,
 }
@@ -81,6 +83,7 @@ impl Unmasked {
     };
     let pattern_index = usize::from(pattern);
     let mut masked = Masked {
+      pattern,
       rows: flip(&self.rows, &self.data_rows, &masks.rows[pattern_index]),
       cols: flip(&self.cols, &self.data_cols, &masks.cols[pattern_index]),
     };

@@ -75,16 +75,41 @@ pub const MAX_SCALE: u32 = 256;
 /// An image is at most this many pixels wide (and high): 16384² 1-bit pixels are 32 MiB.
 pub const MAX_IMAGE_SIDE: u32 = 16_384;
 
+/// How dark modules are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ModuleShape {
+  #[default]
+  Square,
+  /// Squares whose corners are rounded where neither neighbour beside the corner is dark.
+  Rounded,
+  /// Circles one module across.
+  Dots,
+}
+
+/// How the 7×7 finder patterns are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FinderShape {
+  #[default]
+  Square,
+  /// Rounded rings around a rounded centre.
+  Rounded,
+}
+
 /// How to draw a matrix. Defaults are node-qrcode's: a 4-module quiet zone, 4 px per module,
-/// opaque black on opaque white.
+/// opaque black on opaque white, square modules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
   /// Quiet-zone width in modules, `0‥=MAX_MARGIN`.
   pub margin: u32,
   /// Pixels per module, `1‥=MAX_SCALE`.
   pub scale: u32,
+  /// Image width in pixels, `1‥=MAX_IMAGE_SIDE`, overriding `scale` when at least one pixel
+  /// per module (as node-qrcode's `width`); modules then differ in size by at most a pixel.
+  pub width: Option<u32>,
   pub dark: Rgba,
   pub light: Rgba,
+  pub modules: ModuleShape,
+  pub finder: FinderShape,
 }
 
 impl Default for Style {
@@ -92,8 +117,11 @@ impl Default for Style {
     Self {
       margin: 4,
       scale: 4,
+      width: None,
       dark: Rgba::BLACK,
       light: Rgba::WHITE,
+      modules: ModuleShape::Square,
+      finder: FinderShape::Square,
     }
   }
 }
@@ -110,9 +138,18 @@ impl Style {
     matrix_width + 2 * self.margin as usize
   }
 
+  /// Whether every module is a plain square, so an image needs only two colours.
+  pub fn is_plain(&self) -> bool {
+    self.modules == ModuleShape::Square && self.finder == FinderShape::Square
+  }
+
   /// Pixels across the image, checked against [`MAX_IMAGE_SIDE`] before anything is allocated.
   pub fn side_px(&self, matrix_width: usize) -> Result<u32, ImageTooLarge> {
-    let side = self.side_modules(matrix_width) as u64 * u64::from(self.scale);
+    let modules = self.side_modules(matrix_width) as u64;
+    let side = match self.width.map(u64::from) {
+      Some(width) if width >= modules => width,
+      _ => modules * u64::from(self.scale),
+    };
     u32::try_from(side)
       .ok()
       .filter(|&side| side <= MAX_IMAGE_SIDE)
@@ -182,5 +219,15 @@ mod tests {
       })
     );
     assert_eq!(Style::default().side_px(21), Ok((21 + 8) * 4));
+    let wide = |width| Style {
+      width: Some(width),
+      ..Style::default()
+    };
+    assert_eq!(wide(300).side_px(21), Ok(300), "width overrides scale");
+    assert_eq!(
+      wide(28).side_px(21),
+      Ok(29 * 4),
+      "under a pixel per module: scale"
+    );
   }
 }

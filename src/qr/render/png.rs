@@ -2,7 +2,7 @@
 
 use png::{BitDepth, ColorType, Compression, Encoder, Filter};
 
-use super::Framed;
+use super::{module_edges, Framed};
 use crate::qr::options::ImageTooLarge;
 use crate::qr::{Matrix, Style};
 
@@ -10,14 +10,15 @@ use crate::qr::{Matrix, Style};
 pub fn png(matrix: &Matrix, style: &Style) -> Result<Vec<u8>, ImageTooLarge> {
   let side_px = style.side_px(matrix.width())? as usize;
   let framed = Framed::new(matrix, style);
-  let scale = style.scale as usize;
+  let edges = module_edges(framed.side, side_px);
   let row_bytes = side_px.div_ceil(8);
 
   let mut pixels = vec![0u8; row_bytes * side_px];
-  for (module_y, band) in pixels.chunks_exact_mut(row_bytes * scale).enumerate() {
+  for module_y in 0..framed.side {
+    let band = &mut pixels[edges[module_y] * row_bytes..edges[module_y + 1] * row_bytes];
     let (first_row, copies) = band.split_at_mut(row_bytes);
     for module_x in (0..framed.side).filter(|&x| framed.is_dark(x, module_y)) {
-      for px in module_x * scale..(module_x + 1) * scale {
+      for px in edges[module_x]..edges[module_x + 1] {
         first_row[px / 8] |= 0x80 >> (px % 8);
       }
     }
@@ -54,7 +55,8 @@ pub fn png(matrix: &Matrix, style: &Style) -> Result<Vec<u8>, ImageTooLarge> {
 #[cfg(test)]
 mod tests {
   use super::*;
-  use crate::qr::{encode, Charset, Rgba};
+  use crate::qr::encode::sample;
+  use crate::qr::Rgba;
   use qrcode::EcLevel;
 
   fn decode(png_bytes: &[u8]) -> (png::OutputInfo, Vec<u8>, png::Info<'static>) {
@@ -68,7 +70,7 @@ mod tests {
 
   #[test]
   fn every_pixel_matches_its_module() {
-    let matrix = encode(b"pixels", EcLevel::Q, Charset::Utf8).unwrap();
+    let matrix = sample(b"pixels", EcLevel::Q);
     let style = Style {
       margin: 2,
       scale: 3,
@@ -88,7 +90,7 @@ mod tests {
 
   #[test]
   fn palette_and_transparency_carry_the_colours() {
-    let matrix = encode(b"colours", EcLevel::L, Charset::Utf8).unwrap();
+    let matrix = sample(b"colours", EcLevel::L);
     let style = Style {
       dark: Rgba::from_hex("#12345678").unwrap(),
       light: Rgba::from_hex("#fed").unwrap(),
@@ -104,7 +106,7 @@ mod tests {
 
   #[test]
   fn refuses_an_oversized_image_before_allocating() {
-    let matrix = encode(&[7; 2000], EcLevel::L, Charset::Binary).unwrap();
+    let matrix = sample(&[7; 2000], EcLevel::L);
     let style = Style {
       scale: 200,
       ..Style::default()

@@ -1,54 +1,142 @@
-//! SVG: one path of dark runs over an optional light background, sized in pixels.
+//! SVG: one path of dark modules over an optional light background, sized in pixels.
 
 use std::fmt::Write as _;
 
-use super::{css_colour, Framed};
-use crate::qr::options::ImageTooLarge;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+
+use super::{css_colour, Layout, Placed, RenderError};
+use crate::qr::options::{FinderShape, ModuleShape};
 use crate::qr::{Matrix, Style};
 
-/// The viewBox is in modules; `width`/`height` are `scale` px per module, so unlike node-qrcode
-/// the scale option is honoured. A fully transparent light colour draws no background.
-pub fn svg(matrix: &Matrix, style: &Style) -> Result<String, ImageTooLarge> {
+/// The viewBox is in modules; `width`/`height` are the image size in pixels (`scale` px per
+/// module, or `width`), so unlike node-qrcode the scale option is honoured. A fully
+/// transparent light colour draws no background.
+pub fn svg(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<String, RenderError> {
   let side_px = style.side_px(matrix.width())?;
-  let framed = Framed::new(matrix, style);
-  let side = framed.side;
+  let layout = Layout::new(matrix, style, logo.map(|placed| placed.clearing));
+  let side = layout.framed.side;
+  let crisp = if style.is_plain() {
+    " shape-rendering=\"crispEdges\""
+  } else {
+    ""
+  };
   let mut out = format!(
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{side_px}\" height=\"{side_px}\" \
-     viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">"
+     viewBox=\"0 0 {side} {side}\"{crisp}>"
   );
   if style.light.a != 0 {
     out.push_str(&path(&format!("M0 0h{side}v{side}H0z"), style.light));
   }
-  let mut runs = String::new();
+  let mut dark = String::new();
   for y in 0..side {
-    let mut x = 0;
-    while x < side {
-      if !framed.is_dark(x, y) {
-        x += 1;
-        continue;
+    match style.modules {
+      ModuleShape::Square => square_runs(&layout, y, &mut dark),
+      ModuleShape::Dots | ModuleShape::Rounded => {
+        for x in (0..side).filter(|&x| layout.draws_module(x, y)) {
+          shaped_module(&layout, x, y, &mut dark);
+        }
       }
-      let start = x;
-      while x < side && framed.is_dark(x, y) {
-        x += 1;
-      }
-      let _ = write!(runs, "M{start} {y}h{}v1H{start}z", x - start);
     }
   }
-  out.push_str(&path(&runs, style.dark));
+  if style.finder == FinderShape::Rounded {
+    for &(x, y) in &layout.finders {
+      for (inset, size, radius) in [(0, 7, 2.0), (1, 5, 1.5), (2, 3, 1.0)] {
+        rounded_square(&mut dark, x + inset, y + inset, size, radius);
+      }
+    }
+  }
+  out.push_str(&path(&dark, style.dark));
+  if let Some(placed) = logo {
+    let cleared = layout
+      .cleared
+      .as_ref()
+      .expect("a placed logo clears modules");
+    let mut png = Vec::new();
+    placed
+      .logo
+      .image
+      .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+      .map_err(|error| RenderError::Encoder(error.to_string()))?;
+    let (start, room) = (cleared.start + 1, cleared.len() - 2);
+    let _ = write!(
+      out,
+      "<image x=\"{start}\" y=\"{start}\" width=\"{room}\" height=\"{room}\" \
+       preserveAspectRatio=\"xMidYMid meet\" href=\"data:image/png;base64,{}\"/>",
+      STANDARD.encode(&png)
+    );
+  }
   out.push_str("</svg>\n");
   Ok(out)
+}
+
+/// Horizontal runs of dark modules on row `y`, one rectangle each.
+fn square_runs(layout: &Layout, y: usize, out: &mut String) {
+  let side = layout.framed.side;
+  let mut x = 0;
+  while x < side {
+    if !layout.draws_module(x, y) {
+      x += 1;
+      continue;
+    }
+    let start = x;
+    while x < side && layout.draws_module(x, y) {
+      x += 1;
+    }
+    let _ = write!(out, "M{start} {y}h{}v1H{start}z", x - start);
+  }
+}
+
+/// One dot, or one square with its free corners rounded.
+fn shaped_module(layout: &Layout, x: usize, y: usize, out: &mut String) {
+  let corners = match layout.style.modules {
+    ModuleShape::Dots => [true; 4],
+    _ => layout.rounded_corners(x, y),
+  };
+  let r = |corner: usize| if corners[corner] { 0.5 } else { 0.0 };
+  let arc = |out: &mut String, radius: f64, dx: f64, dy: f64| {
+    if radius > 0.0 {
+      let _ = write!(out, "a{radius} {radius} 0 0 1 {dx} {dy}");
+    }
+  };
+  let _ = write!(out, "M{} {y}", x as f64 + r(0));
+  let _ = write!(out, "h{}", 1.0 - r(0) - r(1));
+  arc(out, r(1), r(1), r(1));
+  let _ = write!(out, "v{}", 1.0 - r(1) - r(2));
+  arc(out, r(2), -r(2), r(2));
+  let _ = write!(out, "h{}", -(1.0 - r(2) - r(3)));
+  arc(out, r(3), -r(3), -r(3));
+  let _ = write!(out, "v{}", -(1.0 - r(3) - r(0)));
+  arc(out, r(0), r(0), -r(0));
+  out.push('z');
+}
+
+/// A `size`-module square with corners of `radius`, as one closed subpath. Nested squares
+/// alternate ink and gaps under the even-odd fill rule.
+fn rounded_square(out: &mut String, x: usize, y: usize, size: usize, radius: f64) {
+  let straight = size as f64 - 2.0 * radius;
+  let _ = write!(
+    out,
+    "M{} {y}h{straight}a{radius} {radius} 0 0 1 {radius} {radius}v{straight}\
+     a{radius} {radius} 0 0 1 -{radius} {radius}h-{straight}\
+     a{radius} {radius} 0 0 1 -{radius} -{radius}v-{straight}\
+     a{radius} {radius} 0 0 1 {radius} -{radius}z",
+    x as f64 + radius
+  );
 }
 
 fn path(data: &str, colour: crate::qr::Rgba) -> String {
   let (fill, opacity) = css_colour(colour);
   let opacity = opacity.map_or(String::new(), |value| format!(" fill-opacity=\"{value}\""));
-  format!("<path fill=\"{fill}\"{opacity} d=\"{data}\"/>")
+  format!("<path fill=\"{fill}\"{opacity} fill-rule=\"evenodd\" d=\"{data}\"/>")
 }
 
 #[cfg(test)]
 mod tests {
   use super::*;
-  use crate::qr::{encode, Charset, Rgba};
+  use crate::qr::encode::sample;
+  use crate::qr::render::Framed;
+  use crate::qr::Rgba;
   use qrcode::EcLevel;
 
   /// Rebuilds the module grid from the path's `M{x} {y}h{n}` runs.
@@ -70,9 +158,9 @@ mod tests {
 
   #[test]
   fn runs_cover_exactly_the_dark_modules() {
-    let matrix = encode(b"svg runs", EcLevel::M, Charset::Utf8).unwrap();
+    let matrix = sample(b"svg runs", EcLevel::M);
     let style = Style::default();
-    let image = svg(&matrix, &style).unwrap();
+    let image = svg(&matrix, &style, None).unwrap();
     let framed = Framed::new(&matrix, &style);
     let grid = dark_modules(&image, framed.side);
     for y in 0..framed.side {
@@ -90,13 +178,13 @@ mod tests {
 
   #[test]
   fn colours_and_opacity() {
-    let matrix = encode(b"tint", EcLevel::M, Charset::Utf8).unwrap();
+    let matrix = sample(b"tint", EcLevel::M);
     let style = Style {
       dark: Rgba::from_hex("#00f8").unwrap(),
       light: Rgba::from_hex("#ffffff00").unwrap(),
       ..Style::default()
     };
-    let image = svg(&matrix, &style).unwrap();
+    let image = svg(&matrix, &style, None).unwrap();
     assert!(image.contains("fill=\"#0000ff\" fill-opacity=\"0.533\""));
     assert!(
       !image.contains("#ffffff"),

@@ -1,7 +1,9 @@
-//! Text: each character shows two stacked modules with Unicode half blocks.
+//! Text: Unicode half blocks (two module rows per line), plain or in terminal colours.
+
+use std::fmt::Write as _;
 
 use super::Framed;
-use crate::qr::{Matrix, Style};
+use crate::qr::{Matrix, Rgba, Style};
 
 /// Dark modules are drawn as ink (`█`, `▀`, `▄`), light ones as spaces, like node-qrcode's
 /// `utf8` type; an odd number of module rows is padded with one light row. Colours and scale do
@@ -26,15 +28,55 @@ pub fn utf8(matrix: &Matrix, style: &Style) -> String {
   out
 }
 
+/// ANSI 24-bit colour output with the quiet zone and both colours, which node-qrcode's
+/// terminal type ignores. Each module is two spaces on its colour, so the code is square in
+/// most fonts; `small` draws two module rows per line with `▀` (upper row in the foreground
+/// colour, lower row in the background).
+pub fn terminal(matrix: &Matrix, style: &Style, small: bool) -> String {
+  let framed = Framed::new(matrix, style);
+  let side = framed.side;
+  let colour = |dark: bool| if dark { style.dark } else { style.light };
+  let mut out = String::new();
+  let rows_per_line = if small { 2 } else { 1 };
+  for top in (0..side).step_by(rows_per_line) {
+    let mut current = None;
+    for x in 0..side {
+      let upper = colour(framed.is_dark(x, top));
+      if small {
+        let lower = colour(top + 1 < side && framed.is_dark(x, top + 1));
+        if current != Some((upper, lower)) {
+          let (fg, bg) = (sgr(38, upper), sgr(48, lower));
+          let _ = write!(out, "{fg}{bg}");
+          current = Some((upper, lower));
+        }
+        out.push('▀');
+      } else {
+        if current != Some((upper, upper)) {
+          out.push_str(&sgr(48, upper));
+          current = Some((upper, upper));
+        }
+        out.push_str("  ");
+      }
+    }
+    out.push_str("\x1b[0m\n");
+  }
+  out
+}
+
+/// The escape sequence setting the foreground (38) or background (48) to `colour`.
+fn sgr(target: u8, colour: Rgba) -> String {
+  format!("\x1b[{target};2;{};{};{}m", colour.r, colour.g, colour.b)
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
-  use crate::qr::{encode, Charset};
+  use crate::qr::encode::sample;
   use qrcode::EcLevel;
 
   #[test]
   fn half_blocks_round_trip_to_the_modules() {
-    let matrix = encode(b"text", EcLevel::L, Charset::Utf8).unwrap();
+    let matrix = sample(b"text", EcLevel::L);
     let style = Style {
       margin: 1,
       ..Style::default()
@@ -54,5 +96,29 @@ mod tests {
         assert_eq!(dark, framed.is_dark(x, y), "({x}, {y})");
       }
     }
+  }
+
+  #[test]
+  fn terminal_output_keeps_margin_and_colours() {
+    let matrix = sample(b"tty", EcLevel::L);
+    let style = Style {
+      margin: 3,
+      dark: Rgba::from_hex("#102030").unwrap(),
+      light: Rgba::from_hex("#f0e0d0").unwrap(),
+      ..Style::default()
+    };
+    let side = matrix.width() + 6;
+    let big = terminal(&matrix, &style, false);
+    assert_eq!(big.lines().count(), side);
+    assert!(big.contains("\x1b[48;2;16;32;48m") && big.contains("\x1b[48;2;240;224;208m"));
+    let first = big.lines().next().unwrap();
+    assert_eq!(
+      first.matches("  ").count(),
+      side,
+      "a light margin row is one run"
+    );
+    let small = terminal(&matrix, &style, true);
+    assert_eq!(small.lines().count(), side.div_ceil(2));
+    assert!(small.lines().all(|line| line.matches('▀').count() == side));
   }
 }
