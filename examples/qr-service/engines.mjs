@@ -3,6 +3,10 @@
 //   main     node-qrcode on the event loop (what the motivating express app does)
 //   piscina  node-qrcode in a worker-thread pool as large as libuv's pool
 //   qrhash   qrhash, whose work runs on libuv's pool and resolves a Promise
+// and a fourth, for the load test's sake:
+//   cached   qrhash behind a small cache. The load test asks for one text over and over, so
+//            after the first request this mode does no QR work at all: what it measures is the
+//            cost of fastify, HTTP and the load generator, the ceiling for any mode here.
 import os from 'node:os'
 
 import { Piscina } from 'piscina'
@@ -11,7 +15,7 @@ import QRCode from 'qrcode'
 // The repository root, so the example runs from a clone; an app would import 'qrhash'.
 import { createQr, toBuffer, toString } from '../../index.js'
 
-export const MODES = /** @type {const} */ (['main', 'piscina', 'qrhash'])
+export const MODES = /** @type {const} */ (['main', 'piscina', 'qrhash', 'cached'])
 
 /** @typedef {typeof MODES[number]} Mode */
 /** @typedef {'png' | 'dataurl' | 'svg'} Format */
@@ -23,6 +27,9 @@ export const MODES = /** @type {const} */ (['main', 'piscina', 'qrhash'])
  * @property {(text: string, format: Format) => Promise<Buffer | string>} render
  * @property {() => Promise<void>} close
  */
+
+/** Codes the cached mode keeps. */
+const CACHE_ENTRIES = 1024
 
 /** libuv's pool size as Node reads it: UV_THREADPOOL_SIZE, else 4 (capped at 1024 by libuv). */
 export function uvThreadpoolSize() {
@@ -50,6 +57,27 @@ export function createEngine(mode) {
       render: (text, format) =>
         format === 'png' ? toBuffer(text) : format === 'svg' ? toString(text, { type: 'svg' }) : createQr(text),
       close: async () => {},
+    }
+  }
+  if (mode === 'cached') {
+    const qrhash = createEngine('qrhash')
+    /** @type {Map<string, Buffer | string>} */
+    const cache = new Map()
+    return {
+      mode,
+      threads: qrhash.threads,
+      render: async (text, format) => {
+        const key = `${format}:${text}`
+        let result = cache.get(key)
+        if (result === undefined) {
+          result = await qrhash.render(text, format)
+          // Oldest first out, so memory stays bounded whatever texts arrive.
+          if (cache.size >= CACHE_ENTRIES) cache.delete(/** @type {string} */ (cache.keys().next().value))
+          cache.set(key, result)
+        }
+        return result
+      },
+      close: async () => cache.clear(),
     }
   }
   if (mode === 'piscina') {
