@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
 import { PNG } from 'pngjs'
-import { prepareZXingModule, readBarcodes, type ReadResult } from 'zxing-wasm/reader'
+import { prepareZXingModule, readBarcodes, type ReaderOptions, type ReadResult } from 'zxing-wasm/reader'
 
 const require = createRequire(import.meta.url)
 // jsQR's bundle assigns the function to module.exports; its types claim an ES default export.
@@ -39,6 +39,18 @@ export async function zxingReadPixels(rgba: Uint8ClampedArray<ArrayBuffer>, widt
   await zxingReady()
   const results = await readBarcodes({ data: rgba, width, height, colorSpace: 'srgb' }, { formats: ['QRCode'] })
   if (results.length !== 1) throw new Error(`zxing found ${results.length} QR codes`)
+  return results[0]!
+}
+
+/**
+ * zxing reading only `formats` (e.g. `['MicroQRCode']`, which `zxingRead` does not look for) in
+ * a PNG file or in raw RGBA pixels: the one symbol it finds.
+ */
+export async function zxingReadAs(formats: NonNullable<ReaderOptions['formats']>, image: Uint8Array | Decoded): Promise<ReadResult> {
+  await zxingReady()
+  const input = image instanceof Uint8Array ? new Blob([new Uint8Array(image)]) : { data: image.rgba, width: image.width, height: image.height, colorSpace: 'srgb' as const }
+  const results = await readBarcodes(input, { formats, maxNumberOfSymbols: 2 })
+  if (results.length !== 1) throw new Error(`zxing found ${results.length} symbols of ${formats.join(', ')}`)
   return results[0]!
 }
 
