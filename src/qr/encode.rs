@@ -10,6 +10,7 @@ use qrcode::{ec, EcLevel, Version};
 use super::line::Line;
 use super::mask::Unmasked;
 use super::segment::{plan, Content, Eci, Plan};
+use super::template::Template;
 
 /// A symbol's modules, one bit-packed row per line, dark set.
 ///
@@ -29,6 +30,17 @@ impl Matrix {
 
   pub fn is_dark(&self, x: usize, y: usize) -> bool {
     self.rows[y].get(x)
+  }
+
+  /// One byte per module, row by row, 1 for dark.
+  pub fn modules(&self) -> Vec<u8> {
+    let mut modules = vec![0; self.width * self.width];
+    for (row, line) in modules.chunks_exact_mut(self.width).zip(&self.rows) {
+      for x in line.ones_positions() {
+        row[x] = 1;
+      }
+    }
+    modules
   }
 
   /// Top-left corners of the 7×7 finder patterns: three for QR, one for Micro QR.
@@ -219,20 +231,23 @@ fn draw(bits: qrcode::bits::Bits, request: &Request, plan: Plan) -> Symbol {
   let level = request.level;
   let (data, ec) = ec::construct_codewords(&bits.into_bytes(), version, level)
     .expect("a bit stream that fits its version has codewords");
-  let mut canvas = Canvas::new(version, level);
-  canvas.draw_all_functional_patterns();
-  canvas.draw_data(&data, &ec);
   let width = version.width() as usize;
   let (mask, rows) = match version {
-    Version::Normal(_) => {
-      let unmasked = Unmasked::read(&canvas, width, level);
-      let masked = match request.mask {
-        Some(pattern) => unmasked.apply(pattern),
-        None => unmasked.best(),
-      };
-      (masked.pattern, masked.rows)
+    Version::Micro(_) => {
+      let mut canvas = Canvas::new(version, level);
+      canvas.draw_all_functional_patterns();
+      canvas.draw_data(&data, &ec);
+      draw_micro(&canvas, width, request.mask)
     }
-    Version::Micro(_) => draw_micro(&canvas, width, request.mask),
+    Version::Normal(number) => {
+      let template = Template::of(number);
+      let drawn = template.place(data.iter().chain(&ec).copied());
+      match width {
+        0..=64 => mask::<1>(template, drawn, request),
+        65..=128 => mask::<2>(template, drawn, request),
+        _ => mask::<3>(template, drawn, request),
+      }
+    }
   };
   Symbol {
     matrix: Matrix { width, rows },
@@ -241,6 +256,21 @@ fn draw(bits: qrcode::bits::Bits, request: &Request, plan: Plan) -> Symbol {
     mask,
     plan,
   }
+}
+
+/// The requested or best mask over lines of `W` words, as full-width rows.
+fn mask<const W: usize>(
+  template: &Template,
+  drawn: Vec<Line>,
+  request: &Request,
+) -> (u8, Vec<Line>) {
+  let unmasked = Unmasked::<W>::new(&drawn, &template.data, request.level);
+  let masked = match request.mask {
+    Some(pattern) => unmasked.apply(pattern),
+    None => unmasked.best(),
+  };
+  let rows = masked.rows.into_iter().map(Line::resize).collect();
+  (masked.pattern, rows)
 }
 
 /// Micro QR's four masks, in the order of their numbers (ISO/IEC 18004 table 10).
@@ -272,7 +302,7 @@ fn draw_micro(canvas: &Canvas, width: usize, mask: Option<u8>) -> (u8, Vec<Line>
   let rows = modules
     .chunks(width)
     .map(|row| {
-      let mut line = Line::default();
+      let mut line: Line = Line::default();
       for (x, &dark) in row.iter().enumerate() {
         line.set(x, dark);
       }

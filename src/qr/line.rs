@@ -2,31 +2,36 @@
 
 use std::ops::{BitAnd, BitOr, BitXor, Not};
 
-const WORDS: usize = 3;
+/// Words in the widest line: 192 bits ≥ 177, the width of a version-40 symbol.
+pub const MAX_WORDS: usize = 3;
 
-/// The most modules a line holds: 192 ≥ 177, the width of a version-40 symbol.
-pub const CAPACITY: usize = WORDS * 64;
-
-/// Modules `0‥CAPACITY` of one row or column, bit `i` set when module `i` is dark.
+/// Modules `0‥64 × W` of one row or column, bit `i` set when module `i` is dark. Narrow symbols
+/// use narrow lines (one word up to version 11), so every rule costs a third of the work.
 ///
 /// Invariant kept by callers: bits at and above the symbol's width are clear, so shifting in
 /// from beyond the edge reads as light, exactly as the penalty rules treat the outside.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Line([u64; WORDS]);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line<const W: usize = MAX_WORDS>([u64; W]);
 
-impl Line {
+impl<const W: usize> Default for Line<W> {
+  fn default() -> Self {
+    Self([0; W])
+  }
+}
+
+impl<const W: usize> Line<W> {
+  /// The most modules a line holds.
+  pub const CAPACITY: usize = W * 64;
+
   /// Bits `0‥n` set.
   pub fn ones(n: usize) -> Self {
-    let mut line = Self::default();
-    for (index, word) in line.0.iter_mut().enumerate() {
-      let low = index * 64;
-      *word = match n.saturating_sub(low) {
+    Self(std::array::from_fn(|index| {
+      match n.saturating_sub(index * 64) {
         0 => 0,
         bits if bits >= 64 => u64::MAX,
         bits => (1 << bits) - 1,
-      };
-    }
-    line
+      }
+    }))
   }
 
   pub fn get(&self, i: usize) -> bool {
@@ -43,47 +48,80 @@ impl Line {
   }
 
   /// Bit `i` of the result is bit `i + k` of `self` (`k < 64`): looks `k` modules ahead.
+  #[inline]
   pub fn ahead(self, k: u32) -> Self {
     debug_assert!(k < 64);
     if k == 0 {
       return self;
     }
-    let [a, b, c] = self.0;
-    Self([a >> k | b << (64 - k), b >> k | c << (64 - k), c >> k])
+    Self(std::array::from_fn(|i| {
+      let carried = if i + 1 < W {
+        self.0[i + 1] << (64 - k)
+      } else {
+        0
+      };
+      self.0[i] >> k | carried
+    }))
   }
 
   /// Bit `i` of the result is bit `i - k` of `self`, clear for `i < k` (`k < 64`): looks `k`
   /// modules back.
+  #[inline]
   pub fn behind(self, k: u32) -> Self {
     debug_assert!(k < 64);
     if k == 0 {
       return self;
     }
-    let [a, b, c] = self.0;
-    Self([a << k, b << k | a >> (64 - k), c << k | b >> (64 - k)])
+    Self(std::array::from_fn(|i| {
+      let carried = if i > 0 { self.0[i - 1] >> (64 - k) } else { 0 };
+      self.0[i] << k | carried
+    }))
+  }
+
+  /// The positions of the set bits, in order.
+  pub fn ones_positions(self) -> impl Iterator<Item = usize> {
+    (0..W).flat_map(move |index| {
+      let mut word = self.0[index];
+      std::iter::from_fn(move || {
+        (word != 0).then(|| {
+          let bit = word.trailing_zeros() as usize;
+          word &= word - 1;
+          index * 64 + bit
+        })
+      })
+    })
   }
 
   pub fn count_ones(self) -> u32 {
     self.0.iter().map(|word| word.count_ones()).sum()
   }
+
+  /// The same modules in a line of another width; `self`'s modules must fit it.
+  pub fn resize<const V: usize>(self) -> Line<V> {
+    debug_assert!((V..W).all(|i| self.0[i] == 0));
+    Line(std::array::from_fn(|i| self.0.get(i).copied().unwrap_or(0)))
+  }
 }
 
-impl BitAnd for Line {
+impl<const W: usize> BitAnd for Line<W> {
   type Output = Self;
+  #[inline]
   fn bitand(self, other: Self) -> Self {
     Self(std::array::from_fn(|i| self.0[i] & other.0[i]))
   }
 }
 
-impl BitOr for Line {
+impl<const W: usize> BitOr for Line<W> {
   type Output = Self;
+  #[inline]
   fn bitor(self, other: Self) -> Self {
     Self(std::array::from_fn(|i| self.0[i] | other.0[i]))
   }
 }
 
-impl BitXor for Line {
+impl<const W: usize> BitXor for Line<W> {
   type Output = Self;
+  #[inline]
   fn bitxor(self, other: Self) -> Self {
     Self(std::array::from_fn(|i| self.0[i] ^ other.0[i]))
   }
@@ -91,8 +129,9 @@ impl BitXor for Line {
 
 /// Sets the bits beyond the symbol too: only ever use the result under an `&` with a line that
 /// keeps the invariant.
-impl Not for Line {
+impl<const W: usize> Not for Line<W> {
   type Output = Self;
+  #[inline]
   fn not(self) -> Self {
     Self(self.0.map(|word| !word))
   }
@@ -103,7 +142,7 @@ mod tests {
   use super::*;
 
   fn line_of(bits: &[usize]) -> Line {
-    let mut line = Line::default();
+    let mut line = Line::<3>::default();
     for &i in bits {
       line.set(i, true);
     }
@@ -119,11 +158,25 @@ mod tests {
   }
 
   #[test]
+  fn narrow_lines_shift_alike() {
+    let wide = line_of(&[0, 5, 40, 63]);
+    let narrow: Line<1> = wide.resize();
+    assert_eq!(narrow.ahead(5).resize::<3>(), wide.ahead(5));
+    assert_eq!(
+      narrow.behind(1).resize::<3>(),
+      line_of(&[1, 6, 41]),
+      "bit 64 falls off"
+    );
+  }
+
+  #[test]
   fn ones_and_counts() {
-    assert_eq!(Line::ones(0), Line::default());
-    assert_eq!(Line::ones(177).count_ones(), 177);
-    assert!(Line::ones(65).get(64) && !Line::ones(65).get(65));
-    let mut line = Line::ones(3);
+    assert_eq!(Line::<3>::ones(0), Line::<3>::default());
+    assert_eq!(Line::<3>::ones(177).count_ones(), 177);
+    let positions: Vec<usize> = line_of(&[0, 63, 64, 176]).ones_positions().collect();
+    assert_eq!(positions, [0, 63, 64, 176]);
+    assert!(Line::<3>::ones(65).get(64) && !Line::<3>::ones(65).get(65));
+    let mut line = Line::<3>::ones(3);
     line.set(1, false);
     assert_eq!(line, line_of(&[0, 2]));
   }

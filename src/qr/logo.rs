@@ -8,8 +8,9 @@
 
 use image::imageops::FilterType;
 use image::RgbaImage;
-use qrcode::canvas::{Canvas, Module};
 use qrcode::{ec, EcLevel, Version};
+
+use super::template::Template;
 
 /// A decoded logo image and its requested width as a fraction of the symbol's width.
 pub struct Logo {
@@ -102,7 +103,11 @@ fn affordable(version: Version, level: EcLevel, clearing: &Clearing) -> bool {
   };
   let mut covered = vec![0usize; blocks.count];
   let mut last_codeword = None;
-  for (index, (x, y)) in data_modules(version, level).enumerate() {
+  let Version::Normal(number) = version else {
+    return false;
+  };
+  for (index, &(x, y)) in Template::of(number).order.iter().enumerate() {
+    let (x, y) = (usize::from(x), usize::from(y));
     let codeword = index / 8;
     let hidden = (clearing.start..clearing.start + clearing.side).contains(&x)
       && (clearing.start..clearing.start + clearing.side).contains(&y);
@@ -163,36 +168,6 @@ impl Blocks {
   }
 }
 
-/// The data modules of a symbol in the order codeword bits fill them: two-column strips from
-/// the right, upwards then downwards, skipping the vertical timing column.
-fn data_modules(version: Version, level: EcLevel) -> impl Iterator<Item = (usize, usize)> {
-  let mut canvas = Canvas::new(version, level);
-  canvas.draw_all_functional_patterns();
-  let width = version.width() as usize;
-  let mut order = Vec::with_capacity(width * width);
-  let mut right = width - 1;
-  let mut upwards = true;
-  loop {
-    for step in 0..width {
-      let y = if upwards { width - 1 - step } else { step };
-      for x in [right, right - 1] {
-        if canvas.get(x as i16, y as i16) == Module::Empty {
-          order.push((x, y));
-        }
-      }
-    }
-    upwards = !upwards;
-    if right < 3 {
-      break;
-    }
-    right -= 2;
-    if right == 6 {
-      right = 5;
-    }
-  }
-  order.into_iter()
-}
-
 #[cfg(test)]
 mod tests {
   use super::*;
@@ -201,7 +176,7 @@ mod tests {
   fn placement_order_fills_exactly_the_codewords() {
     for number in [1, 2, 7, 14, 40] {
       let version = Version::Normal(number);
-      let modules = data_modules(version, EcLevel::H).count();
+      let modules = Template::of(number).order.len();
       let blocks = Blocks::of(version, EcLevel::H).unwrap();
       // Remainder bits (0, 3, 4 or 7) follow the last codeword.
       assert!(

@@ -8,91 +8,116 @@
 
 use std::sync::OnceLock;
 
-use qrcode::canvas::{Canvas, Module};
-use qrcode::types::{Color, EcLevel};
+use qrcode::types::EcLevel;
 
-use super::line::{Line, CAPACITY};
+use super::line::Line;
 
-/// A symbol before masking, read off the crate's canvas once.
-pub struct Unmasked {
+/// A symbol before masking, read off the crate's canvas once, in lines of `W` words.
+pub struct Unmasked<const W: usize> {
   width: usize,
   level: EcLevel,
   /// Colours as drawn: function patterns final, data modules not yet masked.
-  rows: Vec<Line>,
-  cols: Vec<Line>,
+  rows: Vec<Line<W>>,
+  cols: Vec<Line<W>>,
   /// Which modules masks apply to (data and error correction).
-  data_rows: Vec<Line>,
-  data_cols: Vec<Line>,
+  data_rows: Vec<Line<W>>,
+  data_cols: Vec<Line<W>>,
 }
 
 /// A symbol with one mask applied and its format information drawn.
-pub struct Masked {
+pub struct Masked<const W: usize> {
   /// The mask pattern, 0‥8.
   pub pattern: u8,
-  pub rows: Vec<Line>,
-  cols: Vec<Line>,
+  pub rows: Vec<Line<W>>,
+  cols: Vec<Line<W>>,
 }
 
-impl Unmasked {
-  /// Reads a canvas on which the function patterns and the data have been drawn.
-  pub fn read(canvas: &Canvas, width: usize, level: EcLevel) -> Self {
+impl<const W: usize> Unmasked<W> {
+  /// A symbol from its drawn rows and the modules masks apply to, as full-width lines.
+  pub fn new(drawn: &[Line], data: &[Line], level: EcLevel) -> Self {
+    let width = drawn.len();
     assert!(
-      width <= CAPACITY,
+      width <= Line::<W>::CAPACITY,
       "a {width}-module symbol does not fit a line"
     );
-    let mut symbol = Self {
+    let rows: Vec<Line<W>> = drawn.iter().map(|line| line.resize()).collect();
+    let data_rows: Vec<Line<W>> = data.iter().map(|line| line.resize()).collect();
+    Self {
       width,
       level,
-      rows: vec![Line::default(); width],
-      cols: vec![Line::default(); width],
-      data_rows: vec![Line::default(); width],
-      data_cols: vec![Line::default(); width],
-    };
-    for y in 0..width {
-      for x in 0..width {
-        let (dark, data) = match canvas.get(x as i16, y as i16) {
-          Module::Masked(color) => (color == Color::Dark, false),
-          Module::Unmasked(color) => (color == Color::Dark, true),
-          // Modules left unpainted are masked as light data, as the crate does.
-          Module::Empty => (false, true),
-        };
-        symbol.rows[y].set(x, dark);
-        symbol.cols[x].set(y, dark);
-        symbol.data_rows[y].set(x, data);
-        symbol.data_cols[x].set(y, data);
-      }
+      cols: transpose(&rows),
+      data_cols: transpose(&data_rows),
+      rows,
+      data_rows,
     }
-    symbol
   }
 
-  /// The mask with the lowest penalty, applied.
-  pub fn best(&self) -> Masked {
-    (0..8)
-      .map(|pattern| self.apply(pattern))
-      .min_by_key(|masked| masked.penalty(self.width))
-      .expect("there are eight masks")
+  /// The mask with the lowest penalty (the lowest-numbered among equals), applied. The eight
+  /// candidates are scored in one reused buffer.
+  pub fn best(&self) -> Masked<W> {
+    let mut candidate = Masked::empty(self.width);
+    let mut best = (u16::MAX, 0);
+    for pattern in 0..8 {
+      self.apply_into(pattern, &mut candidate);
+      let penalty = candidate.penalty(self.width);
+      if pattern == 0 || penalty < best.0 {
+        best = (penalty, pattern);
+      }
+    }
+    self.apply(best.1)
   }
 
   /// Mask `pattern` (0‥8) applied, with its format information drawn.
-  pub fn apply(&self, pattern: u8) -> Masked {
-    let masks = mask_lines(self.width);
-    let flip = |lines: &[Line], data: &[Line], masks: &[Line]| -> Vec<Line> {
-      (0..self.width)
-        .map(|i| lines[i] ^ (data[i] & masks[i]))
-        .collect()
-    };
-    let pattern_index = usize::from(pattern);
-    let mut masked = Masked {
-      pattern,
-      rows: flip(&self.rows, &self.data_rows, &masks.rows[pattern_index]),
-      cols: flip(&self.cols, &self.data_cols, &masks.cols[pattern_index]),
-    };
-    masked.draw_format_info(self.width, format_info(self.level, pattern));
+  pub fn apply(&self, pattern: u8) -> Masked<W> {
+    let mut masked = Masked::empty(self.width);
+    self.apply_into(pattern, &mut masked);
     masked
+  }
+
+  fn apply_into(&self, pattern: u8, masked: &mut Masked<W>) {
+    let masks = mask_lines(self.width);
+    let pattern_index = usize::from(pattern);
+    let flip = |out: &mut Vec<Line<W>>, lines: &[Line<W>], data: &[Line<W>], masks: &[Line]| {
+      out.clear();
+      out.extend((0..self.width).map(|i| lines[i] ^ (data[i] & masks[i].resize())));
+    };
+    flip(
+      &mut masked.rows,
+      &self.rows,
+      &self.data_rows,
+      &masks.rows[pattern_index],
+    );
+    flip(
+      &mut masked.cols,
+      &self.cols,
+      &self.data_cols,
+      &masks.cols[pattern_index],
+    );
+    masked.pattern = pattern;
+    masked.draw_format_info(self.width, format_info(self.level, pattern));
   }
 }
 
-impl Masked {
+/// Columns from rows: only set bits are visited.
+fn transpose<const W: usize>(rows: &[Line<W>]) -> Vec<Line<W>> {
+  let mut cols = vec![Line::default(); rows.len()];
+  for (y, row) in rows.iter().enumerate() {
+    for x in row.ones_positions() {
+      cols[x].set(y, true);
+    }
+  }
+  cols
+}
+
+impl<const W: usize> Masked<W> {
+  fn empty(width: usize) -> Self {
+    Self {
+      pattern: 0,
+      rows: Vec::with_capacity(width),
+      cols: Vec::with_capacity(width),
+    }
+  }
+
   fn put(&mut self, x: usize, y: usize, dark: bool) {
     self.rows[y].set(x, dark);
     self.cols[x].set(y, dark);
@@ -108,10 +133,11 @@ impl Masked {
     let split_copy = (1..=7)
       .map(|offset| (8, far(offset)))
       .chain((1..=8).rev().map(|offset| (far(offset), 8)));
-    for positions in [around_top_left.collect::<Vec<_>>(), split_copy.collect()] {
-      for (bit, (x, y)) in (0..15).rev().zip(positions) {
-        self.put(x, y, info >> bit & 1 == 1);
-      }
+    for (bit, (x, y)) in (0..15).rev().zip(around_top_left) {
+      self.put(x, y, info >> bit & 1 == 1);
+    }
+    for (bit, (x, y)) in (0..15).rev().zip(split_copy) {
+      self.put(x, y, info >> bit & 1 == 1);
     }
     self.put(8, far(8), true); // the dark module
   }
@@ -119,12 +145,14 @@ impl Masked {
   /// The crate's total penalty, including its wrapping `u16` arithmetic.
   fn penalty(&self, width: usize) -> u16 {
     let lines = || self.rows.iter().chain(&self.cols);
-    let runs: u32 = lines().map(|&line| run_penalty(line, width)).sum();
-    let finders: u32 = lines().map(|&line| finder_count(line, width)).sum();
+    let pairs = Line::ones(width - 1);
+    let finder_starts = Line::ones(width - 6);
+    let runs: u32 = lines().map(|&line| run_penalty(line, pairs)).sum();
+    let finders: u32 = lines().map(|&line| finder_count(line, finder_starts)).sum();
     let blocks: u32 = self
       .rows
       .windows(2)
-      .map(|pair| block_count(pair[0], pair[1], width))
+      .map(|pair| block_count(pair[0], pair[1], pairs))
       .sum();
     let dark: u32 = self.rows.iter().map(|line| line.count_ones()).sum();
     let ratio = dark as usize * 200 / (width * width);
@@ -135,9 +163,11 @@ impl Masked {
   }
 }
 
-/// Five or more equal modules in a line cost 3, plus 1 per module beyond five.
-fn run_penalty(line: Line, width: usize) -> u32 {
-  let same_as_next = !(line ^ line.ahead(1)) & Line::ones(width - 1);
+/// Five or more equal modules in a line cost 3, plus 1 per module beyond five. `pairs` has a
+/// bit for each module that has a next one.
+#[inline]
+fn run_penalty<const W: usize>(line: Line<W>, pairs: Line<W>) -> u32 {
+  let same_as_next = !(line ^ line.ahead(1)) & pairs;
   let run_of_five =
     same_as_next & same_as_next.ahead(1) & same_as_next.ahead(2) & same_as_next.ahead(3);
   let run_start = run_of_five & !same_as_next.behind(1);
@@ -146,24 +176,31 @@ fn run_penalty(line: Line, width: usize) -> u32 {
 }
 
 /// 2×2 blocks of one colour whose top row is `upper`.
-fn block_count(upper: Line, lower: Line, width: usize) -> u32 {
+#[inline]
+fn block_count<const W: usize>(upper: Line<W>, lower: Line<W>, pairs: Line<W>) -> u32 {
   let level = !(upper ^ upper.ahead(1)) & !(lower ^ lower.ahead(1)) & !(upper ^ lower);
-  (level & Line::ones(width - 1)).count_ones()
+  (level & pairs).count_ones()
 }
 
-/// Dark-light-dark×3-light-dark runs with four light modules (or the edge) on at least one side.
-fn finder_count(line: Line, width: usize) -> u32 {
-  let ahead = |k| line.ahead(k);
+/// Dark-light-dark×3-light-dark runs with four light modules (or the edge) on at least one
+/// side. `starts` has a bit for each module a 7-module run can start at.
+#[inline]
+fn finder_count<const W: usize>(line: Line<W>, starts: Line<W>) -> u32 {
   let pattern = line
-    & !ahead(1)
-    & ahead(2)
-    & ahead(3)
-    & ahead(4)
-    & !ahead(5)
-    & ahead(6)
-    & Line::ones(width - 6);
-  let dark_before = line.behind(1) | line.behind(2) | line.behind(3) | line.behind(4);
-  let dark_after = ahead(7) | ahead(8) | ahead(9) | ahead(10);
+    & !line.ahead(1)
+    & line.ahead(2)
+    & line.ahead(3)
+    & line.ahead(4)
+    & !line.ahead(5)
+    & line.ahead(6)
+    & starts;
+  // Any dark among the four modules before (after): smear the line over four positions.
+  // Any dark among the four modules before (after): the line smeared over four positions, in
+  // the direction that keeps the windows cut short by the edge.
+  let back = line | line.behind(1);
+  let dark_before = (back | back.behind(2)).behind(1);
+  let ahead = line | line.ahead(1);
+  let dark_after = (ahead | ahead.ahead(2)).ahead(7);
   (pattern & !(dark_before & dark_after)).count_ones()
 }
 
@@ -214,7 +251,7 @@ fn mask_lines(width: usize) -> &'static MaskLines {
       std::array::from_fn(|pattern| {
         (0..width)
           .map(|i| {
-            let mut line = Line::default();
+            let mut line: Line = Line::default();
             for j in 0..width {
               line.set(j, line_of(pattern as u8, i, j));
             }
@@ -245,20 +282,27 @@ mod tests {
 
   #[test]
   fn penalties_on_hand_made_lines() {
-    let mut line = Line::default();
+    let mut line: Line = Line::default();
     for x in 0..7 {
       line.set(x, true); // 7 dark, then 14 light, in a 21-module line
     }
-    assert_eq!(run_penalty(line, 21), (7 - 2) + (14 - 2));
+    let (pairs, starts) = (Line::ones(20), Line::ones(15));
+    assert_eq!(run_penalty(line, pairs), (7 - 2) + (14 - 2));
     let finder = [true, false, true, true, true, false, true];
-    let mut line = Line::default();
+    let mut line: Line = Line::default();
     for (x, &dark) in finder.iter().enumerate() {
       line.set(x + 4, dark);
     }
-    assert_eq!(finder_count(line, 21), 1, "light on both sides");
+    assert_eq!(finder_count(line, starts), 1, "light on both sides");
     line.set(2, true);
     line.set(12, true);
-    assert_eq!(finder_count(line, 21), 0, "dark on both sides");
-    assert_eq!(block_count(Line::ones(3), Line::ones(3), 21), 2 + 17);
+    assert_eq!(finder_count(line, starts), 0, "dark on both sides");
+    let narrow: Line<1> = line.resize();
+    assert_eq!(
+      finder_count(narrow, starts.resize()),
+      0,
+      "the same in one word"
+    );
+    assert_eq!(block_count(Line::ones(3), Line::ones(3), pairs), 2 + 17);
   }
 }

@@ -8,6 +8,7 @@ mod mask;
 pub mod options;
 pub mod render;
 pub mod segment;
+mod template;
 
 pub use encode::{encode, EncodeError, Matrix, Request, Symbol};
 pub use options::{parse_ec_level, Rgba, Style};
