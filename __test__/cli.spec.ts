@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url'
 
 import test from 'ava'
 
-import { toStringSync } from '../index.js'
-import { jsqrRead, zxingRead } from './helpers/decode.js'
+import { toBufferSync, toStringSync } from '../index.js'
+import { decodePng, jsqrRead, zxingRead } from './helpers/decode.js'
+import { readSvg, readTerminal, readText, readWithSharp } from './helpers/render.js'
 
 const cli = fileURLToPath(new URL('../bin/qrhash.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'qrhash-cli-'))
@@ -18,6 +19,15 @@ function run(args: string[], input?: string) {
   const result = spawnSync(process.execPath, [cli, ...args], { input: input ?? '', encoding: 'utf8' })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
+
+/** Standard output as bytes, for images written there. */
+function runBinary(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [cli, ...args], { input: input ?? '' })
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString() }
+}
+
+/** zxing's DataMask for a code it read. */
+const maskOf = (read: { extra: string }) => (JSON.parse(read.extra) as { DataMask: number }).DataMask
 
 test('qrhash TEXT -o out.png writes a PNG that decodes and prints the code', async (t) => {
   const out = join(dir, 'qr.png')
@@ -70,7 +80,16 @@ test('errors go to stderr with exit code 1, naming the flag', (t) => {
     [['x', '-s', '0'], '-s/--scale'],
     [['x', '-s', 'big'], '-s/--scale'],
     [['x', '-q', '-1'], '-q'],
-    [['x', '-o', join(dir, 'x.jpg')], '-o/--output'],
+    [['x', '-t', 'gif'], '-t/--type'],
+    [['x', '-w', '200', '-s', '4'], '-w/--width and -s/--scale'],
+    [['x', '-w', 'wide'], '-w/--width'],
+    [['x', '-v', '41'], '-v/--qversion'],
+    [['x'.repeat(40), '-v', '1'], 'minimum version is 3'],
+    [['x', '-m', '8'], '-m/--mask'],
+    [['x', '-d', 'red'], '-d/--darkcolor'],
+    [['x', '-l', '#12345'], '-l/--lightcolor'],
+    [['x', '-i', '-d', 'red'], '-d/--darkcolor'],
+    [[], 'no text given'],
     [['x'.repeat(3000)], 'does not fit'],
     [['--sha256', join(dir, 'missing')], 'ENOENT'],
     [['--nope'], '--nope'],
@@ -79,6 +98,7 @@ test('errors go to stderr with exit code 1, naming the flag', (t) => {
     t.is(status, 1, args.join(' '))
     t.true(stderr.startsWith('qrhash: '), stderr)
     t.true(stderr.includes(mentions), `${stderr} mentions ${mentions}`)
+    t.notRegex(stderr, /\n\s+at /, 'no stack trace')
     t.is(stdout, '')
   }
 })
@@ -86,4 +106,126 @@ test('errors go to stderr with exit code 1, naming the flag', (t) => {
 test('--help and --version', (t) => {
   t.regex(run(['--help']).stdout, /^Usage:/)
   t.is(run(['-V']).stdout.trim(), JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version)
+})
+
+// node-qrcode's flags (its bin/qrcode), plus jpeg, webp and terminal types
+
+test('-v, -e and -m choose the version, level and mask', async (t) => {
+  const out = join(dir, 'vem.png')
+  const { status, stderr } = run(['-v', '5', '-e', 'Q', '-m', '3', '-o', out, 'version five'])
+  t.is(status, 0, stderr)
+  const png = readFileSync(out)
+  const read = await zxingRead(png)
+  t.is(read.text, 'version five')
+  t.is(read.version, '5')
+  t.is(read.ecLevel, 'Q')
+  t.is(maskOf(read), 3)
+  t.deepEqual(png, toBufferSync('version five', { version: 5, errorCorrectionLevel: 'Q', maskPattern: 3 }))
+  t.is(maskOf(await zxingRead(readFileSync(out))), 3)
+  t.is(run(['--qversion', '5', '--error', 'Q', '--mask', '6', '-o', out, 'version five']).status, 0)
+  t.is(maskOf(await zxingRead(readFileSync(out))), 6, 'long forms')
+})
+
+test('-w sets the image width; -s and -q the scale and quiet zone', async (t) => {
+  const out = join(dir, 'wide.png')
+  t.is(run(['-w', '300', '-o', out, 'width']).status, 0)
+  t.is(readFileSync(out).readUInt32BE(16), 300)
+  t.is((await zxingRead(readFileSync(out))).text, 'width')
+  t.is(run(['--width', '150', '--qzone', '0', '-o', out, 'width']).status, 0)
+  t.is(readFileSync(out).readUInt32BE(16), 150, 'exactly, as node-qrcode: 21 modules of 7 or 8 px')
+  t.is((await zxingRead(readFileSync(out))).text, 'width')
+  t.is(run(['--scale', '3', '--qzone', '2', '-o', out, 'width']).status, 0)
+  t.is(readFileSync(out).readUInt32BE(16), (21 + 4) * 3)
+})
+
+test('-d and -l colour the image; -i swaps them', async (t) => {
+  const out = join(dir, 'red.png')
+  t.is(run(['-d', 'F00', '-l', '#ffffcc', '-q', '1', '-s', '2', '-o', out, 'some text']).status, 0)
+  let image = decodePng(readFileSync(out))
+  const pixel = (x: number, y: number) => [...image.rgba.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4)]
+  t.deepEqual(pixel(0, 0), [255, 255, 204, 255], 'quiet zone in the light colour')
+  t.deepEqual(pixel(2, 2), [255, 0, 0, 255], 'finder corner in the dark colour')
+  t.is((await zxingRead(readFileSync(out))).text, 'some text')
+
+  t.is(run(['-i', '-q', '1', '-s', '2', '-o', out, 'inverted']).status, 0)
+  image = decodePng(readFileSync(out))
+  t.deepEqual(pixel(0, 0), [0, 0, 0, 255], 'quiet zone dark')
+  t.deepEqual(pixel(2, 2), [255, 255, 255, 255], 'finder light')
+  const read = await zxingRead(readFileSync(out))
+  t.is(read.text, 'inverted')
+  t.true(read.isInverted)
+})
+
+test('-i on text output draws the light modules as ink', async (t) => {
+  const plain = run(['-q', '2', 'inverse text'])
+  const inverse = run(['--inverse', '-q', '2', 'inverse text'])
+  t.is(inverse.status, 0)
+  t.not(inverse.stdout, plain.stdout)
+  t.is((await readText(plain.stdout)).text, 'inverse text')
+  t.is((await readText(inverse.stdout, true)).text, 'inverse text')
+  t.true(inverse.stdout.startsWith('█'), 'the quiet zone is ink')
+})
+
+test('-t chooses the file format over the extension: png, svg, utf8, jpeg, webp, terminal', async (t) => {
+  const cases = [
+    ['png', async (file: Buffer) => zxingRead(file)],
+    ['svg', async (file: Buffer) => readSvg(file.toString())],
+    ['utf8', async (file: Buffer) => readText(file.toString())],
+    ['jpeg', async (file: Buffer) => readWithSharp(file)],
+    ['webp', async (file: Buffer) => readWithSharp(file)],
+    ['terminal', async (file: Buffer) => readTerminal(file.toString())],
+  ] as const
+  for (const [type, read] of cases) {
+    const out = join(dir, `typed-${type}.out`)
+    const { status, stderr } = run(['-t', type, '-o', out, `typed ${type}`])
+    t.is(status, 0, stderr)
+    t.is((await read(readFileSync(out))).text, `typed ${type}`, type)
+  }
+  t.is(readFileSync(join(dir, 'typed-jpeg.out')).readUInt16BE(0), 0xffd8, 'a real JPEG')
+  t.is(readFileSync(join(dir, 'typed-webp.out')).subarray(8, 12).toString(), 'WEBP', 'a real WebP')
+})
+
+test('-o picks the format from the extension: .jpg, .jpeg, .webp too; PNG when unknown', async (t) => {
+  for (const [name, magic] of [['e.jpg', 'ffd8'], ['e.JPEG', 'ffd8'], ['e.webp', '52494646'], ['e.bin', '89504e47']] as const) {
+    const out = join(dir, name)
+    t.is(run(['-o', out, `file ${name}`]).status, 0)
+    const file = readFileSync(out)
+    t.true(file.toString('hex').startsWith(magic), name)
+    t.is((await readWithSharp(file)).text, `file ${name}`)
+  }
+})
+
+test('-t without -o prints svg, utf8 or terminal text, and writes images to a redirected stdout', async (t) => {
+  const svg = run(['-t', 'svg', 'printed svg'])
+  t.is(svg.status, 0)
+  t.is(svg.stdout, toStringSync('printed svg', { type: 'svg' }))
+  t.is((await readSvg(svg.stdout)).text, 'printed svg')
+  t.is(run(['-t', 'utf8', 'printed']).stdout, toStringSync('printed'))
+  const png = runBinary(['-t', 'png', '-s', '3', 'piped png'])
+  t.is(png.status, 0, png.stderr)
+  t.is((await zxingRead(png.stdout)).text, 'piped png')
+  t.is(png.stdout.readUInt32BE(16), 29 * 3)
+  const webp = runBinary(['-t', 'webp', 'piped webp'])
+  t.is((await readWithSharp(webp.stdout)).text, 'piped webp')
+})
+
+test('--small with -t terminal: half blocks in ANSI colours that decode', async (t) => {
+  const small = run(['-t', 'terminal', '--small', '-d', '#003', 'small code'])
+  t.is(small.status, 0)
+  t.true(small.stdout.includes('▀'))
+  t.true(small.stdout.includes('38;2;0;0;51') || small.stdout.includes('48;2;0;0;51'), 'the dark colour')
+  t.is((await readTerminal(small.stdout)).text, 'small code')
+  const big = run(['-t', 'terminal', 'big code'])
+  t.false(big.stdout.includes('▀'))
+  t.is((await readTerminal(big.stdout)).text, 'big code')
+  t.is(run(['--small', 'utf8 code']).stdout, toStringSync('utf8 code'), 'utf8 is always two rows per line')
+})
+
+test('several words are one text, joined by spaces, as node-qrcode does; flags work with standard input', async (t) => {
+  t.is(run(['some', 'text']).stdout, toStringSync('some text'))
+  const svg = run(['-t', 'svg', '-e', 'H'], 'from stdin\n')
+  t.is(svg.status, 0)
+  const read = await readSvg(svg.stdout)
+  t.is(read.text, 'from stdin')
+  t.is(read.ecLevel, 'H')
 })

@@ -10,32 +10,80 @@ const { parseArgs } = require('node:util')
 const qrhash = require('../index.js')
 
 const USAGE = `Usage:
-  qrhash [text] [-o out.png|out.svg|out.txt] [-e L|M|Q|H] [-s scale] [-q margin]
+  qrhash [options] [text...]
   qrhash --sha256 [FILE...]
 
-Draws a QR code for text (or for standard input when it is not a terminal) in the terminal,
-and writes it to a file with -o; with --sha256, prints the SHA-256 of each FILE (or of
-standard input) as sha256sum does.
+Draws a QR code for text (or for standard input when no text is given and it is not a
+terminal) in the terminal, and writes it to a file with -o; with --sha256, prints the SHA-256
+of each FILE (or of standard input) as sha256sum does. The flags are node-qrcode's.
 
-Options:
-  -o, --output FILE   write the code to FILE: .png image, .svg image or .txt text
-  -e, --error LEVEL   error correction level L, M (default), Q or H
-  -s, --scale N       pixels per module in images, 1-256 (default 4)
-  -q, --qzone N       quiet zone in modules, 0-128 (default 4)
-      --sha256        hash files instead of drawing a code
-  -h, --help          show this help
-  -V, --version       show the version`
+QR code options:
+  -v, --qversion N      symbol version, 1-40 (default: the smallest that holds the text)
+  -e, --error LEVEL     error correction level L, M (default), Q or H
+  -m, --mask N          mask pattern, 0-7 (default: the one with the lowest penalty)
 
-/** The API names options; a CLI user typed flags. */
-const FLAG_OF_OPTION = {
+Renderer options:
+  -t, --type TYPE       png, svg, utf8, jpeg, webp or terminal. With -o: the file's format
+                        (default: from its extension, PNG when unknown). Without: what is
+                        printed (default utf8; images go to standard output when redirected)
+  -i, --inverse         swap the dark and light colours (light modules drawn as ink)
+  -w, --width N         image width in pixels (not with -s)
+  -s, --scale N         pixels per module, 1-256 (default 4)
+  -q, --qzone N         quiet zone in modules, 0-128 (default 4)
+  -l, --lightcolor HEX  light colour: rgb, rgba, rrggbb or rrggbbaa, # optional (default ffffff)
+  -d, --darkcolor HEX   dark colour, same forms (default 000000)
+      --small           with -t terminal: two module rows per line (utf8 always is)
+  -o, --output FILE     write the code to FILE: .png, .jpg/.jpeg, .webp, .svg or .txt
+
+Other options:
+      --sha256          hash files instead of drawing a code
+  -h, --help            show this help
+  -V, --version         show the version
+
+Examples:
+  qrhash "some text"                      draw in the terminal
+  qrhash -o out.png "some text"           save as a PNG image
+  qrhash -d F00 -o out.png "some text"    red modules
+  echo -n "some text" | qrhash -t svg     print an SVG document`
+
+/** -t values: the name on the command line → qrhash's type. */
+const TYPES = /** @type {const} */ ({
+  png: 'png',
+  svg: 'svg',
+  utf8: 'utf8',
+  txt: 'utf8',
+  jpeg: 'jpeg',
+  jpg: 'jpeg',
+  webp: 'webp',
+  terminal: 'terminal',
+})
+/** @typedef {(typeof TYPES)[keyof typeof TYPES]} Format */
+
+/** @type {Record<string, Format>} */
+const FORMAT_OF_EXTENSION = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp', '.svg': 'svg', '.txt': 'utf8' }
+
+/**
+ * The API names options; a CLI user typed flags. With -i the colours are swapped, so the
+ * colour the API complains about came from the other flag.
+ * @param {boolean} inverse
+ */
+const flagsOfOptions = (inverse) => ({
   'options.errorCorrectionLevel': '-e/--error',
+  'options.version': '-v/--qversion',
+  'options.maskPattern': '-m/--mask',
   'options.scale': '-s/--scale',
+  'options.width': '-w/--width',
   'options.margin': '-q/--qzone',
-}
+  'options.type': '-t/--type',
+  'options.color.dark': inverse ? '-l/--lightcolor' : '-d/--darkcolor',
+  'options.color.light': inverse ? '-d/--darkcolor' : '-l/--lightcolor',
+})
+
+let inverseColours = false
 
 /** @param {string} message */
 function fail(message) {
-  const text = Object.entries(FLAG_OF_OPTION).reduce((text, [option, flag]) => text.replaceAll(option, flag), message)
+  const text = Object.entries(flagsOfOptions(inverseColours)).reduce((text, [option, flag]) => text.replaceAll(option, flag), message)
   process.stderr.write(`qrhash: ${text}\n`)
   process.exitCode = 1
 }
@@ -78,42 +126,99 @@ async function hashFiles(files) {
   }
 }
 
+/** Light modules as ink: each half block for its complement. @param {string} text */
+const invertBlocks = (text) => text.replace(/[ █▀▄]/g, (c) => ({ ' ': '█', '█': ' ', '▀': '▄', '▄': '▀' })[c] ?? c)
+
+/**
+ * @typedef {{ output?: string, type?: string, qversion?: string, error?: string, mask?: string,
+ *   inverse?: boolean, width?: string, scale?: string, qzone?: string, lightcolor?: string,
+ *   darkcolor?: string, small?: boolean }} Flags
+ */
+
+/** @param {Flags} flags */
+function optionsOf(flags) {
+  if (flags.width !== undefined && flags.scale !== undefined) throw new RangeError('-w/--width and -s/--scale cannot be used together')
+  const dark = flags.darkcolor ?? '000000'
+  const light = flags.lightcolor ?? 'ffffff'
+  return {
+    version: integerFlag(flags.qversion, '-v/--qversion'),
+    errorCorrectionLevel: /** @type {import('../index.js').ErrorCorrectionLevel | undefined} */ (flags.error),
+    maskPattern: integerFlag(flags.mask, '-m/--mask'),
+    scale: integerFlag(flags.scale, '-s/--scale'),
+    width: integerFlag(flags.width, '-w/--width'),
+    margin: integerFlag(flags.qzone, '-q/--qzone'),
+    color: flags.inverse ? { dark: light, light: dark } : { dark, light },
+  }
+}
+
+/**
+ * The code in `format`: bytes for images, text otherwise.
+ * @param {string} text
+ * @param {Format} format
+ * @param {Flags} flags
+ * @returns {Promise<string | Buffer>}
+ */
+async function render(text, format, flags) {
+  const options = optionsOf(flags)
+  switch (format) {
+    case 'png':
+    case 'jpeg':
+    case 'webp':
+      return qrhash.toBuffer(text, { ...options, type: format })
+    case 'svg':
+      return qrhash.toString(text, { ...options, type: 'svg' })
+    case 'terminal':
+      return qrhash.toString(text, { ...options, type: 'terminal', small: flags.small === true })
+    case 'utf8': {
+      // Half blocks carry no colour (qrhash checks the colours and ignores them): dark
+      // modules are the ink, or the light ones with -i.
+      const art = await qrhash.toString(text, { ...options, type: 'utf8' })
+      return flags.inverse ? invertBlocks(art) : art
+    }
+  }
+}
+
 /**
  * @param {string} text
- * @param {{ output?: string, error?: string, scale?: string, qzone?: string }} flags
+ * @param {Flags} flags
  */
 async function drawCode(text, flags) {
-  /** @type {import('../index.js').QrImageOptions} */
-  const options = {
-    errorCorrectionLevel: /** @type {import('../index.js').ErrorCorrectionLevel | undefined} */ (flags.error),
-    scale: integerFlag(flags.scale, '-s/--scale'),
-    margin: integerFlag(flags.qzone, '-q/--qzone'),
+  /** @type {Format | undefined} */
+  let type
+  if (flags.type !== undefined) {
+    type = Object.hasOwn(TYPES, flags.type) ? TYPES[/** @type {keyof typeof TYPES} */ (flags.type)] : undefined
+    if (type === undefined) throw new RangeError(`-t/--type must be png, svg, utf8, jpeg, webp or terminal, got '${flags.type}'`)
   }
   if (flags.output !== undefined) {
-    const type = extname(flags.output).toLowerCase()
-    const contents =
-      type === '.png'
-        ? await qrhash.toBuffer(text, options)
-        : type === '.svg'
-          ? await qrhash.toString(text, { ...options, type: 'svg' })
-          : type === '.txt'
-            ? await qrhash.toString(text, { ...options, type: 'utf8' })
-            : undefined
-    if (contents === undefined) throw new RangeError(`-o/--output must end in .png, .svg or .txt, got '${flags.output}'`)
-    await writeFile(flags.output, contents)
+    const format = type ?? FORMAT_OF_EXTENSION[extname(flags.output).toLowerCase()] ?? 'png'
+    await writeFile(flags.output, await render(text, format, flags))
     process.stderr.write(`qrhash: wrote ${flags.output}\n`)
+    process.stdout.write(/** @type {string} */ (await render(text, 'utf8', flags)))
+    return
   }
-  process.stdout.write(await qrhash.toString(text, { ...options, type: 'utf8' }))
+  const format = type ?? 'utf8'
+  if ((format === 'png' || format === 'jpeg' || format === 'webp') && process.stdout.isTTY) {
+    throw new RangeError(`-t/--type ${flags.type} writes an image: give -o FILE, or redirect standard output`)
+  }
+  process.stdout.write(await render(text, format, flags))
 }
 
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      output: { type: 'string', short: 'o' },
+      qversion: { type: 'string', short: 'v' },
       error: { type: 'string', short: 'e' },
+      mask: { type: 'string', short: 'm' },
+      type: { type: 'string', short: 't' },
+      inverse: { type: 'boolean', short: 'i' },
+      width: { type: 'string', short: 'w' },
       scale: { type: 'string', short: 's' },
       qzone: { type: 'string', short: 'q' },
+      lightcolor: { type: 'string', short: 'l' },
+      darkcolor: { type: 'string', short: 'd' },
+      small: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
       sha256: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
@@ -131,9 +236,15 @@ async function main() {
     await hashFiles(positionals)
     return
   }
-  if (positionals.length > 1) throw new RangeError(`give the text as one argument (quote it), got ${positionals.length}`)
-  const text = positionals[0] ?? (process.stdin.isTTY ? undefined : (await readStdin()).toString('utf8').replace(/\r?\n$/, ''))
-  if (text === undefined) throw new TypeError(`no text given\n\n${USAGE}`)
+  inverseColours = values.inverse === true
+  // Several words are one text, joined by spaces, as node-qrcode's CLI does.
+  const text =
+    positionals.length > 0
+      ? positionals.join(' ')
+      : process.stdin.isTTY
+        ? undefined
+        : (await readStdin()).toString('utf8').replace(/\r?\n$/, '')
+  if (text === undefined || text === '') throw new TypeError(`no text given\n\n${USAGE}`)
   await drawCode(text, values)
 }
 
