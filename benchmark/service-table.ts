@@ -33,6 +33,8 @@ export interface ModeResult {
   eventLoopUtilization: number
   serverCpuCores: number
   loadGeneratorCpuCores: number
+  /** Share of the CPUs' time idle in the second before this mode started (1 = nothing else ran). */
+  idleBefore: number
 }
 
 export interface ServiceResults {
@@ -50,8 +52,6 @@ export interface ServiceResults {
     autocannon: string
     qrcode: string
     piscina: string
-    /** 1-minute load average when the run began: above ~0.5, something else was running. */
-    loadAverageAtStart: number
   }
   settings: {
     path: string
@@ -186,7 +186,8 @@ export function serviceSection(results: ServiceResults): string {
   return [
     `\`npm run bench:service\`, ${results.generatedAt.slice(0, 10)}: ${s.loadGenerator} with ${s.connections} connections ` +
       `for ${s.seconds} s per mode (after ${s.warmupSeconds} s of warm-up) on \`GET ${s.path}\`; ` +
-      `${m.cpuModel}, ${m.cores} cores, \`UV_THREADPOOL_SIZE\` ${m.uvThreadpoolSize}, Node ${m.node}. ` +
+      `${m.cpuModel}, ${m.cores} cores (at least ${Math.round(Math.min(...MODES.map((mode) => results.modes[mode].idleBefore)) * 100)} % idle ` +
+      `before each mode), \`UV_THREADPOOL_SIZE\` ${m.uvThreadpoolSize}, Node ${m.node}. ` +
       `Latency is autocannon's response time; event-loop delay is the server's own ` +
       `\`monitorEventLoopDelay\` while under load.`,
     '',

@@ -135,7 +135,29 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T
 }
 
+/**
+ * The share of all cores' time spent idle during the next `ms`: anything well below 1 before a
+ * mode starts means another process was running and takes cores from the server and autocannon.
+ */
+async function idleShare(ms: number): Promise<number> {
+  const sample = () => {
+    let idle = 0
+    let total = 0
+    for (const { times } of os.cpus()) {
+      idle += times.idle
+      total += times.user + times.nice + times.sys + times.idle + times.irq
+    }
+    return { idle, total }
+  }
+  const before = sample()
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  const after = sample()
+  return Math.round(((after.idle - before.idle) / Math.max(1, after.total - before.total)) * 100) / 100
+}
+
 async function measure(mode: Mode): Promise<ModeResult> {
+  const idleBefore = await idleShare(1000)
+  if (idleBefore < 0.9) console.log(`(the CPUs were only ${Math.round(idleBefore * 100)} % idle before this mode: noisy) `)
   const { child, url } = await startServer(mode)
   try {
     // A working code path is what gets timed: the route must answer with a PNG data URL.
@@ -157,6 +179,7 @@ async function measure(mode: Mode): Promise<ModeResult> {
       eventLoopUtilization: stats.eventLoopUtilization,
       serverCpuCores: stats.cpuCores,
       loadGeneratorCpuCores: measured.cpuCores,
+      idleBefore,
     }
   } finally {
     await stopServer(child)
@@ -177,7 +200,6 @@ async function main(): Promise<void> {
     autocannon: version('autocannon'),
     qrcode: version('qrcode'),
     piscina: version('piscina'),
-    loadAverageAtStart: Number(os.loadavg()[0]!.toFixed(2)),
   }
   const settings: ServiceResults['settings'] = {
     path: PATH,
@@ -188,10 +210,6 @@ async function main(): Promise<void> {
   }
   console.log(`# QR service under load (${QUICK ? 'quick' : 'full'} run)`)
   console.log(`${machine.cpuModel}, ${machine.cores} cores, UV_THREADPOOL_SIZE ${machine.uvThreadpoolSize}, Node ${machine.node}`)
-  // Another process on the machine takes cores from the server and autocannon alike: say so.
-  if (machine.loadAverageAtStart > 0.5) {
-    console.log(`warning: load average ${machine.loadAverageAtStart} before the run; the numbers will be noisy`)
-  }
   console.log(`GET ${PATH}, ${CONNECTIONS} connections, ${SECONDS} s per mode after ${WARMUP_SECONDS} s of warm-up\n`)
 
   const modes = {} as Record<Mode, ModeResult>
