@@ -253,12 +253,10 @@ impl From<EncodeError> for Failure {
       EncodeError::VersionTooSmall { version, needed } => range(
         "ERR_QR_VERSION_TOO_SMALL",
         format!(
-          "options.version {} cannot hold this data at this error correction level; {}",
+          "options.version {} cannot hold this data at this error correction level; the \
+           minimum version is {}",
           version_name(version),
-          match needed {
-            Some(needed) => format!("the minimum version is {}", version_name(needed)),
-            None => "no version can".into(),
-          }
+          version_name(needed)
         ),
       ),
       EncodeError::Invalid(option) => Self::out_of_range(

@@ -21,7 +21,7 @@ use super::{pool_threads, Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::{version_name, ErrorKind, Failure};
 use crate::input::{self, describe, Bytes, Options};
-use crate::qr::logo::{self, Logo, LogoError};
+use crate::qr::logo::{self, Clearing, Logo, LogoError};
 use crate::qr::options::{
   FinderShape, ModuleShape, EC_LEVEL_NAMES, MAX_IMAGE_SIDE, MAX_MARGIN, MAX_SCALE,
 };
@@ -98,52 +98,83 @@ pub enum Made {
 
 impl Recipe {
   fn make(&self, data: &Data, cancel: &CancelToken) -> Result<Made, Failure> {
-    let symbol = encode(&data.content(), &self.request)?;
+    let logo = match &self.logo {
+      Some(source) => Some(Logo::decode(&source.image, source.fraction).map_err(logo_failure)?),
+      None => None,
+    };
+    let (symbol, clearing) = self.encode(data, logo.as_ref())?;
     cancel.check()?;
+    let placed = logo
+      .as_ref()
+      .zip(clearing)
+      .map(|(logo, clearing)| Placed { logo, clearing });
+    let render = |format| self.render(&symbol, format, placed.as_ref());
     Ok(match &self.output {
       Output::Symbol => Made::Symbol(Box::new(symbol)),
       Output::DataUrl(format) => {
-        let image = self.render(&symbol, Format::Image(*format))?.into_bytes();
+        let image = render(Format::Image(*format))?.into_bytes();
         let prefix = format!("data:{};base64,", mime(*format));
         let mut url = String::with_capacity(prefix.len() + image.len().div_ceil(3) * 4);
         url.push_str(&prefix);
         STANDARD.encode_string(&image, &mut url);
         Made::Text(url)
       }
-      Output::Buffer(format) => Made::Bytes(self.render(&symbol, *format)?.into_bytes()),
-      Output::String(format) => self.render(&symbol, Format::Text(*format))?,
+      Output::Buffer(format) => Made::Bytes(render(*format)?.into_bytes()),
+      Output::String(format) => render(Format::Text(*format))?,
       Output::File(path, format) => {
-        let contents = self.render(&symbol, *format)?.into_bytes();
+        let contents = render(*format)?.into_bytes();
         std::fs::write(path, contents).map_err(|error| Failure::io(error, "writing", path))?;
         Made::Nothing
       }
     })
   }
 
-  fn render(&self, symbol: &Symbol, format: Format) -> Result<Made, Failure> {
-    let logo = match &self.logo {
-      Some(source) => Some(Logo::decode(&source.image, source.fraction).map_err(logo_failure)?),
-      None => None,
+  /// The symbol, and where the logo goes. Without a fixed version, a logo too large for the
+  /// smallest version that holds the data gets the next version up that can afford it.
+  fn encode(
+    &self,
+    data: &Data,
+    logo: Option<&Logo>,
+  ) -> Result<(Symbol, Option<Clearing>), Failure> {
+    let content = data.content();
+    let mut symbol = encode(&content, &self.request)?;
+    let Some(logo) = logo else {
+      return Ok((symbol, None));
     };
-    let placed = match &logo {
-      Some(logo) => Some(Placed {
-        logo,
-        clearing: logo
-          .place(symbol.version, symbol.level)
-          .map_err(|error| match error {
-            LogoError::TooLarge { largest } => logo_too_large(symbol, logo.fraction, largest),
-            other => logo_failure(other),
-          })?,
-      }),
-      None => None,
-    };
+    loop {
+      match logo.place(symbol.version, symbol.level) {
+        Ok(clearing) => return Ok((symbol, Some(clearing))),
+        Err(LogoError::TooLarge { largest }) => {
+          let next = match symbol.version {
+            qrcode::Version::Normal(number) if self.request.version.is_none() && number < 40 => {
+              number as u8 + 1
+            }
+            _ => return Err(logo_too_large(&symbol, logo.fraction, largest)),
+          };
+          let request = Request {
+            version: Some(next),
+            ..self.request
+          };
+          symbol = encode(&content, &request)?;
+        }
+        Err(other) => return Err(logo_failure(other)),
+      }
+    }
+  }
+
+  fn render(
+    &self,
+    symbol: &Symbol,
+    format: Format,
+    placed: Option<&Placed>,
+  ) -> Result<Made, Failure> {
     let matrix = &symbol.matrix;
     Ok(match format {
-      Format::Image(format) => Made::Bytes(
-        render::image(matrix, &self.style, placed.as_ref(), format).map_err(render_failure)?,
-      ),
+      Format::Image(format) => {
+        Made::Bytes(render::image(matrix, &self.style, placed, format).map_err(render_failure)?)
+      }
       Format::Text(TextFormat::Svg) => {
-        Made::Text(render::svg(matrix, &self.style, placed.as_ref()).map_err(render_failure)?)
+        Made::Text(render::svg(matrix, &self.style, placed).map_err(render_failure)?)
       }
       Format::Text(TextFormat::Utf8) => Made::Text(render::utf8(matrix, &self.style)),
       Format::Text(TextFormat::Terminal { small }) => {

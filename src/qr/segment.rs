@@ -7,7 +7,7 @@
 
 use encoding_rs::SHIFT_JIS;
 use qrcode::bits::Bits;
-use qrcode::optimize::{Optimizer, Parser, Segment as Span};
+use qrcode::optimize::Segment as Span;
 use qrcode::types::{Mode, QrResult, Version};
 
 /// ECI assignment numbers (AIM ECI specification).
@@ -138,21 +138,24 @@ impl Plan {
     Ok(bits)
   }
 
-  /// Whether a byte run holds non-ASCII bytes: text a decoder would have to guess the
-  /// character set of.
-  fn has_non_ascii_bytes(&self) -> bool {
+  /// Whether a byte run of text holds non-ASCII bytes: text a decoder would have to guess the
+  /// character set of. Bytes the caller gave as bytes are theirs to interpret.
+  fn has_non_ascii_text(&self) -> bool {
     self.runs.iter().any(|run| {
-      run.span.mode == Mode::Byte && !self.bytes[run.span.begin..run.span.end].is_ascii()
+      run.text
+        && run.span.mode == Mode::Byte
+        && !self.bytes[run.span.begin..run.span.end].is_ascii()
     })
   }
 }
 
-/// The shortest plan for `content` at `version`.
-pub fn plan(content: &Content, version: Version, eci: Eci) -> Plan {
-  match content {
+/// The shortest plan for `content` at `version`, or `None` when the version lacks a mode the
+/// content needs.
+pub fn plan(content: &Content, version: Version, eci: Eci) -> Option<Plan> {
+  Some(match content {
     Content::Binary(bytes) => Plan {
       eci: None,
-      runs: optimal_runs(bytes, 0, version, false, false),
+      runs: optimal_runs(bytes, 0, version, false, false)?,
       bytes: bytes.to_vec(),
     },
     Content::Text(utf8) => {
@@ -160,12 +163,12 @@ pub fn plan(content: &Content, version: Version, eci: Eci) -> Plan {
       let as_kanji = (!utf8.is_ascii())
         .then(|| std::str::from_utf8(utf8).ok().and_then(shift_jis))
         .flatten()
-        .map(|sjis| text_plan(sjis, version, eci, true, SHIFT_JIS_ECI))
+        .and_then(|sjis| text_plan(sjis, version, eci, true, SHIFT_JIS_ECI))
         // Kanji mode is read as Shift_JIS by every decoder; a Shift_JIS byte run is not.
-        .filter(|plan| !plan.has_non_ascii_bytes());
-      match as_kanji {
-        Some(kanji) if kanji.bit_len(version) < as_utf8.bit_len(version) => kanji,
-        _ => as_utf8,
+        .filter(|plan| !plan.has_non_ascii_text());
+      match (as_kanji, as_utf8) {
+        (Some(kanji), Some(utf8)) if kanji.bit_len(version) < utf8.bit_len(version) => kanji,
+        (kanji, utf8) => utf8.or(kanji)?,
       }
     }
     Content::Pieces(pieces) => {
@@ -189,7 +192,7 @@ pub fn plan(content: &Content, version: Version, eci: Eci) -> Plan {
             version,
             false,
             piece.text,
-          )),
+          )?),
         }
       }
       let text_bytes = runs
@@ -202,16 +205,22 @@ pub fn plan(content: &Content, version: Version, eci: Eci) -> Plan {
       };
       plan.eci = match eci {
         Eci::Always if text_bytes => Some(UTF8_ECI),
-        Eci::Auto if plan.has_non_ascii_bytes() && text_bytes => Some(UTF8_ECI),
+        Eci::Auto if plan.has_non_ascii_text() => Some(UTF8_ECI),
         _ => None,
       };
       plan
     }
-  }
+  })
 }
 
-fn text_plan(bytes: Vec<u8>, version: Version, eci: Eci, kanji: bool, charset_eci: u32) -> Plan {
-  let runs = optimal_runs(&bytes, 0, version, kanji, true);
+fn text_plan(
+  bytes: Vec<u8>,
+  version: Version,
+  eci: Eci,
+  kanji: bool,
+  charset_eci: u32,
+) -> Option<Plan> {
+  let runs = optimal_runs(&bytes, 0, version, kanji, true)?;
   let mut plan = Plan {
     eci: None,
     bytes,
@@ -219,33 +228,122 @@ fn text_plan(bytes: Vec<u8>, version: Version, eci: Eci, kanji: bool, charset_ec
   };
   plan.eci = match eci {
     Eci::Always => Some(charset_eci),
-    Eci::Auto if plan.has_non_ascii_bytes() => Some(charset_eci),
+    Eci::Auto if plan.has_non_ascii_text() => Some(charset_eci),
     _ => None,
   };
-  plan
+  Some(plan)
 }
 
-/// The crate's segmentation of `data` (which sits at `offset` in the plan's buffer). Kanji
-/// runs are only allowed over Shift_JIS: in UTF-8 or binary data a byte pair that looks like
-/// Shift_JIS would be decoded as a kanji character, not as those bytes.
-fn optimal_runs(data: &[u8], offset: usize, version: Version, kanji: bool, text: bool) -> Vec<Run> {
-  let parsed = Parser::new(data).map(|span| match span.mode {
-    Mode::Kanji if !kanji => Span {
-      mode: Mode::Byte,
-      ..span
-    },
-    _ => span,
-  });
-  Optimizer::new(parsed, version)
-    .map(|span| Run {
-      span: Span {
-        mode: span.mode,
-        begin: span.begin + offset,
-        end: span.end + offset,
-      },
-      text,
-    })
-    .collect()
+/// The segmentation of `data` (which sits at `offset` in the plan's buffer) that takes the
+/// fewest bits at `version`, or `None` when a character has no mode this version offers (Micro
+/// QR M1 and M2 lack byte mode).
+///
+/// Dynamic programming over characters × modes, costs in sixths of a bit so that numeric (10/3
+/// bits a digit) and alphanumeric (11/2 bits a character) stay whole: each character either
+/// extends the segment it is in or starts one, paying the mode indicator and length field. The
+/// `qrcode` crate's greedy merge can miss the optimum by a version. Kanji is only offered over
+/// Shift_JIS (`kanji`): in UTF-8 or binary data a byte pair that looks like Shift_JIS would be
+/// decoded as a kanji character, not as those bytes.
+fn optimal_runs(
+  data: &[u8],
+  offset: usize,
+  version: Version,
+  kanji: bool,
+  text: bool,
+) -> Option<Vec<Run>> {
+  const MODES: [Mode; 4] = [Mode::Numeric, Mode::Alphanumeric, Mode::Byte, Mode::Kanji];
+  const UNREACHABLE: u64 = u64::MAX / 2;
+  let offered = |mode: Mode| match (version, mode) {
+    (Version::Micro(1), Mode::Numeric) => true,
+    (Version::Micro(1), _) => false,
+    (Version::Micro(2), Mode::Numeric | Mode::Alphanumeric) => true,
+    (Version::Micro(2), _) => false,
+    _ => true,
+  };
+  let header =
+    MODES.map(|mode| 6 * (version.mode_bits_count() + mode.length_bits_count(version)) as u64);
+  // Characters: one byte, or a Shift_JIS double byte that kanji mode can take.
+  let mut starts = Vec::with_capacity(data.len());
+  let mut i = 0;
+  while i < data.len() {
+    starts.push(i);
+    i += if kanji && i + 1 < data.len() && is_kanji_pair(&data[i..i + 2]) {
+      2
+    } else {
+      1
+    };
+  }
+  let mut cost = [UNREACHABLE; 4];
+  // For each character and mode it ends in: the mode of the character before.
+  let mut came_from: Vec<[u8; 4]> = Vec::with_capacity(starts.len());
+  for (index, &start) in starts.iter().enumerate() {
+    let width = starts.get(index + 1).unwrap_or(&data.len()) - start;
+    let char_cost = |mode: Mode| -> Option<u64> {
+      let byte = data[start];
+      let fits = match mode {
+        Mode::Numeric => width == 1 && byte.is_ascii_digit(),
+        Mode::Alphanumeric => width == 1 && is_alphanumeric(byte),
+        // A Shift_JIS double byte goes to kanji mode: in a byte run it would need ECI 20.
+        Mode::Byte => width == 1,
+        Mode::Kanji => width == 2,
+      };
+      (fits && offered(mode)).then_some(match mode {
+        Mode::Numeric => 20,
+        Mode::Alphanumeric => 33,
+        Mode::Byte => 48,
+        Mode::Kanji => 78,
+      })
+    };
+    // The cheapest way to have finished a segment before this character: whole bits.
+    let (best_before, best_mode) = (0..4)
+      .map(|m| (cost[m].div_ceil(6) * 6, m))
+      .min()
+      .expect("four modes");
+    let best_before = if index == 0 { 0 } else { best_before };
+    let mut next = [UNREACHABLE; 4];
+    let mut from = [0u8; 4];
+    for (m, &mode) in MODES.iter().enumerate() {
+      let Some(char_cost) = char_cost(mode) else {
+        continue;
+      };
+      let switch = best_before + header[m] + char_cost;
+      let stay = cost[m].saturating_add(char_cost);
+      (next[m], from[m]) = if index > 0 && stay <= switch {
+        (stay, m as u8)
+      } else {
+        (switch, best_mode as u8)
+      };
+    }
+    if next.iter().all(|&c| c >= UNREACHABLE) {
+      return None;
+    }
+    cost = next;
+    came_from.push(from);
+  }
+  // Walk back from the cheapest final mode, then join characters of one mode into runs.
+  let (_, mut mode) = (0..4).map(|m| (cost[m].div_ceil(6), m)).min()?;
+  let mut modes = vec![0usize; starts.len()];
+  for index in (0..starts.len()).rev() {
+    modes[index] = mode;
+    mode = usize::from(came_from[index][mode]);
+  }
+  let mut runs: Vec<Run> = Vec::new();
+  for (index, &start) in starts.iter().enumerate() {
+    let end = starts.get(index + 1).copied().unwrap_or(data.len()) + offset;
+    let mode = MODES[modes[index]];
+    match runs.last_mut() {
+      Some(run) if run.span.mode == mode => run.span.end = end,
+      _ => runs.push(Run {
+        span: Span {
+          mode,
+          begin: start + offset,
+          end,
+        },
+        text,
+      }),
+    }
+  }
+  Some(runs)
 }
 
 #[cfg(test)]
@@ -264,7 +362,8 @@ mod tests {
       &Content::Text(b"HTTPS://EXAMPLE.COM/12345678901234"),
       V1,
       Eci::Auto,
-    );
+    )
+    .unwrap();
     assert_eq!(plan.eci, None);
     assert_eq!(modes(&plan), [Mode::Alphanumeric, Mode::Numeric]);
   }
@@ -272,7 +371,7 @@ mod tests {
   #[test]
   fn japanese_text_goes_to_kanji_mode_without_eci() {
     let text = "日本語の漢字テキスト";
-    let plan = plan(&Content::Text(text.as_bytes()), V1, Eci::Auto);
+    let plan = plan_text(text);
     assert_eq!(modes(&plan), [Mode::Kanji]);
     assert_eq!(plan.eci, None);
     assert_eq!(plan.bit_len(V1), 4 + 8 + 13 * 10);
@@ -283,21 +382,21 @@ mod tests {
   #[test]
   fn other_non_ascii_text_is_utf8_after_eci_26() {
     for text in ["Grüße", "ｱｲｳ half-width katakana", "中文 😀"] {
-      let plan = plan(&Content::Text(text.as_bytes()), V1, Eci::Auto);
+      let plan = plan_text(text);
       assert_eq!(plan.eci, Some(UTF8_ECI), "{text}");
       assert_eq!(plan.bytes, text.as_bytes());
       assert!(!modes(&plan).contains(&Mode::Kanji), "{text}");
     }
-    let never = plan(&Content::Text("Grüße".as_bytes()), V1, Eci::Never);
+    let never = plan(&Content::Text("Grüße".as_bytes()), V1, Eci::Never).unwrap();
     assert_eq!(never.eci, None);
-    let always = plan(&Content::Text(b"ascii"), V1, Eci::Always);
+    let always = plan(&Content::Text(b"ascii"), V1, Eci::Always).unwrap();
     assert_eq!(always.eci, Some(UTF8_ECI));
   }
 
   #[test]
   fn bytes_that_look_like_shift_jis_stay_bytes() {
     // 0x81 0x40 is a Shift_JIS double byte; as binary data it must come back as two bytes.
-    let plan = plan(&Content::Binary(&[0x81, 0x40, 0x81, 0x40]), V1, Eci::Auto);
+    let plan = plan(&Content::Binary(&[0x81, 0x40, 0x81, 0x40]), V1, Eci::Auto).unwrap();
     assert_eq!(modes(&plan), [Mode::Byte]);
     assert_eq!(plan.eci, None);
     let utf8 = plan_text("あいうえお");
@@ -308,7 +407,7 @@ mod tests {
   }
 
   fn plan_text(text: &str) -> Plan {
-    plan(&Content::Text(text.as_bytes()), V1, Eci::Auto)
+    plan(&Content::Text(text.as_bytes()), V1, Eci::Auto).unwrap()
   }
 
   #[test]
@@ -319,7 +418,7 @@ mod tests {
       Piece::new(Some(Mode::Byte), "é".as_bytes().to_vec(), true).unwrap(),
       Piece::new(None, b"ABC123".to_vec(), true).unwrap(),
     ];
-    let plan = plan(&Content::Pieces(&pieces), V1, Eci::Auto);
+    let plan = plan(&Content::Pieces(&pieces), V1, Eci::Auto).unwrap();
     assert_eq!(
       modes(&plan),
       [Mode::Numeric, Mode::Kanji, Mode::Byte, Mode::Alphanumeric]
@@ -339,5 +438,43 @@ mod tests {
     assert_eq!(piece(Mode::Kanji, "ｱ"), Err(PieceError::NotKanji));
     assert_eq!(piece(Mode::Byte, ""), Err(PieceError::Empty));
     assert!(piece(Mode::Alphanumeric, "HTTPS://X.Y/$%*+-.").is_ok());
+  }
+
+  #[test]
+  fn segmentation_is_optimal_where_greedy_merging_is_not() {
+    // From the oracle tests: node-qrcode's optimal segmentation fits version 2-L; the crate's
+    // greedy merge needed version 3.
+    let text = b"mvnzq9901axqfivg20596KWGB-WXPANHBOI$ ";
+    let plan = plan(&Content::Text(text), Version::Normal(2), Eci::Auto).unwrap();
+    let capacity = Bits::new(Version::Normal(2))
+      .max_len(qrcode::EcLevel::L)
+      .unwrap();
+    assert!(
+      plan.bit_len(Version::Normal(2)) <= capacity,
+      "{}",
+      plan.bit_len(Version::Normal(2))
+    );
+    // Adjacent runs always differ in mode.
+    assert!(plan
+      .runs
+      .windows(2)
+      .all(|pair| pair[0].span.mode != pair[1].span.mode));
+  }
+
+  #[test]
+  fn binary_bytes_never_ask_for_eci() {
+    let pieces = [
+      Piece::new(None, b"abc".to_vec(), true).unwrap(),
+      Piece::new(None, vec![0xff, 0x80], false).unwrap(),
+    ];
+    let plan = plan(&Content::Pieces(&pieces), V1, Eci::Auto).unwrap();
+    assert_eq!(plan.eci, None);
+  }
+
+  #[test]
+  fn micro_versions_offer_only_their_modes() {
+    assert!(plan(&Content::Text(b"abc"), Version::Micro(1), Eci::Never).is_none());
+    assert!(plan(&Content::Text(b"ABC"), Version::Micro(2), Eci::Never).is_some());
+    assert!(plan(&Content::Text(b"abc"), Version::Micro(2), Eci::Never).is_none());
   }
 }

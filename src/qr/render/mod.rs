@@ -52,7 +52,8 @@ impl<'a> Framed<'a> {
 struct Layout<'a> {
   framed: Framed<'a>,
   style: &'a Style,
-  /// Framed coordinates of each finder drawn as a whole.
+  /// Framed coordinates of each finder pattern, drawn whole in its own shape: scanners find a
+  /// code by its finders' 1:1:3:1:1 runs, which dots would break.
   finders: Vec<(usize, usize)>,
   /// The logo's square, framed coordinates.
   cleared: Option<std::ops::Range<usize>>,
@@ -61,14 +62,11 @@ struct Layout<'a> {
 impl<'a> Layout<'a> {
   fn new(matrix: &'a Matrix, style: &'a Style, clearing: Option<Clearing>) -> Self {
     let margin = style.margin as usize;
-    let finders = match style.finder {
-      FinderShape::Square => Vec::new(),
-      FinderShape::Rounded => matrix
-        .finders()
-        .into_iter()
-        .map(|(x, y)| (x + margin, y + margin))
-        .collect(),
-    };
+    let finders = matrix
+      .finders()
+      .into_iter()
+      .map(|(x, y)| (x + margin, y + margin))
+      .collect();
     Self {
       framed: Framed::new(matrix, style),
       style,
@@ -85,7 +83,7 @@ impl<'a> Layout<'a> {
       .is_some_and(|range| range.contains(&x) && range.contains(&y))
   }
 
-  /// The finder whose 7×7 box holds module (`x`, `y`), when finders are drawn whole.
+  /// The finder whose 7×7 box holds module (`x`, `y`).
   fn finder_at(&self, x: usize, y: usize) -> Option<(usize, usize)> {
     self
       .finders
@@ -114,7 +112,10 @@ impl<'a> Layout<'a> {
   fn is_ink(&self, u: f64, v: f64) -> bool {
     let (x, y) = (u as usize, v as usize);
     if let Some((fx, fy)) = self.finder_at(x, y) {
-      return finder_ink(u - fx as f64, v - fy as f64);
+      return match self.style.finder {
+        FinderShape::Square => self.framed.is_dark(x, y),
+        FinderShape::Rounded => finder_ink(u - fx as f64, v - fy as f64),
+      };
     }
     if !self.draws_module(x, y) {
       return false;

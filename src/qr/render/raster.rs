@@ -117,9 +117,14 @@ fn rgba(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<RgbaIma
   let side = layout.framed.side;
   let samples = if style.is_plain() { 1 } else { SUBSAMPLES };
   let scale = side as f64 / f64::from(side_px);
-  let offsets: Vec<f64> = (0..samples)
-    .map(|i| (i as f64 + 0.5) / samples as f64)
-    .collect();
+  // One sample at the pixel's left/top edge puts pixel p in module ⌊p × side / side_px⌋,
+  // exactly as the 1-bit PNG path's module edges do.
+  let offsets: Vec<f64> = match samples {
+    1 => vec![0.0],
+    _ => (0..samples)
+      .map(|i| (i as f64 + 0.5) / samples as f64)
+      .collect(),
+  };
   let mut image = RgbaImage::new(side_px, side_px);
   for (px, py, pixel) in image.enumerate_pixels_mut() {
     let mut ink = 0;

@@ -21,17 +21,22 @@ pub fn svg(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<Stri
   } else {
     ""
   };
-  let mut out = format!(
+  let mut out = String::with_capacity(side * side + 256);
+  let _ = write!(
+    out,
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{side_px}\" height=\"{side_px}\" \
      viewBox=\"0 0 {side} {side}\"{crisp}>"
   );
   if style.light.a != 0 {
     out.push_str(&path(&format!("M0 0h{side}v{side}H0z"), style.light));
   }
-  let mut dark = String::new();
+  // About two runs per row of ten characters each.
+  let mut dark = String::with_capacity(side * 24);
+  let square_finders = style.finder == FinderShape::Square;
   for y in 0..side {
     match style.modules {
-      ModuleShape::Square => square_runs(&layout, y, &mut dark),
+      // Square finders are plain dark modules: they join the runs.
+      ModuleShape::Square => square_runs(&layout, y, square_finders, &mut dark),
       ModuleShape::Dots | ModuleShape::Rounded => {
         for x in (0..side).filter(|&x| layout.draws_module(x, y)) {
           shaped_module(&layout, x, y, &mut dark);
@@ -39,10 +44,19 @@ pub fn svg(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<Stri
       }
     }
   }
-  if style.finder == FinderShape::Rounded {
-    for &(x, y) in &layout.finders {
-      for (inset, size, radius) in [(0, 7, 2.0), (1, 5, 1.5), (2, 3, 1.0)] {
-        rounded_square(&mut dark, x + inset, y + inset, size, radius);
+  for &(x, y) in &layout.finders {
+    match style.finder {
+      FinderShape::Square if style.modules == ModuleShape::Square => {}
+      // Rings as nested squares under the even-odd rule.
+      FinderShape::Square => {
+        for (inset, size) in [(0, 7), (1, 5), (2, 3)] {
+          rounded_square(&mut dark, x + inset, y + inset, size, 0.0);
+        }
+      }
+      FinderShape::Rounded => {
+        for (inset, size, radius) in [(0, 7, 2.0), (1, 5, 1.5), (2, 3, 1.0)] {
+          rounded_square(&mut dark, x + inset, y + inset, size, radius);
+        }
       }
     }
   }
@@ -70,20 +84,51 @@ pub fn svg(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<Stri
   Ok(out)
 }
 
-/// Horizontal runs of dark modules on row `y`, one rectangle each.
-fn square_runs(layout: &Layout, y: usize, out: &mut String) {
+/// Horizontal runs of dark modules on row `y`, one rectangle each: `M{x} {y}h{n}v1H{x}z`;
+/// finder modules too when `with_finders`.
+fn square_runs(layout: &Layout, y: usize, with_finders: bool, out: &mut String) {
   let side = layout.framed.side;
+  let dark = |x: usize| {
+    layout.draws_module(x, y)
+      || (with_finders && layout.finder_at(x, y).is_some() && layout.framed.is_dark(x, y))
+  };
   let mut x = 0;
   while x < side {
-    if !layout.draws_module(x, y) {
+    if !dark(x) {
       x += 1;
       continue;
     }
     let start = x;
-    while x < side && layout.draws_module(x, y) {
+    while x < side && dark(x) {
       x += 1;
     }
-    let _ = write!(out, "M{start} {y}h{}v1H{start}z", x - start);
+    out.push('M');
+    push_number(out, start);
+    out.push(' ');
+    push_number(out, y);
+    out.push('h');
+    push_number(out, x - start);
+    out.push_str("v1H");
+    push_number(out, start);
+    out.push('z');
+  }
+}
+
+/// Appends `n` in decimal; `write!` costs several times more on paths of thousands of numbers.
+fn push_number(out: &mut String, n: usize) {
+  let mut digits = [0u8; 20];
+  let mut start = digits.len();
+  let mut rest = n;
+  loop {
+    start -= 1;
+    digits[start] = b'0' + (rest % 10) as u8;
+    rest /= 10;
+    if rest == 0 {
+      break;
+    }
+  }
+  for &digit in &digits[start..] {
+    out.push(char::from(digit));
   }
 }
 
@@ -115,6 +160,10 @@ fn shaped_module(layout: &Layout, x: usize, y: usize, out: &mut String) {
 /// alternate ink and gaps under the even-odd fill rule.
 fn rounded_square(out: &mut String, x: usize, y: usize, size: usize, radius: f64) {
   let straight = size as f64 - 2.0 * radius;
+  if radius == 0.0 {
+    let _ = write!(out, "M{x} {y}h{size}v{size}h-{size}z");
+    return;
+  }
   let _ = write!(
     out,
     "M{} {y}h{straight}a{radius} {radius} 0 0 1 {radius} {radius}v{straight}\
