@@ -17,12 +17,14 @@ import { fileURLToPath } from 'node:url'
 
 import { hashInto } from '@chainsafe/hashtree'
 import { createSHA256 } from 'hash-wasm'
+import encodeQR from 'qr'
 import QRCode from 'qrcode'
 
 import { Bench } from 'tinybench'
 import type { Task } from 'tinybench'
 
 import * as qrhash from '../index.js'
+import { render as renderReport } from './report.js'
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -134,6 +136,7 @@ interface Machine {
   qrhash: string
   qrhashBinding: string
   qrcode: string
+  qr: string
   tinybench: string
   hashWasm: string
   hashtree: string
@@ -186,6 +189,7 @@ function machine(): Machine {
     qrhash: readVersion(path.join(ROOT, 'package.json')),
     qrhashBinding: qrhash.__napiBindingTarget,
     qrcode: packageVersion('qrcode'),
+    qr: packageVersion('qr'),
     tinybench: packageVersion('tinybench'),
     hashWasm: packageVersion('hash-wasm'),
     hashtree: packageVersion('@chainsafe/hashtree'),
@@ -556,6 +560,129 @@ async function qrSuite(): Promise<CaseResult[]> {
       `its zlib deflate stream runs on the thread pool, so keeping calls in flight overlaps little of its work.`,
   )
   return results
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suites 1b–1e: encoders compared on several inputs and levels
+
+/** Inputs from the QR issue: a short URL, a 46-character URL, 500 characters of text. */
+const QR_INPUTS: Array<[string, string]> = [
+  ['20-char URL', QR_TEXT],
+  ['46-char URL', 'https://shop.example.com/orders/2026/11/A7F3Q9'],
+  ['500 chars', 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(9).slice(0, 500)],
+]
+const QR_LEVELS = ['M', 'H'] as const
+/** The largest payload a QR code holds: 2 953 bytes at version 40-L. */
+const QR_V40 = crypto.createHash('sha256').update('v40').digest('hex').repeat(47).slice(0, 2953)
+
+const qrEcc = { M: 'medium', H: 'high', L: 'low' } as const
+
+/** create(): the module matrix, with version, mask and segments chosen. */
+async function qrCreateSuite(): Promise<CaseResult[]> {
+  const rows: CaseResult[] = []
+  for (const [label, text] of QR_INPUTS) {
+    for (const level of QR_LEVELS) {
+      // Sanity: qrhash and node-qrcode choose the same version (not a speed check). qr may
+      // choose a larger one: it does not mix segment modes.
+      const ours = qrhash.createSync(text, { errorCorrectionLevel: level })
+      const theirs = QRCode.create(text, { errorCorrectionLevel: level })
+      const qrSize = encodeQR(text, 'raw', { ecc: qrEcc[level] }).length
+      if (ours.size !== theirs.modules.size) {
+        throw new Error(`${label} ${level}: sizes differ (${ours.size}, ${theirs.modules.size})`)
+      }
+      const qrPeer = { name: `qr encodeQR raw (${label}, ${level})`, label: 'qr' }
+      const nodePeer = { name: `node-qrcode create (${label}, ${level})`, label: 'node-qrcode' }
+      rows.push(
+        ...(await compare({
+          suite: `qr-create ${label} ${level}`,
+          heading:
+            `## create(): ${label}, level ${level} (version ${ours.version}` +
+            `${qrSize === ours.size ? '' : `; qr makes version ${(qrSize - 17) / 4}`})`,
+          specs: [
+            { name: nodePeer.name, fn: () => QRCode.create(text, { errorCorrectionLevel: level }), async: false },
+            { name: qrPeer.name, fn: () => encodeQR(text, 'raw', { ecc: qrEcc[level] }), async: false },
+            { name: `qrhash createSync (${label}, ${level})`, fn: () => qrhash.createSync(text, { errorCorrectionLevel: level }), async: false },
+          ],
+          opts: TB,
+          peers: [qrPeer, nodePeer],
+          columns: [OPS_PER_SEC, US_PER_OP],
+        })),
+      )
+    }
+  }
+  return rows
+}
+
+/** PNG data URLs and SVG strings on the same inputs, and the largest code there is. */
+async function qrRenderSuite(): Promise<CaseResult[]> {
+  const rows: CaseResult[] = []
+  const cases: Array<[string, string, 'L' | 'M' | 'H']> = [
+    ...QR_INPUTS.flatMap(([label, text]) => QR_LEVELS.map((level): [string, string, 'L' | 'M' | 'H'] => [label, text, level])),
+    ['2 953 bytes (version 40)', QR_V40, 'L'],
+  ]
+  for (const [label, text, level] of cases) {
+    const opts = { errorCorrectionLevel: level } as const
+    const nodePeer = { name: `node-qrcode toDataURL (${label}, ${level})`, label: 'node-qrcode' }
+    const heavy = text.length > 1000
+    rows.push(
+      ...(await compare({
+        suite: `qr-data-url ${label} ${level}`,
+        heading: `## toDataURL (PNG): ${label}, level ${level}`,
+        specs: [
+          { name: nodePeer.name, fn: () => QRCode.toDataURL(text, opts), async: true },
+          { name: `qrhash toDataURLSync (${label}, ${level})`, fn: () => qrhash.toDataURLSync(text, opts), async: false },
+        ],
+        opts: heavy ? TB_HEAVY : TB,
+        saturated: [
+          { name: `qrhash toDataURL ${IN_FLIGHT} in flight (${label}, ${level})`, fn: () => qrhash.toDataURL(text, opts), ops: QUICK ? 200 : heavy ? 2000 : 10000 },
+        ],
+        peers: [nodePeer],
+        columns: [OPS_PER_SEC, US_PER_OP],
+      })),
+    )
+    if (heavy) continue
+    const svgPeer = { name: `node-qrcode toString svg (${label}, ${level})`, label: 'node-qrcode' }
+    const qrSvgPeer = { name: `qr svg (${label}, ${level})`, label: 'qr' }
+    rows.push(
+      ...(await compare({
+        suite: `qr-svg ${label} ${level}`,
+        heading: `## toString SVG: ${label}, level ${level}`,
+        specs: [
+          { name: svgPeer.name, fn: () => QRCode.toString(text, { ...opts, type: 'svg' }), async: true },
+          { name: qrSvgPeer.name, fn: () => encodeQR(text, 'svg', { ecc: qrEcc[level] }), async: false },
+          { name: `qrhash toStringSync svg (${label}, ${level})`, fn: () => qrhash.toStringSync(text, { ...opts, type: 'svg' }), async: false },
+        ],
+        opts: TB,
+        peers: [svgPeer, qrSvgPeer],
+        columns: [OPS_PER_SEC, US_PER_OP],
+      })),
+    )
+  }
+  return rows
+}
+
+/** Many codes at once: one createQrBatch call against N promises and a sync loop. */
+async function qrBatchSuite(): Promise<CaseResult[]> {
+  const count = QUICK ? 200 : 2000
+  const texts = Array.from({ length: count }, (_, i) => `https://example.com/item/${i}`)
+  const check = await qrhash.createQrBatch(texts)
+  if (check.length !== count || check[7] !== qrhash.createQrSync(texts[7]!)) throw new Error('createQrBatch differs from createQrSync')
+  const loopPeer = { name: `qrhash createQrSync loop (${count} codes)`, label: 'sync loop' }
+  const nodePeer = { name: `node-qrcode toDataURL loop (${count} codes)`, label: 'node-qrcode' }
+  return compare({
+    suite: 'qr-batch',
+    heading: `## ${count} codes in one call: createQrBatch`,
+    specs: [
+      { name: nodePeer.name, fn: async () => { for (const text of texts) await QRCode.toDataURL(text) }, async: true },
+      { name: loopPeer.name, fn: () => texts.map((text) => qrhash.createQrSync(text)), async: false },
+      { name: `qrhash Promise.all(createQr) (${count} codes)`, fn: () => Promise.all(texts.map((text) => qrhash.createQr(text))), async: true },
+      { name: `qrhash createQrBatch (${count} codes)`, fn: () => qrhash.createQrBatch(texts), async: true, threads: POOL },
+    ],
+    opts: TB_HEAVY,
+    peers: [loopPeer, nodePeer],
+    items: count,
+    columns: [US_PER_OP, nsPerItem('code')],
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1039,6 +1166,9 @@ async function main(): Promise<void> {
 
   const cases = [
     ...(await qrSuite()),
+    ...(await qrCreateSuite()),
+    ...(await qrRenderSuite()),
+    ...(await qrBatchSuite()),
     ...(await shaSuite()),
     ...(await batchSuite()),
     ...(await chainSuite()),
@@ -1086,6 +1216,7 @@ async function main(): Promise<void> {
   const others: Record<string, unknown> = fs.existsSync(RESULTS_FILE) ? JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8')) : {}
   fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...others, ...report }, null, 2)}\n`)
   console.log(`\nWrote ${shown} (${MODE} run, ${seconds.toFixed(1)} s).`)
+  renderReport()
 }
 
 main().catch((err: unknown) => {
