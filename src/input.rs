@@ -498,10 +498,10 @@ impl<'env> Options<'env> {
 
   /// A finite number within `range`.
   pub fn number(&self, key: &str, range: RangeInclusive<f64>) -> Result<Option<f64>, Failure> {
-    let name = self.name(key);
     let Some(value) = self.get(key)? else {
       return Ok(None);
     };
+    let name = self.name(key);
     let number = match value.get_type() {
       Ok(ValueType::Number) => unsafe { value.cast::<f64>() }
         .map_err(|_| Failure::wrong_type(&name, "a number", "an unreadable number"))?,
@@ -517,10 +517,10 @@ impl<'env> Options<'env> {
 
   /// `true` or `false`.
   pub fn boolean(&self, key: &str) -> Result<Option<bool>, Failure> {
-    let name = self.name(key);
     let Some(value) = self.get(key)? else {
       return Ok(None);
     };
+    let name = self.name(key);
     match value.get_type() {
       Ok(ValueType::Boolean) => unsafe { value.cast::<bool>() }
         .map(Some)
@@ -535,7 +535,15 @@ impl<'env> Options<'env> {
 
   /// A nested options object, such as `options.color`.
   pub fn nested(&self, key: &str, known: &[&str]) -> Result<Options<'env>, Failure> {
-    Options::read(self.get(key)?, &self.name(key), known)
+    match self.get(key)? {
+      // Absent: nothing will be read from it, so it needs no name (names cost allocations on
+      // every call).
+      None => Ok(Options {
+        object: None,
+        path: String::new(),
+      }),
+      value => Options::read(value, &self.name(key), known),
+    }
   }
 
   /// Applies `parse` to a string option, reporting `allowed` when it returns `None`.
@@ -545,10 +553,9 @@ impl<'env> Options<'env> {
     allowed: &str,
     parse: impl FnOnce(&str) -> Option<T>,
   ) -> Result<Option<T>, Failure> {
-    let name = self.name(key);
     self
       .get(key)?
-      .map(|value| parsed(&value, &name, allowed, parse))
+      .map(|value| parsed(&value, &self.name(key), allowed, parse))
       .transpose()
   }
 }

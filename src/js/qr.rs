@@ -2,15 +2,14 @@
 //! `create`), `createQr` and `createQrBatch`; one recipe, many outputs, each call a job on
 //! libuv's pool with a `…Sync` twin.
 
+use std::ffi::CStr;
 use std::ops::Range;
 use std::path::PathBuf;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use encoding_rs::SHIFT_JIS;
-use napi::bindgen_prelude::{
-  Buffer, BufferSlice, JsObjectValue, Object, PromiseRaw, ToNapiValue, Unknown,
-};
+use napi::bindgen_prelude::{Buffer, BufferSlice, Object, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use qrcode::types::Mode;
@@ -258,7 +257,6 @@ fn render_failure(error: RenderError) -> Failure {
 
 fn symbol_to_js<'env>(env: &'env Env, symbol: &Symbol) -> napi::Result<Unknown<'env>> {
   let width = symbol.matrix.width();
-  let modules = symbol.matrix.modules();
   let (number, micro) = match symbol.version {
     qrcode::Version::Normal(number) => (number, false),
     qrcode::Version::Micro(number) => (number, true),
@@ -268,24 +266,64 @@ fn symbol_to_js<'env>(env: &'env Env, symbol: &Symbol) -> napi::Result<Unknown<'
   for (index, run) in plan.runs.iter().enumerate() {
     let bytes = &plan.bytes[run.span.begin..run.span.end];
     let mut segment = Object::new(env)?;
-    segment.set_named_property("mode", mode_name(run.span.mode))?;
+    set(env, &mut segment, c"mode", mode_name(run.span.mode))?;
     match run.span.mode {
-      Mode::Kanji => segment.set_named_property("data", SHIFT_JIS.decode(bytes).0.as_ref())?,
-      Mode::Byte if !run.text => segment.set_named_property("data", Buffer::from(bytes))?,
-      _ => segment.set_named_property("data", String::from_utf8_lossy(bytes).as_ref())?,
+      Mode::Kanji => set(
+        env,
+        &mut segment,
+        c"data",
+        SHIFT_JIS.decode(bytes).0.as_ref(),
+      )?,
+      Mode::Byte if !run.text => set(
+        env,
+        &mut segment,
+        c"data",
+        BufferSlice::copy_from(env, bytes)?,
+      )?,
+      _ => set(
+        env,
+        &mut segment,
+        c"data",
+        String::from_utf8_lossy(bytes).as_ref(),
+      )?,
     }
     segments.set(index as u32, segment)?;
   }
+  let level = match symbol.level {
+    EcLevel::L => "L",
+    EcLevel::M => "M",
+    EcLevel::Q => "Q",
+    EcLevel::H => "H",
+  };
   let mut object = Object::new(env)?;
-  object.set_named_property("version", u32::try_from(number).unwrap_or(0))?;
-  object.set_named_property("micro", micro)?;
-  object.set_named_property("errorCorrectionLevel", format!("{:?}", symbol.level))?;
-  object.set_named_property("maskPattern", u32::from(symbol.mask))?;
-  object.set_named_property("size", width as u32)?;
+  set(
+    env,
+    &mut object,
+    c"version",
+    u32::try_from(number).unwrap_or(0),
+  )?;
+  set(env, &mut object, c"micro", micro)?;
+  set(env, &mut object, c"errorCorrectionLevel", level)?;
+  set(env, &mut object, c"maskPattern", u32::from(symbol.mask))?;
+  set(env, &mut object, c"size", width as u32)?;
   // A copy into V8's heap is cheaper to make and collect than an external buffer.
-  object.set_named_property("modules", BufferSlice::copy_from(env, modules)?)?;
-  object.set_named_property("segments", segments)?;
+  set(
+    env,
+    &mut object,
+    c"modules",
+    BufferSlice::copy_from(env, symbol.matrix.modules())?,
+  )?;
+  set(env, &mut object, c"segments", segments)?;
   object.into_unknown(env)
+}
+
+/// Sets a property named by a C string literal: `Object::set_named_property` allocates a
+/// C string for each name, which was most of the cost of building `create()`'s result.
+fn set<V: ToNapiValue>(env: &Env, object: &mut Object, name: &CStr, value: V) -> napi::Result<()> {
+  let value = unsafe { V::to_napi_value(env.raw(), value)? };
+  let status =
+    unsafe { napi::sys::napi_set_named_property(env.raw(), object.raw(), name.as_ptr(), value) };
+  napi::check_status!(status, "could not set {name:?}")
 }
 
 fn mode_name(mode: Mode) -> &'static str {
