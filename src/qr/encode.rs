@@ -32,6 +32,10 @@ impl Matrix {
     self.rows[y].get(x)
   }
 
+  pub fn row(&self, y: usize) -> Line {
+    self.rows[y]
+  }
+
   /// One byte per module, row by row, 1 for dark.
   pub fn modules(&self) -> Vec<u8> {
     let mut modules = vec![0; self.width * self.width];

@@ -94,6 +94,31 @@ impl<const W: usize> Line<W> {
     })
   }
 
+  /// Runs of set bits as `(start, length)`, in order.
+  pub fn runs(self) -> impl Iterator<Item = (usize, usize)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+      let start = self.next(from, true)?;
+      let end = self.next(start, false).unwrap_or(Self::CAPACITY);
+      from = end;
+      Some((start, end - start))
+    })
+  }
+
+  /// The first bit at or after `from` that is `set` (or clear), a word at a time.
+  fn next(self, from: usize, set: bool) -> Option<usize> {
+    let mut i = from;
+    while i < Self::CAPACITY {
+      let word = if set { self.0[i / 64] } else { !self.0[i / 64] };
+      let ahead = word >> (i % 64);
+      if ahead != 0 {
+        return Some(i + ahead.trailing_zeros() as usize);
+      }
+      i = (i / 64 + 1) * 64;
+    }
+    None
+  }
+
   pub fn count_ones(self) -> u32 {
     self.0.iter().map(|word| word.count_ones()).sum()
   }
@@ -190,6 +215,8 @@ mod tests {
   fn ones_and_counts() {
     assert_eq!(Line::<3>::ones(0), Line::<3>::default());
     assert_eq!(Line::<3>::ones(177).count_ones(), 177);
+    let runs: Vec<(usize, usize)> = line_of(&[0, 1, 63, 64, 65, 176]).runs().collect();
+    assert_eq!(runs, [(0, 2), (63, 3), (176, 1)]);
     let positions: Vec<usize> = line_of(&[0, 63, 64, 176]).ones_positions().collect();
     assert_eq!(positions, [0, 63, 64, 176]);
     assert!(Line::<3>::ones(65).get(64) && !Line::<3>::ones(65).get(65));

@@ -88,6 +88,18 @@ pub fn svg(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<Stri
 /// finder modules too when `with_finders`.
 fn square_runs(layout: &Layout, y: usize, with_finders: bool, out: &mut String) {
   let side = layout.framed.side;
+  // Without a logo, square finders and square modules are just the dark modules: the runs
+  // come straight from the row's bits.
+  if with_finders && layout.cleared.is_none() {
+    let margin = layout.framed.margin;
+    let width = layout.framed.matrix.width();
+    if (margin..margin + width).contains(&y) {
+      for (start, length) in layout.framed.matrix.row(y - margin).runs() {
+        push_run(out, start + margin, y, length);
+      }
+    }
+    return;
+  }
   let dark = |x: usize| {
     layout.draws_module(x, y)
       || (with_finders && layout.finder_at(x, y).is_some() && layout.framed.is_dark(x, y))
@@ -102,16 +114,21 @@ fn square_runs(layout: &Layout, y: usize, with_finders: bool, out: &mut String) 
     while x < side && dark(x) {
       x += 1;
     }
-    out.push('M');
-    push_number(out, start);
-    out.push(' ');
-    push_number(out, y);
-    out.push('h');
-    push_number(out, x - start);
-    out.push_str("v1H");
-    push_number(out, start);
-    out.push('z');
+    push_run(out, start, y, x - start);
   }
+}
+
+/// `M{x} {y}h{length}v1H{x}z`: a rectangle one module high.
+fn push_run(out: &mut String, x: usize, y: usize, length: usize) {
+  out.push('M');
+  push_number(out, x);
+  out.push(' ');
+  push_number(out, y);
+  out.push('h');
+  push_number(out, length);
+  out.push_str("v1H");
+  push_number(out, x);
+  out.push('z');
 }
 
 /// Appends `n` in decimal; `write!` costs several times more on paths of thousands of numbers.
@@ -127,9 +144,8 @@ fn push_number(out: &mut String, n: usize) {
       break;
     }
   }
-  for &digit in &digits[start..] {
-    out.push(char::from(digit));
-  }
+  // SAFETY: every byte is an ASCII digit, so the slice is UTF-8.
+  out.push_str(unsafe { std::str::from_utf8_unchecked(&digits[start..]) });
 }
 
 /// One dot, or one square with its free corners rounded.
