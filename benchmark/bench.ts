@@ -20,6 +20,7 @@ import { createSHA256 } from 'hash-wasm'
 import encodeQR from 'qr'
 import QRCode from 'qrcode'
 
+import { Piscina } from 'piscina'
 import { Bench } from 'tinybench'
 import type { Task } from 'tinybench'
 
@@ -537,6 +538,15 @@ async function qrSuite(): Promise<CaseResult[]> {
       `qrhash ${ours.length}, node-qrcode ${theirs.length}${ours === theirs ? ' (identical)' : ''}`,
   )
 
+  // The other usual fix: node-qrcode on worker threads, as many as libuv's pool has.
+  const pool = new Piscina({
+    filename: new URL('../examples/qr-service/qrcode-worker.mjs', import.meta.url).href,
+    minThreads: POOL,
+    maxThreads: POOL,
+  })
+  const inPool = (): Promise<string> => pool.run({ text: QR_TEXT, format: 'dataurl' })
+  if ((await inPool()) !== theirs) throw new Error('node-qrcode in piscina draws a different code')
+
   const peer = { name: 'node-qrcode toDataURL (promise)', label: 'node-qrcode' }
   const results = await compare({
     suite: 'qr-png-data-url',
@@ -550,10 +560,12 @@ async function qrSuite(): Promise<CaseResult[]> {
     saturated: [
       { name: `qrhash createQr (${IN_FLIGHT} in flight)`, fn: () => qrhash.createQr(QR_TEXT, qrOpts), ops: QUICK ? 1500 : 20000 },
       { name: `node-qrcode toDataURL (${IN_FLIGHT} in flight)`, fn: nodeQr, ops: QUICK ? 100 : 800 },
+      { name: `node-qrcode in piscina, ${POOL} threads (${IN_FLIGHT} in flight)`, fn: inPool, ops: QUICK ? 100 : 1600 },
     ],
-    peers: [peer],
+    peers: [peer, { name: `node-qrcode in piscina, ${POOL} threads (${IN_FLIGHT} in flight)`, label: 'piscina' }],
     columns: [OPS_PER_SEC, US_PER_OP],
   })
+  await pool.destroy()
   console.log(
     `\n"N in flight" rows: ${IN_FLIGHT} promises kept pending (UV_THREADPOOL_SIZE ${POOL} × 4), ` +
       `µs/op = wall time / calls. node-qrcode makes the QR code and PNG scanlines on the main thread; only ` +
