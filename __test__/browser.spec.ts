@@ -16,7 +16,9 @@ import { buildApp, MAX_TEXT_BYTES } from '../examples/qr-service/app.mjs'
 import { MODES } from '../examples/qr-service/engines.mjs'
 import { pngOfDataUrl, zxingRead } from './helpers/decode.js'
 
-const CHROMIUM = '/usr/bin/chromium'
+// Debian's Chromium by default; CHROMIUM_PATH names another Chromium or Chrome (CI's macOS and
+// Windows runners have Google Chrome).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SERVER = fileURLToPath(new URL('../examples/qr-service/server.mjs', import.meta.url))
 const MiB = 1 << 20
 
@@ -37,8 +39,9 @@ function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     // A missing browser must fail the suite, never skip it.
     throw new Error(
-      `${CHROMIUM} is missing: the browser test needs Debian's Chromium. Install it with ` +
-        '`sudo apt-get update && sudo apt-get install -y chromium` (.ci/run does this when it is missing).',
+      `${CHROMIUM} is missing: the browser test needs Chromium. Install Debian's with ` +
+        '`sudo apt-get update && sudo apt-get install -y chromium` (.ci/run does this when it is missing), ' +
+        'or set CHROMIUM_PATH to a Chromium or Chrome executable.',
     )
   }
   browser ??= chromium.launch({ executablePath: CHROMIUM, timeout: 120_000 })
