@@ -194,12 +194,31 @@ impl Made {
 
   fn into_js<'env>(self, env: &'env Env) -> napi::Result<Unknown<'env>> {
     match self {
-      Self::Text(text) => text.into_unknown(env),
+      Self::Text(text) => js_string(env, &text),
       Self::Bytes(bytes) => Buffer::from(bytes).into_unknown(env),
       Self::Symbol(symbol) => symbol_to_js(env, &symbol),
       Self::Nothing => ().into_unknown(env),
     }
   }
+}
+
+/// A JavaScript string. Data URLs and SVG are ASCII, which V8 takes as Latin-1 with a copy;
+/// through UTF-8 it would decode them byte by byte.
+fn js_string<'env>(env: &'env Env, text: &str) -> napi::Result<Unknown<'env>> {
+  if !text.is_ascii() {
+    return text.into_unknown(env);
+  }
+  let mut value = std::ptr::null_mut();
+  let status = unsafe {
+    napi::sys::napi_create_string_latin1(
+      env.raw(),
+      text.as_ptr().cast(),
+      text.len() as isize,
+      &mut value,
+    )
+  };
+  napi::check_status!(status, "could not create a string of {} bytes", text.len())?;
+  Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value) })
 }
 
 fn mime(format: ImageFormat) -> &'static str {
