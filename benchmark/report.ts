@@ -39,7 +39,7 @@ interface Headline {
 
 /** `qr encodeQR raw (20-char URL, M)` → `qr encodeQR raw`: a QR row's name without the input
  * and level its suite already names. */
-const withoutInput = (name: string): string => name.replace(/\s*\([^()]*, [LMQH]\)$/, '')
+const withoutInput = (name: string): string => name.replace(/\s*\((?:[^()]|\([^()]*\))*, [LMQH]\)$/, '')
 
 function headlines(results: Results): Headline[] {
   const suites = [...new Set(results.cases.map((c) => c.suite))]
