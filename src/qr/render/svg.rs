@@ -21,25 +21,28 @@ pub fn svg(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<Stri
   } else {
     ""
   };
-  let mut out = String::with_capacity(side * side + 256);
+  // A run is about 14 characters and a row of modules has about side / 4 of them.
+  let mut out = String::with_capacity(side * side * 4 + 512);
   let _ = write!(
     out,
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{side_px}\" height=\"{side_px}\" \
      viewBox=\"0 0 {side} {side}\"{crisp}>"
   );
   if style.light.a != 0 {
-    out.push_str(&path(&format!("M0 0h{side}v{side}H0z"), style.light));
+    open_path(&mut out, style.light);
+    let _ = write!(out, "M0 0h{side}v{side}H0z\"/>");
   }
-  // About two runs per row of ten characters each.
-  let mut dark = String::with_capacity(side * 24);
+  // The dark path is written straight into the document.
+  open_path(&mut out, style.dark);
+  let dark = &mut out;
   let square_finders = style.finder == FinderShape::Square;
   for y in 0..side {
     match style.modules {
       // Square finders are plain dark modules: they join the runs.
-      ModuleShape::Square => square_runs(&layout, y, square_finders, &mut dark),
+      ModuleShape::Square => square_runs(&layout, y, square_finders, dark),
       ModuleShape::Dots | ModuleShape::Rounded => {
         for x in (0..side).filter(|&x| layout.draws_module(x, y)) {
-          shaped_module(&layout, x, y, &mut dark);
+          shaped_module(&layout, x, y, dark);
         }
       }
     }
@@ -50,17 +53,17 @@ pub fn svg(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<Stri
       // Rings as nested squares under the even-odd rule.
       FinderShape::Square => {
         for (inset, size) in [(0, 7), (1, 5), (2, 3)] {
-          rounded_square(&mut dark, x + inset, y + inset, size, 0.0);
+          rounded_square(dark, x + inset, y + inset, size, 0.0);
         }
       }
       FinderShape::Rounded => {
         for (inset, size, radius) in [(0, 7, 2.0), (1, 5, 1.5), (2, 3, 1.0)] {
-          rounded_square(&mut dark, x + inset, y + inset, size, radius);
+          rounded_square(dark, x + inset, y + inset, size, radius);
         }
       }
     }
   }
-  out.push_str(&path(&dark, style.dark));
+  out.push_str("\"/>");
   if let Some(placed) = logo {
     let cleared = layout
       .cleared
@@ -190,10 +193,14 @@ fn rounded_square(out: &mut String, x: usize, y: usize, size: usize, radius: f64
   );
 }
 
-fn path(data: &str, colour: crate::qr::Rgba) -> String {
+/// `<path fill=… d="`, to be followed by the path data and `"/>`.
+fn open_path(out: &mut String, colour: crate::qr::Rgba) {
   let (fill, opacity) = css_colour(colour);
   let opacity = opacity.map_or(String::new(), |value| format!(" fill-opacity=\"{value}\""));
-  format!("<path fill=\"{fill}\"{opacity} fill-rule=\"evenodd\" d=\"{data}\"/>")
+  let _ = write!(
+    out,
+    "<path fill=\"{fill}\"{opacity} fill-rule=\"evenodd\" d=\""
+  );
 }
 
 #[cfg(test)]
