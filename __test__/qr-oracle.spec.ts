@@ -8,6 +8,7 @@ import test from 'ava'
 
 import { create, createSync, toBufferSync, type QrCreateOptions, type QrData, type QrMode, type QrSegment } from '../index.js'
 import { zxingReadAs } from './helpers/decode.js'
+import { prng } from './helpers/oracle.js'
 import { pixelsOf, utf8 } from './helpers/qr-images.js'
 
 const require = createRequire(import.meta.url)
@@ -29,15 +30,6 @@ const nodeMasks: Record<'getPenaltyN1' | 'getPenaltyN2' | 'getPenaltyN3' | 'getP
 type Level = 'L' | 'M' | 'Q' | 'H'
 const LEVELS: Level[] = ['L', 'M', 'Q', 'H']
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run generates the same cases. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let r = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const DIGITS = '0123456789'
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'

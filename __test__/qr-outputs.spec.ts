@@ -28,6 +28,7 @@ import {
   type QrStringOptions,
 } from '../index.js'
 import { decodePng, jsqrRead, pngOfDataUrl, zxingRead, zxingReadAs, zxingReadPixels, type Decoded } from './helpers/decode.js'
+import { prng } from './helpers/oracle.js'
 import {
   LOGO_RED,
   formatOf,
@@ -127,15 +128,6 @@ async function readPixels(image: Decoded, micro = false): Promise<ReadResult> {
   return micro ? zxingReadAs(['MicroQRCode'], image) : zxingReadPixels(image.rgba, image.width, image.height)
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run draws the same texts. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let r = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
-  }
-}
 const PRINTABLE = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'
 /** `length` printable ASCII characters, the same for the same seed (tests run concurrently). */
 function randomText(length: number, seed: number): string {

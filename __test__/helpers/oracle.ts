@@ -174,3 +174,13 @@ export function binaryViews(bytes: Uint8Array): Array<[string, BinaryLike, Uint8
     ['Float64Array over a SharedArrayBuffer', new Float64Array(shared, 0, Math.floor(bytes.length / 8)), bytes.subarray(0, bytes.length & ~7)],
   ]
 }
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run generates the same cases. */
+export function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let r = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
+  }
+}
