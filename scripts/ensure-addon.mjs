@@ -1,10 +1,11 @@
-// Builds the native addon before `npm install` finishes and before `npm test` runs.
+// Builds the native addon before `npm install` finishes and before `npm test` runs (which also
+// gets the fault-injection build its panic tests load).
 //
 // With cargo on PATH it always runs the release build: cargo's own freshness check makes that a
 // no-op of a second or two when nothing changed, so tests never run against a stale binary.
 // Without cargo, an addon that is already there (a prebuilt one) is used as it is.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -30,4 +31,12 @@ const npm = process.env.npm_execpath
 const build = npm
   ? spawnSync(process.execPath, [npm, 'run', 'build'], { cwd: root, stdio: 'inherit' })
   : spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' })
-process.exit(build.status ?? 1)
+if (build.status !== 0 || process.env.npm_lifecycle_event !== 'pretest') process.exit(build.status ?? 1)
+
+// The tests also load a debug addon with panicking test-only exports (src/js/fault.rs), to show
+// that a panic becomes a JavaScript error. It is built apart and never ships.
+const fault = spawnSync('cargo', ['build', '--features', 'fault-injection'], { cwd: root, stdio: 'inherit' })
+if (fault.status !== 0) process.exit(fault.status ?? 1)
+const library = { darwin: 'libqrhash.dylib', win32: 'qrhash.dll' }[process.platform] ?? 'libqrhash.so'
+mkdirSync(join(root, 'target', 'fault-injection'), { recursive: true })
+copyFileSync(join(root, 'target', 'debug', library), join(root, 'target', 'fault-injection', 'qrhash.node'))

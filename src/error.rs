@@ -84,6 +84,21 @@ impl Failure {
     }
   }
 
+  /// A bug in qrhash: a panic, caught before it could unwind into Node and abort the process.
+  /// An `Error` with code `ERR_QRHASH_INTERNAL` and the panic's message.
+  pub fn internal(panic: &(dyn std::any::Any + Send)) -> Self {
+    let what = panic
+      .downcast_ref::<&str>()
+      .copied()
+      .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+      .unwrap_or("a panic with no message");
+    Self {
+      kind: ErrorKind::Other,
+      code: "ERR_QRHASH_INTERNAL",
+      message: format!("qrhash internal error: {what}. This is a bug; please report it"),
+    }
+  }
+
   /// An I/O error as Node's `fs` reports one: `code` `ENOENT` and a message naming the path.
   pub fn io(error: std::io::Error, action: &str, path: &std::path::Path) -> Self {
     use std::io::ErrorKind as Io;

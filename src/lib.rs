@@ -1,6 +1,6 @@
 //! qrhash: QR codes and SHA-256 for Node.js, computed on libuv's thread pool.
 //!
-//! The pure-Rust core (`cancel`, `hash`, `qr`) knows nothing of napi so `cargo test` covers it;
+//! The pure-Rust core (`cancel`, `hash`, `qr`) is the `qrhash-core` crate in `core/`, free of napi;
 //! `input` and `error` convert between JavaScript and that core; `js` holds the exported
 //! functions and the task plumbing they share.
 
@@ -8,9 +8,8 @@
 // layer looks unused; the normal build still denies dead code.
 #![cfg_attr(test, allow(dead_code))]
 
-mod cancel;
 mod error;
-mod hash;
 mod input;
 mod js;
-mod qr;
+
+use qrhash_core::{cancel, hash, qr};

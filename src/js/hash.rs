@@ -136,6 +136,7 @@ fn read_sha256(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha2
 /// @example
 /// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
 #[napi(
+  catch_unwind,
   js_name = "sha256",
   ts_generic_types = "E extends Sha256Encoding = 'buffer'",
   ts_args_type = "input: BinaryLike | string, options?: Sha256Options<E>",
@@ -162,6 +163,7 @@ sync_twin! {
 /// @example
 /// const digest = sha256Into(record, Buffer.allocUnsafe(32))
 #[napi(
+  catch_unwind,
   ts_generic_types = "O extends BinaryLike",
   ts_args_type = "input: BinaryLike | string, output: O",
   ts_return_type = "O"
@@ -271,6 +273,7 @@ fn read_many(env: &Env, inputs: Unknown, options: Option<Unknown>) -> Call<ManyJ
 /// The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
 /// parallel across libuv's pool.
 #[napi(
+  catch_unwind,
   ts_generic_types = "E extends Sha256Encoding = 'buffer'",
   ts_args_type = "inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>",
   ts_return_type = "Promise<Array<Digest<E>>>"
@@ -421,6 +424,7 @@ fn read_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Batch
 /// place and written into its own slice of the output: no copies, no serialisation, and a
 /// SharedArrayBuffer that worker threads fill works as input and output alike.
 #[napi(
+  catch_unwind,
   ts_generic_types = "O extends BinaryLike = Buffer",
   ts_args_type = "input: BinaryLike | string, options?: Sha256BatchOptions<O>",
   ts_return_type = "Promise<O>"
@@ -507,6 +511,7 @@ fn read_merkle(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Merk
 /// of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
 /// digest. Subtrees are hashed in parallel across libuv's pool.
 #[napi(
+  catch_unwind,
   ts_generic_types = "E extends Sha256Encoding = 'buffer'",
   ts_args_type = "input: BinaryLike | string, options?: Sha256MerkleOptions<E>",
   ts_return_type = "Promise<Digest<E>>"
@@ -568,6 +573,7 @@ fn read_chain(
 /// A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
 /// (0 to 2³² − 1); resolves to d_rounds.
 #[napi(
+  catch_unwind,
   ts_generic_types = "E extends Sha256Encoding = 'buffer'",
   ts_args_type = "input: BinaryLike | string, rounds: number, options?: Sha256Options<E>",
   ts_return_type = "Promise<Digest<E>>"
@@ -646,6 +652,7 @@ fn read_file(env: &Env, path: Unknown, options: Option<Unknown>) -> Call<FileJob
 /// stays flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable
 /// file rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
 #[napi(
+  catch_unwind,
   ts_generic_types = "E extends Sha256Encoding = 'buffer'",
   ts_args_type = "path: string | Buffer, options?: Sha256FileOptions<E>",
   ts_return_type = "Promise<Digest<E>>"

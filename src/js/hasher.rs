@@ -90,7 +90,7 @@ impl Sha256Hasher {
 
   /// Adds `data` (a string as UTF-8, or any binary view) on the calling thread, after every
   /// chunk given to `updateAsync` before it.
-  #[napi(ts_args_type = "data: BinaryLike | string")]
+  #[napi(catch_unwind, ts_args_type = "data: BinaryLike | string")]
   pub fn update(&self, env: &Env, data: Unknown) -> napi::Result<()> {
     input::bytes(env, data, "data")
       .and_then(|data| {
@@ -103,6 +103,7 @@ impl Sha256Hasher {
   /// Adds `data` on libuv's pool, reading it in place: for large chunks. Calls made before
   /// the promise resolves still see it, in order: they hash it themselves if the pool has not.
   #[napi(
+    catch_unwind,
     ts_args_type = "data: BinaryLike | string",
     ts_return_type = "Promise<void>"
   )]
@@ -128,6 +129,7 @@ impl Sha256Hasher {
   /// The digest of everything added, as a Buffer or in `encoding`; the hasher is finished
   /// after.
   #[napi(
+    catch_unwind,
     ts_generic_types = "E extends Sha256Encoding = 'buffer'",
     ts_args_type = "encoding?: E",
     ts_return_type = "Digest<E>"

@@ -14,6 +14,7 @@ macro_rules! sync_twin {
     /// throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
     /// work shorter than the ~30 µs round trip through the pool.
     #[napi_derive::napi(
+      catch_unwind,
       $(js_name = $js,)?
       $(ts_generic_types = $generics,)?
       ts_args_type = $args,
@@ -30,11 +31,14 @@ macro_rules! sync_twin {
 }
 
 mod abort;
+#[cfg(feature = "fault-injection")]
+mod fault;
 mod hash;
 mod hasher;
 mod progress;
 mod qr;
 
+use std::panic::{self, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -72,6 +76,16 @@ pub trait Job: Send + Sync + 'static {
 
   /// On the JavaScript thread, with every part's output in order: the call's result.
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Self::Part>) -> napi::Result<Unknown<'env>>;
+}
+
+/// Runs qrhash's own code for a call: reading its arguments, a part of its job, making its
+/// result. A panic there becomes an `ERR_QRHASH_INTERNAL` failure, because unwinding out of
+/// libuv's `execute` callback or a napi call would abort Node. (Every `#[napi]` function also
+/// has napi-rs's `catch_unwind` as a last net for the glue around these.)
+fn unpanicked<T>(work: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+  // Unwind-safe in effect: after a panic nothing the work touched is read, only the failure.
+  panic::catch_unwind(AssertUnwindSafe(work))
+    .unwrap_or_else(|panic| Err(Failure::internal(&*panic)))
 }
 
 /// What a call carries besides its job: one cancel token that the caller's signal, a throwing
@@ -112,7 +126,7 @@ impl Context {
 
   fn run_part<J: Job>(&self, job: &J, part: usize) -> Result<J::Part, Failure> {
     self.cancel.check()?;
-    job.run(part, &self.cancel, &self.progress)
+    unpanicked(|| job.run(part, &self.cancel, &self.progress))
   }
 
   /// Every part's output, or the failure that matters: a part's own failure before the
@@ -142,9 +156,11 @@ impl Context {
         self.progress.finish(env);
         match self.thrown(env) {
           Some(thrown) => Err(thrown),
-          None => job
-            .to_js(env, parts)
-            .map_err(|error| napi_error_value(env, error)),
+          None => match unpanicked(|| Ok(job.to_js(env, parts))) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(napi_error_value(env, error)),
+            Err(failure) => Err(failure.to_value(env, None)),
+          },
         }
       }
       Err(failure) => Err(self.error(env, failure)),
@@ -176,7 +192,7 @@ impl<J: Job> Call<J> {
     let mut progress = Progress::none();
     let job = Options::read(options, "options", known).and_then(|options| {
       abort = AbortWatch::watch(env, options.get("signal")?, "options.signal", &cancel)?;
-      let job = build(&options)?;
+      let job = unpanicked(|| build(&options))?;
       progress = Progress::watch(
         env,
         options.get("onProgress")?,

@@ -771,6 +771,7 @@ fn read_file_call(
 /// @example
 /// res.send(`<img src="${await createQr('https://example.com/')}">`)
 #[napi(
+  catch_unwind,
   ts_args_type = "text: QrData, options?: QrImageOptions",
   ts_return_type = "Promise<string>"
 )]
@@ -790,6 +791,7 @@ sync_twin! {
 /// The code as file bytes in a Buffer, made on libuv's pool; node-qrcode's `toBuffer`.
 /// `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'svg'`, `'utf8'` or `'terminal'`.
 #[napi(
+  catch_unwind,
   ts_args_type = "text: QrData, options?: QrBufferOptions",
   ts_return_type = "Promise<Buffer>"
 )]
@@ -813,6 +815,7 @@ sync_twin! {
 /// `'terminal'` (ANSI colours, two spaces per module; `small: true` for half blocks). Unlike
 /// node-qrcode, the terminal type keeps the margin and both colours.
 #[napi(
+  catch_unwind,
   js_name = "toString",
   ts_args_type = "text: QrData, options?: QrStringOptions",
   ts_return_type = "Promise<string>"
@@ -835,6 +838,7 @@ sync_twin! {
 /// `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
 /// `.webp`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
 #[napi(
+  catch_unwind,
   ts_args_type = "path: string | Buffer, text: QrData, options?: QrBufferOptions",
   ts_return_type = "Promise<void>"
 )]
@@ -849,6 +853,7 @@ pub fn to_file<'env>(
 
 /// The blocking twin of {@link toFile}.
 #[napi(
+  catch_unwind,
   ts_args_type = "path: string | Buffer, text: QrData, options?: QrBufferOptions",
   ts_return_type = "void"
 )]
@@ -864,6 +869,7 @@ pub fn to_file_sync<'env>(
 /// The code as data, encoded on libuv's pool; node-qrcode's `create`: its version, level, mask,
 /// `size`, `modules` (`size × size` bytes, row by row, 1 = dark) and the segments chosen.
 #[napi(
+  catch_unwind,
   ts_args_type = "text: QrData, options?: QrCreateOptions",
   ts_return_type = "Promise<QrSymbol>"
 )]
@@ -884,6 +890,7 @@ sync_twin! {
 /// across every thread of libuv's pool. A failing text rejects the whole call, its message
 /// naming the index.
 #[napi(
+  catch_unwind,
   ts_args_type = "texts: QrData[], options?: QrImageOptions",
   ts_return_type = "Promise<string[]>"
 )]

@@ -1,0 +1,99 @@
+//! Test-only exports that panic on purpose, compiled only with `--features fault-injection`
+//! (`npm test` builds that addon apart, as `target/fault-injection/qrhash.node`). They show
+//! that a panic, wherever it happens, reaches JavaScript as an error and never aborts Node.
+
+use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::{Env, JsValue};
+use napi_derive::napi;
+
+use super::progress::Progress;
+use super::{Call, Job};
+use crate::cancel::CancelToken;
+use crate::error::Failure;
+use crate::input::whole_number;
+
+/// A job of `parts` parts of which only `panicking` panics; the others count to a million so
+/// the panic can land while they run.
+pub struct PanicJob {
+  parts: usize,
+  panicking: usize,
+}
+
+impl Job for PanicJob {
+  type Part = u64;
+
+  fn parts(&self) -> usize {
+    self.parts
+  }
+
+  fn run(&self, part: usize, cancel: &CancelToken, _: &Progress) -> Result<u64, Failure> {
+    if part == self.panicking {
+      panic!("injected panic in part {part}");
+    }
+    let mut sum = 0u64;
+    for step in 0..1_000_000u64 {
+      if step % 4096 == 0 {
+        cancel.check()?;
+      }
+      sum = std::hint::black_box(sum.wrapping_add(step));
+    }
+    Ok(sum)
+  }
+
+  fn to_js<'env>(&self, env: &'env Env, parts: Vec<u64>) -> napi::Result<Unknown<'env>> {
+    Ok(env.create_double(parts.len() as f64)?.to_unknown())
+  }
+}
+
+fn read_panic_job(env: &Env, parts: Unknown, options: Option<Unknown>) -> Call<PanicJob> {
+  Call::read(env, options, &["signal"], |_| {
+    let parts = whole_number(&parts, "parts", 1..=64)? as usize;
+    Ok(PanicJob {
+      parts,
+      panicking: parts / 2,
+    })
+  })
+}
+
+/// A job of `parts` parts on libuv's pool, one of which panics: the promise rejects with
+/// `ERR_QRHASH_INTERNAL`.
+#[napi(
+  catch_unwind,
+  js_name = "__panicInTask",
+  ts_args_type = "parts: number, options?: { signal?: AbortSignal }",
+  ts_return_type = "Promise<number>"
+)]
+pub fn panic_in_task<'env>(
+  env: &'env Env,
+  parts: Unknown,
+  options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
+  read_panic_job(env, parts, options).spawn(env)
+}
+
+sync_twin! {
+  js_name = "__panicInTaskSync";
+  fn panic_in_task_sync(parts) => read_panic_job();
+  ts("parts: number, options?: { signal?: AbortSignal }") -> "number";
+}
+
+/// Panics while its arguments are read, on the JavaScript thread: the promise rejects with
+/// `ERR_QRHASH_INTERNAL` and no task is queued.
+#[napi(
+  catch_unwind,
+  js_name = "__panicWhileReading",
+  ts_return_type = "Promise<number>"
+)]
+pub fn panic_while_reading(env: &Env) -> napi::Result<PromiseRaw<'_, Unknown<'static>>> {
+  Call::<PanicJob>::read(env, None, &[], |_| {
+    panic!("injected panic while reading arguments")
+  })
+  .spawn(env)
+}
+
+/// Panics in the body of the napi call itself, outside qrhash's guards: napi-rs's
+/// `catch_unwind` turns it into a thrown `Error` carrying the panic's message.
+#[napi(catch_unwind, js_name = "__panicOnJsThread")]
+pub fn panic_on_js_thread() {
+  panic!("injected panic on the JavaScript thread");
+}
