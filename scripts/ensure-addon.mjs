@@ -37,6 +37,6 @@ if (build.status !== 0 || process.env.npm_lifecycle_event !== 'pretest') process
 // that a panic becomes a JavaScript error. It is built apart and never ships.
 const fault = spawnSync('cargo', ['build', '--features', 'fault-injection'], { cwd: root, stdio: 'inherit' })
 if (fault.status !== 0) process.exit(fault.status ?? 1)
-const library = { darwin: 'libqrhash.dylib', win32: 'qrhash.dll' }[process.platform] ?? 'libqrhash.so'
+const library = process.platform === 'darwin' ? 'libqrhash.dylib' : process.platform === 'win32' ? 'qrhash.dll' : 'libqrhash.so'
 mkdirSync(join(root, 'target', 'fault-injection'), { recursive: true })
 copyFileSync(join(root, 'target', 'debug', library), join(root, 'target', 'fault-injection', 'qrhash.node'))
