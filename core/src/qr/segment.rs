@@ -88,10 +88,40 @@ fn kanji_bytes(text: &str) -> Option<Vec<u8>> {
   (whole && sjis.chunks(2).all(is_kanji_pair)).then_some(sjis)
 }
 
-/// `text` in Shift_JIS, if it has no character Shift_JIS lacks.
+/// `text` in Shift_JIS, if every character has a code that all decoders read back as that
+/// character. encoding_rs writes Windows' Shift_JIS (CP932), while zxing and most scanners read
+/// JIS X 0208: they disagree on CP932's extension rows and on seven look-alike characters, and
+/// CP932 writes `¥`, `‾` and `−` as codes that decode to other characters.
 fn shift_jis(text: &str) -> Option<Vec<u8>> {
   let (bytes, _, unmappable) = SHIFT_JIS.encode(text);
-  (!unmappable).then(|| bytes.into_owned())
+  let round_trips = || SHIFT_JIS.decode_without_bom_handling(&bytes).0 == text;
+  (!unmappable && round_trips() && double_bytes(&bytes).all(is_in_jis_x_0208))
+    .then(|| bytes.into_owned())
+}
+
+/// The double-byte codes in Shift_JIS `bytes`, as big-endian pairs.
+fn double_bytes(bytes: &[u8]) -> impl Iterator<Item = u16> + '_ {
+  let mut i = 0;
+  std::iter::from_fn(move || {
+    while i < bytes.len() {
+      let lead = bytes[i];
+      if matches!(lead, 0x81..=0x9F | 0xE0..=0xFC) && i + 1 < bytes.len() {
+        i += 2;
+        return Some(u16::from_be_bytes([lead, bytes[i - 1]]));
+      }
+      i += 1;
+    }
+    None
+  })
+}
+
+/// Whether a CP932 double-byte code means the same character in JIS X 0208: not in NEC's row
+/// 13 (`①`, `Ⅰ`, `㈱`…) or the IBM extension rows, and not one of the seven characters CP932
+/// maps to full-width forms (`∥`, `－`, `＼`, `～`, `￠`, `￡`, `￢`).
+fn is_in_jis_x_0208(code: u16) -> bool {
+  const CP932_LOOK_ALIKES: [u16; 7] = [0x8161, 0x817C, 0x815F, 0x8160, 0x8191, 0x8192, 0x81CA];
+  let lead = (code >> 8) as u8;
+  !matches!(lead, 0x87 | 0xED | 0xEE | 0xFA..=0xFC) && !CP932_LOOK_ALIKES.contains(&code)
 }
 
 /// A Shift_JIS double byte in the two ranges kanji mode covers (ISO/IEC 18004 §7.4.6).
@@ -366,6 +396,25 @@ mod tests {
     .unwrap();
     assert_eq!(plan.eci, None);
     assert_eq!(modes(&plan), [Mode::Alphanumeric, Mode::Numeric]);
+  }
+
+  #[test]
+  fn only_characters_every_decoder_reads_alike_go_to_kanji_mode() {
+    assert!(shift_jis("日本語のテキスト").is_some());
+    for character in [
+      "¥", "‾", "−", "∥", "－", "＼", "～", "￠", "￡", "￢", "①", "Ⅰ", "㈱", "纊",
+    ] {
+      assert_eq!(shift_jis(&format!("あ{character}")), None, "{character}");
+      assert_eq!(kanji_bytes(character), None, "{character}");
+    }
+    // Planned as UTF-8 instead, so the text reads back unchanged.
+    let plan = plan(
+      &Content::Text("‾あ".as_bytes()),
+      Version::Normal(1),
+      Eci::Auto,
+    )
+    .unwrap();
+    assert_eq!(plan.bytes, "‾あ".as_bytes());
   }
 
   #[test]

@@ -6,7 +6,7 @@ use image::{ExtendedColorType, ImageEncoder, RgbaImage};
 use png::{BitDepth, ColorType, Compression, Encoder, Filter};
 
 use super::{module_edges, png::png, Layout, Placed};
-use crate::qr::options::ImageTooLarge;
+use crate::qr::options::{FinderShape, ImageTooLarge, ModuleShape};
 use crate::qr::{Matrix, Rgba, Style};
 
 /// An image file format.
@@ -41,6 +41,7 @@ pub fn image(
   logo: Option<&Placed>,
   format: ImageFormat,
 ) -> Result<Vec<u8>, RenderError> {
+  let style = &drawable(style, style.side_px(matrix.width())?, matrix.width());
   if format == ImageFormat::Png && style.is_plain() && logo.is_none() {
     return Ok(png(matrix, style)?);
   }
@@ -104,6 +105,20 @@ fn write_png(pixels: &RgbaImage, out: &mut Vec<u8>) {
   writer
     .finish()
     .expect("finishing a PNG into a Vec cannot fail");
+}
+
+/// `style`, with square modules and finders when a module is under 2 px: there is no room for a
+/// shape, and anti-aliased curves that small turn a finder grey and unreadable.
+fn drawable(style: &Style, side_px: u32, matrix_width: usize) -> Style {
+  if (side_px as usize) < 2 * style.side_modules(matrix_width) {
+    Style {
+      modules: ModuleShape::Square,
+      finder: FinderShape::Square,
+      ..*style
+    }
+  } else {
+    *style
+  }
 }
 
 /// Samples per pixel side for shapes with curves: 4×4 gives 17 levels of anti-aliasing.
@@ -200,6 +215,38 @@ mod tests {
           assert_eq!(pixel[0] == 0, dark, "{format:?} ({x}, {y})");
         }
       }
+    }
+  }
+
+  #[test]
+  fn under_two_pixels_a_module_every_shape_is_drawn_square() {
+    let matrix = sample(b"tiny", EcLevel::M);
+    let plain = Style {
+      margin: 1,
+      scale: 1,
+      ..Style::default()
+    };
+    let expected = image(&matrix, &plain, None, ImageFormat::Png).unwrap();
+    for (modules, finder) in [
+      (ModuleShape::Dots, FinderShape::Rounded),
+      (ModuleShape::Rounded, FinderShape::Rounded),
+    ] {
+      let shaped = Style {
+        modules,
+        finder,
+        ..plain
+      };
+      assert_eq!(
+        image(&matrix, &shaped, None, ImageFormat::Png).unwrap(),
+        expected
+      );
+      let two_px = Style { scale: 2, ..shaped };
+      let plain_two_px = Style { scale: 2, ..plain };
+      assert_ne!(
+        image(&matrix, &two_px, None, ImageFormat::Png).unwrap(),
+        image(&matrix, &plain_two_px, None, ImageFormat::Png).unwrap(),
+        "from 2 px a module, shapes are drawn"
+      );
     }
   }
 
