@@ -107,17 +107,24 @@ fn write_png(pixels: &RgbaImage, out: &mut Vec<u8>) {
     .expect("finishing a PNG into a Vec cannot fail");
 }
 
-/// `style`, with square modules and finders when a module is under 2 px: there is no room for a
-/// shape, and anti-aliased curves that small turn a finder grey and unreadable.
+/// `style` as it can be drawn at `side_px`: curves need pixels. Under 2 px a module, shaped
+/// modules turn grey and finders unreadable; under 3 px, rounded finders beside dots are still
+/// missed by scanners (zxing, at versions 12–20). Those are drawn square instead.
 fn drawable(style: &Style, side_px: u32, matrix_width: usize) -> Style {
-  if (side_px as usize) < 2 * style.side_modules(matrix_width) {
-    Style {
-      modules: ModuleShape::Square,
-      finder: FinderShape::Square,
-      ..*style
-    }
-  } else {
-    *style
+  let side = style.side_modules(matrix_width);
+  let px = side_px as usize;
+  Style {
+    modules: if px < 2 * side {
+      ModuleShape::Square
+    } else {
+      style.modules
+    },
+    finder: if px < 3 * side {
+      FinderShape::Square
+    } else {
+      style.finder
+    },
+    ..*style
   }
 }
 
@@ -219,7 +226,7 @@ mod tests {
   }
 
   #[test]
-  fn under_two_pixels_a_module_every_shape_is_drawn_square() {
+  fn shapes_need_two_pixels_a_module_and_rounded_finders_three() {
     let matrix = sample(b"tiny", EcLevel::M);
     let plain = Style {
       margin: 1,
@@ -229,7 +236,7 @@ mod tests {
     let expected = image(&matrix, &plain, None, ImageFormat::Png).unwrap();
     for (modules, finder) in [
       (ModuleShape::Dots, FinderShape::Rounded),
-      (ModuleShape::Rounded, FinderShape::Rounded),
+      (ModuleShape::Rounded, FinderShape::Square),
     ] {
       let shaped = Style {
         modules,
@@ -248,6 +255,15 @@ mod tests {
         "from 2 px a module, shapes are drawn"
       );
     }
+    let rounded_finder = |scale| Style {
+      scale,
+      finder: FinderShape::Rounded,
+      ..plain
+    };
+    let square_finder = |scale| Style { scale, ..plain };
+    let png = |style: &Style| image(&matrix, style, None, ImageFormat::Png).unwrap();
+    assert_eq!(png(&rounded_finder(2)), png(&square_finder(2)));
+    assert_ne!(png(&rounded_finder(3)), png(&square_finder(3)));
   }
 
   #[test]
