@@ -1,6 +1,7 @@
 //! The SHA-256 functions: one message, many messages, fixed-size records, hash chains, Merkle
 //! roots and files, each async with a `…Sync` twin.
 
+use std::alloc::{self, Layout};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -31,14 +32,21 @@ fn encoding(options: &Options) -> Result<Encoding, Failure> {
   )
 }
 
-/// `len` zero bytes, or a failure instead of Rust's abort when memory runs out.
+/// `len` zero bytes, or a failure instead of Rust's abort when memory runs out. Allocated
+/// zeroed (calloc), so large outputs get fresh zero pages from the system instead of being
+/// filled byte by byte on the JavaScript thread: a 512 MiB output took a second that way.
 fn zeroed(len: usize) -> Result<Vec<u8>, Failure> {
-  let mut bytes = Vec::new();
-  bytes
-    .try_reserve_exact(len)
-    .map_err(|_| Failure::out_of_memory(len))?;
-  bytes.resize(len, 0);
-  Ok(bytes)
+  if len == 0 {
+    return Ok(Vec::new());
+  }
+  let layout = Layout::array::<u8>(len).map_err(|_| Failure::out_of_memory(len))?;
+  // SAFETY: `layout` has a non-zero size; a non-null result is `len` initialised (zero) bytes
+  // from the global allocator with `u8`'s alignment, which is what `Vec<u8>` frees.
+  let start = unsafe { alloc::alloc_zeroed(layout) };
+  if start.is_null() {
+    return Err(Failure::out_of_memory(len));
+  }
+  Ok(unsafe { Vec::from_raw_parts(start, len, len) })
 }
 
 /// A digest as `encoding` asks: a Buffer or a string.
