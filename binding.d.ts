@@ -176,6 +176,14 @@ export declare class Sha256Hasher {
 }
 
 /**
+ * Cancels every qrhash call still in flight in this thread (the main thread or this worker):
+ * each rejects with an `AbortError`, and work already running stops within milliseconds.
+ * Returns how many calls were cancelled. For a graceful shutdown; qrhash itself calls it when
+ * the process exits, so `process.exit()` does not wait for queued work.
+ */
+export declare function cancelAll(): number
+
+/**
  * The code as data, encoded on libuv's pool; node-qrcode's `create`: its version, level, mask,
  * `size`, `modules` (`size × size` bytes, row by row, 1 = dark) and the segments chosen.
  */

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Sha256Hasher = nativeBinding.Sha256Hasher
+module.exports.cancelAll = nativeBinding.cancelAll
 module.exports.create = nativeBinding.create
 module.exports.createQr = nativeBinding.createQr
 module.exports.createQrBatch = nativeBinding.createQrBatch

@@ -82,6 +82,10 @@ function createSha256(options) {
 // `module.exports = require(…)` is the form Node's CommonJS export detection follows, so
 // `import { createQr } from 'qrhash'` sees every export of the binding.
 module.exports = require('./binding.js')
+
+// At exit libuv runs every queued task to its end before the process can go: cancel them, so
+// `process.exit()` with long calls pending is immediate, in the main thread and in a worker.
+process.once('exit', () => module.exports.cancelAll())
 module.exports.sha256Sync = sha256Sync
 module.exports.Sha256 = Sha256
 module.exports.createSha256 = createSha256

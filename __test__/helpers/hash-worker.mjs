@@ -10,6 +10,13 @@
 //               sha256MerkleRoot, posting how many digests match.
 // mode 'busy':  loads qrhash, starts long hashes of its own memory, posts 'busy' (to be
 //               terminated while they run).
+// mode 'workload': loads qrhash and runs helpers/workload.mjs's mixed workload (every hashing
+//               family and QR code, checked in here against node:crypto and the sync twins),
+//               posting { type: 'workload', checks, failures, target }.
+// mode 'flood': loads qrhash, starts workerData.calls promises at once (hash chains of
+//               workerData.rounds rounds and QR data URLs, alternately), posts 'busy', and
+//               stays alive (to be terminated with them in flight); posts 'done' if they all
+//               settle first.
 import { createHash, randomFillSync } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -75,6 +82,21 @@ if (mode === 'fill') {
   const qrhash = createRequire(import.meta.url)(workerData.packagePath)
   const own = Buffer.alloc(records * recordSize, 7)
   const pending = [qrhash.sha256Batch(own, { recordSize }), qrhash.sha256(own), qrhash.sha256MerkleRoot(own, { recordSize })]
+  parentPort.postMessage({ type: 'busy' })
+  await Promise.all(pending)
+  parentPort.postMessage({ type: 'done' })
+} else if (mode === 'workload') {
+  const qrhash = createRequire(import.meta.url)(workerData.packagePath)
+  const { mixedWorkload } = await import('./workload.mjs')
+  const { checks, failures } = await mixedWorkload(qrhash, { seed: workerData.seed, scale: workerData.scale ?? 1 })
+  parentPort.postMessage({ type: 'workload', checks, failures, target: qrhash.__napiBindingTarget })
+} else if (mode === 'flood') {
+  const qrhash = createRequire(import.meta.url)(workerData.packagePath)
+  const pending = Array.from({ length: workerData.calls }, (_, i) =>
+    i % 2 === 0 ? qrhash.sha256Iterate(`flood ${i}`, workerData.rounds) : qrhash.createQr(`https://example.com/flood/${i}`),
+  )
+  // Kept alive, so that only terminate() ends this worker (its exit code is then 1).
+  setInterval(() => {}, 1 << 30)
   parentPort.postMessage({ type: 'busy' })
   await Promise.all(pending)
   parentPort.postMessage({ type: 'done' })

@@ -35,6 +35,7 @@ mod abort;
 mod fault;
 mod hash;
 mod hasher;
+mod live;
 mod progress;
 mod qr;
 
@@ -242,6 +243,7 @@ impl<J: Job> Call<J> {
       Ok(job) => {
         let parts = job.parts();
         let shared = Arc::new(Fanout {
+          _live: live::enter(env, &self.context.cancel),
           results: Mutex::new((0..parts).map(|_| None).collect()),
           remaining: AtomicUsize::new(parts),
           deferred: Mutex::new(Some(deferred)),
@@ -270,6 +272,8 @@ struct Fanout<J: Job> {
   results: Mutex<Vec<Option<PartResult<J>>>>,
   remaining: AtomicUsize,
   deferred: Mutex<Option<Deferred>>,
+  /// Cancels the parts if the environment exits first; leaves the registry when dropped.
+  _live: live::Entry,
 }
 
 /// One part as a napi `Task`: `compute` on a pool thread; `finally` on the JavaScript thread,
