@@ -4,7 +4,7 @@
 //! draws the function patterns and data; [`mask`](super::mask) chooses and applies the mask.
 
 use qrcode::canvas::{Canvas, MaskPattern};
-use qrcode::types::QrError;
+use qrcode::types::{QrError, QrResult};
 use qrcode::{ec, EcLevel, Version};
 
 use super::line::Line;
@@ -158,11 +158,11 @@ pub fn encode(content: &Content, request: &Request) -> Result<Symbol, EncodeErro
     };
     if plan.bit_len(version) <= capacity {
       // A Micro QR version may lack a mode the plan uses; the next version may have it.
-      let bits = plan
+      let data = plan
         .bits(version)
-        .and_then(|mut bits| bits.push_terminator(request.level).map(|()| bits));
-      match bits {
-        Ok(bits) => return Ok(draw(bits, request, plan)),
+        .and_then(|bits| data_codewords(bits, request.level));
+      match data {
+        Ok(data) => return Ok(draw(&data, version, request, plan)),
         Err(QrError::DataTooLong | QrError::UnsupportedCharacterSet) => {}
         Err(other) => unreachable!("a plan within capacity was refused: {other:?}"),
       }
@@ -231,10 +231,30 @@ impl LengthClass {
 }
 
 /// Error correction, function patterns and data as the crate draws them; then the mask.
-fn draw(bits: qrcode::bits::Bits, request: &Request, plan: Plan) -> Symbol {
-  let version = bits.version();
+/// The data codewords: `bits`, the terminator and the padding. Micro QR M1 and M3 end with a
+/// 4-bit codeword; a stream whose terminator reaches into it needs no padding, and the crate's
+/// `push_terminator` underflows there (a panic in debug builds, a huge allocation in release;
+/// found by fuzzing), so that case is done here: every bit after the data is zero.
+fn data_codewords(mut bits: qrcode::bits::Bits, level: EcLevel) -> QrResult<Vec<u8>> {
+  let data_bits = bits.max_len(level)?;
+  let len = bits.len();
+  let terminator = match bits.version() {
+    Version::Micro(number) => number as usize * 2 + 1,
+    Version::Normal(_) => 4,
+  };
+  let in_half_codeword = len + terminator.min(data_bits.saturating_sub(len)) > data_bits / 8 * 8;
+  if data_bits % 8 != 0 && len <= data_bits && in_half_codeword {
+    let mut bytes = bits.into_bytes();
+    bytes.resize(data_bits.div_ceil(8), 0);
+    return Ok(bytes);
+  }
+  bits.push_terminator(level)?;
+  Ok(bits.into_bytes())
+}
+
+fn draw(data: &[u8], version: Version, request: &Request, plan: Plan) -> Symbol {
   let level = request.level;
-  let (data, ec) = ec::construct_codewords(&bits.into_bytes(), version, level)
+  let (data, ec) = ec::construct_codewords(data, version, level)
     .expect("a bit stream that fits its version has codewords");
   let width = version.width() as usize;
   let (mask, rows) = match version {
@@ -386,12 +406,40 @@ mod tests {
   }
 
   fn with_bits(bits: Bits, level: EcLevel) -> Matrix {
+    let version = bits.version();
     draw(
-      bits,
+      &bits.into_bytes(),
+      version,
       &Request::new(level),
       plan(&Content::Binary(b"-"), Version::Normal(1), Eci::Never).unwrap(),
     )
     .matrix
+  }
+
+  #[test]
+  fn a_micro_stream_ending_in_the_half_codeword_is_encoded() {
+    // Found by fuzzing: M3-M with ECI left 78 bits of 80 (68 + 4-bit codeword); the crate's
+    // push_terminator underflowed computing the padding.
+    let request = Request {
+      micro: true,
+      eci: Eci::Always,
+      ..Request::new(EcLevel::M)
+    };
+    let symbol = encode(&Content::Text(b"55=555\0"), &request).unwrap();
+    assert!(matches!(symbol.version, Version::Micro(_)));
+    for (version, level) in [(1, EcLevel::L), (3, EcLevel::L), (3, EcLevel::M)] {
+      for digits in 1..=25 {
+        let request = Request {
+          micro: true,
+          version: Some(version),
+          ..Request::new(level)
+        };
+        let data = "7".repeat(digits);
+        if let Ok(symbol) = encode(&Content::Text(data.as_bytes()), &request) {
+          assert_eq!(symbol.matrix.width(), 9 + 2 * usize::from(version));
+        }
+      }
+    }
   }
 
   #[test]

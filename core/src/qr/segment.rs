@@ -81,11 +81,16 @@ fn is_alphanumeric(byte: u8) -> bool {
   matches!(byte, b'0'..=b'9' | b'A'..=b'Z' | b' ' | b'$' | b'%' | b'*' | b'+' | b'-' | b'.' | b'/' | b':')
 }
 
-/// `text` in Shift_JIS if every character is a double-byte character of kanji mode.
+/// `text` in Shift_JIS if every character is a double-byte character of kanji mode. For a
+/// segment the caller put in kanji mode, so Windows' extensions are allowed as node-qrcode
+/// allows them; text qrhash segments itself goes to kanji mode only through [`shift_jis`].
 fn kanji_bytes(text: &str) -> Option<Vec<u8>> {
-  let sjis = shift_jis(text)?;
+  let (sjis, _, unmappable) = SHIFT_JIS.encode(text);
+  if unmappable {
+    return None;
+  }
   let whole = sjis.len() == 2 * text.chars().count();
-  (whole && sjis.chunks(2).all(is_kanji_pair)).then_some(sjis)
+  (whole && sjis.chunks(2).all(is_kanji_pair)).then(|| sjis.into_owned())
 }
 
 /// `text` in Shift_JIS, if every character has a code that all decoders read back as that
@@ -405,8 +410,10 @@ mod tests {
       "¥", "‾", "−", "∥", "－", "＼", "～", "￠", "￡", "￢", "①", "Ⅰ", "㈱", "纊",
     ] {
       assert_eq!(shift_jis(&format!("あ{character}")), None, "{character}");
-      assert_eq!(kanji_bytes(character), None, "{character}");
     }
+    // A segment the caller put in kanji mode may use them, as in node-qrcode.
+    assert!(kanji_bytes("①～").is_some());
+    assert_eq!(kanji_bytes("¥"), None);
     // Planned as UTF-8 instead, so the text reads back unchanged.
     let plan = plan(
       &Content::Text("‾あ".as_bytes()),
