@@ -87,6 +87,9 @@ module.exports = require('./binding.js')
 // `process.exit()` with long calls pending is immediate, in the main thread and in a worker.
 process.once('exit', () => module.exports.cancelAll())
 module.exports.sha256Sync = sha256Sync
+// A class declared in JavaScript, so calling it without `new` is V8's TypeError (a napi-rs
+// class called so would wrap whatever `this` was, globalThis included).
+module.exports.Sha256Hasher = class Sha256Hasher extends module.exports.Sha256Hasher {}
 module.exports.Sha256 = Sha256
 module.exports.createSha256 = createSha256
 // node-qrcode's names for createQr and its twin.

@@ -102,18 +102,19 @@ impl Failure {
   /// An I/O error as Node's `fs` reports one: `code` `ENOENT` and a message naming the path.
   pub fn io(error: std::io::Error, action: &str, path: &std::path::Path) -> Self {
     use std::io::ErrorKind as Io;
-    let code = match error.kind() {
-      Io::NotFound => "ENOENT",
-      Io::PermissionDenied => "EACCES",
-      Io::IsADirectory => "EISDIR",
-      Io::NotADirectory => "ENOTDIR",
-      Io::InvalidFilename => "ENAMETOOLONG",
-      _ => "EIO",
+    // Node's words for each code; Rust's own add " (os error 2)".
+    let (code, description) = match error.kind() {
+      Io::NotFound => ("ENOENT", "no such file or directory"),
+      Io::PermissionDenied => ("EACCES", "permission denied"),
+      Io::IsADirectory => ("EISDIR", "illegal operation on a directory"),
+      Io::NotADirectory => ("ENOTDIR", "not a directory"),
+      Io::InvalidFilename => ("ENAMETOOLONG", "name too long"),
+      _ => ("EIO", "i/o error"),
     };
     Self {
       kind: ErrorKind::Other,
       code,
-      message: format!("{code}: {error}, {action} '{}'", path.display()),
+      message: format!("{code}: {description}, {action} '{}'", path.display()),
     }
   }
 
@@ -274,14 +275,17 @@ impl From<EncodeError> for Failure {
           version_name(needed)
         ),
       ),
-      EncodeError::Invalid(option) => Self::out_of_range(
+      EncodeError::Invalid { option, given } => Self::out_of_range(
         &format!("options.{option}"),
         match option {
-          "version" => "1 to 40 (1 to 4 with options.micro)",
-          "maskPattern" => "0 to 7 (0 to 3 with options.micro)",
+          "version" => "1 to 40, or 1 to 4 for a Micro QR code (options.micro)",
+          "maskPattern" => "0 to 7, or 0 to 3 for a Micro QR code (options.micro)",
           _ => "'L', 'M' or 'Q' for a Micro QR code (it has no level H)",
         },
-        "a value this kind of symbol lacks",
+        &match option {
+          "errorCorrectionLevel" => format!("level {given}"),
+          _ => format!("the number {given}"),
+        },
       ),
     }
   }

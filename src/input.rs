@@ -5,6 +5,7 @@
 //! emnapi hands wasm a copy; what work writes is copied back by [`Writable::publish`].)
 
 use std::ops::{Deref, RangeInclusive};
+use std::ptr;
 
 use napi::bindgen_prelude::{
   FnArgs, FromNapiValue, Function, JsObjectValue, Object, TypedArrayType, Uint8Array, Unknown,
@@ -271,6 +272,9 @@ pub fn whole_number(
 pub struct Held {
   env: sys::napi_env,
   reference: sys::napi_ref,
+  /// The value is element 0 of the referenced array: before N-API 10 only objects, functions
+  /// and symbols can be referenced, and a getter may throw `42` or `null`.
+  boxed: bool,
 }
 
 // SAFETY: the reference is created and deleted on the JavaScript thread; in between it only
@@ -280,21 +284,37 @@ unsafe impl Sync for Held {}
 
 impl Held {
   pub fn new(env: &Env, value: &Unknown) -> napi::Result<Self> {
-    let mut reference = std::ptr::null_mut();
-    napi::check_status!(unsafe {
-      sys::napi_create_reference(env.raw(), value.raw(), 1, &mut reference)
-    })?;
+    let reference = |raw| {
+      let mut reference = ptr::null_mut();
+      napi::check_status!(unsafe { sys::napi_create_reference(env.raw(), raw, 1, &mut reference) })
+        .map(|()| reference)
+    };
+    if let Ok(reference) = reference(value.raw()) {
+      return Ok(Self {
+        env: env.raw(),
+        reference,
+        boxed: false,
+      });
+    }
+    let mut array = ptr::null_mut();
+    napi::check_status!(unsafe { sys::napi_create_array_with_length(env.raw(), 1, &mut array) })?;
+    napi::check_status!(unsafe { sys::napi_set_element(env.raw(), array, 0, value.raw()) })?;
     Ok(Self {
       env: env.raw(),
-      reference,
+      reference: reference(array)?,
+      boxed: true,
     })
   }
 
   pub fn value<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-    let mut value = std::ptr::null_mut();
+    let mut value = ptr::null_mut();
     napi::check_status!(unsafe {
       sys::napi_get_reference_value(env.raw(), self.reference, &mut value)
     })?;
+    if self.boxed {
+      let array = value;
+      napi::check_status!(unsafe { sys::napi_get_element(env.raw(), array, 0, &mut value) })?;
+    }
     Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value) })
   }
 }
@@ -343,6 +363,25 @@ pub fn writable(env: &Env, value: Unknown, argument: &str) -> Result<Writable, F
   }
 }
 
+/// A string's length in UTF-16 code units, known to V8 without converting it; `None` for
+/// anything but a string.
+pub fn utf16_len(env: &Env, value: &Unknown) -> Option<usize> {
+  if value.get_type().ok()? != ValueType::String {
+    return None;
+  }
+  let mut units = 0;
+  let status = unsafe {
+    sys::napi_get_value_string_utf16(env.raw(), value.raw(), ptr::null_mut(), 0, &mut units)
+  };
+  (status == sys::Status::napi_ok).then_some(units)
+}
+
+/// An array's length, without reading its elements.
+pub fn array_len(value: &Unknown) -> Option<u32> {
+  let array: napi::bindgen_prelude::Array = unsafe { value.cast() }.ok()?;
+  Some(array.len())
+}
+
 /// The elements of an array argument, each read by `read` with its name (`inputs[3]`).
 pub fn array<'env, T>(
   value: Unknown<'env>,
@@ -368,7 +407,12 @@ pub fn array<'env, T>(
 /// A file path: a string, or a Buffer of its bytes (as `fs` takes). Unix takes any bytes but
 /// NUL; elsewhere (Windows, WASI) a name must be UTF-8.
 pub fn path(env: &Env, value: Unknown, argument: &str) -> Result<std::path::PathBuf, Failure> {
-  let path = match bytes(env, value, argument)? {
+  let given = bytes(env, value, argument)?;
+  let shown = match &given {
+    Bytes::Text(text) => format!("the string {}", quote(&String::from_utf8_lossy(text))),
+    Bytes::Binary(view) => format!("{} bytes", view.len()),
+  };
+  let path = match given {
     Bytes::Text(text) => String::from_utf8(text).map(std::path::PathBuf::from).ok(),
     #[cfg(unix)]
     Bytes::Binary(view) => {
@@ -380,17 +424,14 @@ pub fn path(env: &Env, value: Unknown, argument: &str) -> Result<std::path::Path
       .ok()
       .map(std::path::PathBuf::from),
   };
+  let refused = || Failure::bad_value(argument, "a non-empty path without NUL bytes", &shown);
   match path {
     Some(path)
-      if !path.as_os_str().is_empty() && !path.as_os_str().as_encoded_bytes().contains(&0) =>
+      if path.as_os_str().is_empty() || path.as_os_str().as_encoded_bytes().contains(&0) =>
     {
-      Ok(path)
+      Err(refused())
     }
-    Some(_) => Err(Failure::bad_value(
-      argument,
-      "a non-empty path without NUL bytes",
-      "another path",
-    )),
+    Some(path) => Ok(path),
     None => Err(Failure::bad_value(
       argument,
       "UTF-8 on this platform",
@@ -406,7 +447,7 @@ pub fn describe(value: &Unknown) -> String {
     Ok(ValueType::Undefined) => "undefined".into(),
     Ok(ValueType::Null) => "null".into(),
     Ok(ValueType::Number) => match unsafe { value.cast::<f64>() } {
-      Ok(number) => format!("the number {number}"),
+      Ok(number) => format!("the number {}", js_number(number)),
       Err(_) => "a number".into(),
     },
     Ok(ValueType::String) => match unsafe { value.cast::<String>() } {
@@ -426,14 +467,53 @@ pub fn describe(value: &Unknown) -> String {
   }
 }
 
-/// `'text'`, cut to 40 characters.
+/// A number as JavaScript writes it: `Infinity`, `NaN`, `1e+300`, `2.5`, `-0.000001`.
+pub fn js_number(number: f64) -> String {
+  if number.is_nan() {
+    return "NaN".into();
+  }
+  if number.is_infinite() {
+    return if number > 0.0 {
+      "Infinity"
+    } else {
+      "-Infinity"
+    }
+    .into();
+  }
+  let magnitude = number.abs();
+  if magnitude != 0.0 && !(1e-6..1e21).contains(&magnitude) {
+    let exponential = format!("{number:e}");
+    return match exponential.split_once('e') {
+      Some((digits, exponent)) if !exponent.starts_with('-') => format!("{digits}e+{exponent}"),
+      _ => exponential,
+    };
+  }
+  format!("{number}")
+}
+
+/// `'text'`, cut to 40 characters, with control characters escaped (`\n`, `\u001b`) so a
+/// message never carries raw terminal codes into a log.
 pub fn quote(text: &str) -> String {
   const SHOWN: usize = 40;
-  if text.chars().count() > SHOWN {
-    format!("'{}…'", text.chars().take(SHOWN).collect::<String>())
-  } else {
-    format!("'{text}'")
+  let mut quoted = String::from("'");
+  for character in text.chars().take(SHOWN) {
+    // As JSON.stringify writes C0 controls, and util.inspect DEL and C1 ones.
+    match character {
+      '\n' => quoted.push_str("\\n"),
+      '\r' => quoted.push_str("\\r"),
+      '\t' => quoted.push_str("\\t"),
+      '\u{8}' => quoted.push_str("\\b"),
+      '\u{c}' => quoted.push_str("\\f"),
+      '\0'..='\u{1f}' => quoted.push_str(&format!("\\u{:04x}", character as u32)),
+      '\u{7f}'..='\u{9f}' => quoted.push_str(&format!("\\x{:02X}", character as u32)),
+      _ => quoted.push(character),
+    }
   }
+  if text.chars().nth(SHOWN).is_some() {
+    quoted.push('…');
+  }
+  quoted.push('\'');
+  quoted
 }
 
 /// An options argument: `undefined`, `null` or an object whose keys are all known.
@@ -546,6 +626,11 @@ impl<'env> Options<'env> {
     }
   }
 
+  /// Whether there is an object at all (not `undefined` or `null`).
+  pub fn is_given(&self) -> bool {
+    self.object.is_some()
+  }
+
   /// Applies `parse` to a string option, reporting `allowed` when it returns `None`.
   pub fn parsed<T>(
     &self,
@@ -557,5 +642,39 @@ impl<'env> Options<'env> {
       .get(key)?
       .map(|value| parsed(&value, &self.name(key), allowed, parse))
       .transpose()
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn numbers_are_written_as_javascript_writes_them() {
+    for (number, written) in [
+      (f64::INFINITY, "Infinity"),
+      (f64::NEG_INFINITY, "-Infinity"),
+      (f64::NAN, "NaN"),
+      (1e300, "1e+300"),
+      (1e21, "1e+21"),
+      (123456789012345680000.0, "123456789012345680000"),
+      (f64::EPSILON, "2.220446049250313e-16"),
+      (-2.5, "-2.5"),
+      (0.000001, "0.000001"),
+      (0.0, "0"),
+      (42.0, "42"),
+    ] {
+      assert_eq!(js_number(number), written);
+    }
+  }
+
+  #[test]
+  fn quotes_escape_control_characters_and_stop_at_forty() {
+    assert_eq!(
+      quote("a\u{1b}[31mb\n\0\u{7f}"),
+      "'a\\u001b[31mb\\n\\u0000\\x7F'"
+    );
+    assert_eq!(quote(&"x".repeat(41)), format!("'{}…'", "x".repeat(40)));
+    assert_eq!(quote(&"x".repeat(40)), format!("'{}'", "x".repeat(40)));
   }
 }

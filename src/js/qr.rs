@@ -496,14 +496,54 @@ fn balanced(total: usize, count: usize) -> Vec<Range<usize>> {
     .collect()
 }
 
-fn read_data(env: &Env, value: Unknown, argument: &str) -> Result<Data, Failure> {
-  if value.is_array().unwrap_or(false) {
-    let pieces = input::array(value, argument, |element, name| {
-      read_piece(env, element, name)
-    })?;
-    return Ok(Data::Pieces(pieces));
+/// The most any QR code holds: 7 089 digits, at version 40-L. Data known to be longer is
+/// refused before it is converted or segmented, which for megabytes of text took seconds.
+const MOST_CHARACTERS: usize = 7089;
+
+fn too_long(argument: &str, length: usize) -> Failure {
+  Failure {
+    code: "ERR_QR_DATA_TOO_LONG",
+    ..Failure::bad_value(
+      argument,
+      "at most 7089 characters or bytes long (the most any QR code holds: digits at version 40-L)",
+      &format!("{length}"),
+    )
   }
-  Ok(Data::Bytes(input::bytes(env, value, argument)?))
+}
+
+/// The bytes of one piece of data, refused unread when it is longer than any code holds: a
+/// string's UTF-8 is at least as long as its UTF-16, which V8 knows without converting.
+fn read_bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failure> {
+  if let Some(units) = input::utf16_len(env, &value) {
+    if units > MOST_CHARACTERS {
+      return Err(too_long(argument, units));
+    }
+  }
+  let bytes = input::bytes(env, value, argument)?;
+  if bytes.len() > MOST_CHARACTERS {
+    return Err(too_long(argument, bytes.len()));
+  }
+  Ok(bytes)
+}
+
+fn read_data(env: &Env, value: Unknown, argument: &str) -> Result<Data, Failure> {
+  if !value.is_array().unwrap_or(false) {
+    return Ok(Data::Bytes(read_bytes(env, value, argument)?));
+  }
+  // Every segment holds at least one byte.
+  let mut total = input::array_len(&value).unwrap_or(0) as usize;
+  if total > MOST_CHARACTERS {
+    return Err(too_long(argument, total));
+  }
+  let pieces = input::array(value, argument, |element, name| {
+    let piece = read_piece(env, element, name)?;
+    total += piece.len().saturating_sub(1);
+    if total > MOST_CHARACTERS {
+      return Err(too_long(argument, total));
+    }
+    Ok(piece)
+  })?;
+  Ok(Data::Pieces(pieces))
 }
 
 /// A segment: a string (best modes), bytes (byte mode), or `{ data, mode? }`.
@@ -519,9 +559,9 @@ fn read_piece(env: &Env, value: Unknown, name: &str) -> Result<Piece, Failure> {
       .get("data")?
       .ok_or_else(|| Failure::wrong_type(&data_name, input::DATA_TYPES, "undefined"))?;
     let mode = segment.parsed("mode", MODE_NAMES, parse_mode)?;
-    (input::bytes(env, data, &data_name)?, mode, data_name)
+    (read_bytes(env, data, &data_name)?, mode, data_name)
   } else {
-    (input::bytes(env, value, name)?, None, name.to_owned())
+    (read_bytes(env, value, name)?, None, name.to_owned())
   };
   let text = matches!(data, Bytes::Text(_));
   let shown = describe_bytes(&data);
@@ -713,10 +753,11 @@ fn read_style(options: &Options) -> Result<Style, Failure> {
 }
 
 fn read_logo(env: &Env, options: &Options) -> Result<Option<LogoSource>, Failure> {
-  if options.get("logo")?.is_none() {
+  // `logo: null` means no logo, as `color: null` means the default colours.
+  let logo = options.nested("logo", &["image", "size"])?;
+  if !logo.is_given() {
     return Ok(None);
   }
-  let logo = options.nested("logo", &["image", "size"])?;
   let image = logo.get("image")?.ok_or_else(|| {
     Failure::wrong_type(
       "options.logo.image",

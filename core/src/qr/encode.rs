@@ -121,7 +121,7 @@ pub enum EncodeError {
   /// The requested version is too small; `needed` is the smallest that fits.
   VersionTooSmall { version: Version, needed: Version },
   /// The request itself is impossible: a version, mask or level the symbol kind lacks.
-  Invalid(&'static str),
+  Invalid { option: &'static str, given: String },
 }
 
 /// Encodes `content` as `request` says, in the smallest version that fits unless the request
@@ -195,17 +195,21 @@ fn validate(request: &Request) -> Result<(), EncodeError> {
   } else {
     (1..=40, 0..=7)
   };
-  if request
+  let invalid = |option, given: &dyn std::fmt::Display| EncodeError::Invalid {
+    option,
+    given: given.to_string(),
+  };
+  if let Some(version) = request
     .version
-    .is_some_and(|version| !versions.contains(&version))
+    .filter(|version| !versions.contains(version))
   {
-    return Err(EncodeError::Invalid("version"));
+    return Err(invalid("version", &version));
   }
-  if request.mask.is_some_and(|mask| !masks.contains(&mask)) {
-    return Err(EncodeError::Invalid("maskPattern"));
+  if let Some(mask) = request.mask.filter(|mask| !masks.contains(mask)) {
+    return Err(invalid("maskPattern", &mask));
   }
   if request.micro && request.level == EcLevel::H {
-    return Err(EncodeError::Invalid("errorCorrectionLevel"));
+    return Err(invalid("errorCorrectionLevel", &"H"));
   }
   Ok(())
 }
@@ -764,7 +768,9 @@ mod tests {
         "errorCorrectionLevel",
       ),
     ] {
-      assert_eq!(encode(&data, &request), Err(EncodeError::Invalid(name)));
+      assert!(
+        matches!(encode(&data, &request), Err(EncodeError::Invalid { option, .. }) if option == name)
+      );
     }
   }
 

@@ -54,6 +54,15 @@ pub enum PieceError {
 }
 
 impl Piece {
+  /// Bytes of data (Shift_JIS in kanji mode): never zero, as [`Piece::new`] refuses that.
+  pub fn len(&self) -> usize {
+    self.bytes.len()
+  }
+
+  pub fn is_empty(&self) -> bool {
+    self.bytes.is_empty()
+  }
+
   /// A segment of `text` (UTF-8) or raw bytes in `mode`, or in the best modes when `None`.
   pub fn new(mode: Option<Mode>, bytes: Vec<u8>, text: bool) -> Result<Self, PieceError> {
     if bytes.is_empty() {
