@@ -152,6 +152,10 @@ impl Context {
     job: &J,
     outcome: Result<Vec<J::Part>, Failure>,
   ) -> Result<Unknown<'env>, Unknown<'env>> {
+    // Cancelled after the work finished but before the promise settled (an abort or
+    // cancelAll() while the result waited for the JavaScript thread): still an AbortError.
+    let outcome =
+      outcome.and_then(|parts| self.cancel.check().map(|()| parts).map_err(Failure::from));
     let value = match outcome {
       Ok(parts) => {
         self.progress.finish(env);
