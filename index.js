@@ -6,7 +6,7 @@
 
 const { Writable } = require('node:stream')
 
-const { Sha256Hasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
+const { Sha256Hasher: NativeSha256Hasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
 
 /**
  * sha256Sync without options writes into a Buffer from Node's pool: creating a Buffer through
@@ -24,7 +24,7 @@ const POOL_CHUNK_BYTES = 64 * 1024
  * `crypto.Hash`, or `await pipeline(source, hasher)` and then `hasher.digest()`.
  */
 class Sha256 extends Writable {
-  #hasher = new Sha256Hasher()
+  #hasher = new NativeSha256Hasher()
 
   /**
    * Adds `data` (a string as UTF-8, or any binary view) on the calling thread.
@@ -87,9 +87,45 @@ module.exports = require('./binding.js')
 // `process.exit()` with long calls pending is immediate, in the main thread and in a worker.
 process.once('exit', () => module.exports.cancelAll())
 module.exports.sha256Sync = sha256Sync
-// A class declared in JavaScript, so calling it without `new` is V8's TypeError (a napi-rs
-// class called so would wrap whatever `this` was, globalThis included).
-module.exports.Sha256Hasher = class Sha256Hasher extends module.exports.Sha256Hasher {}
+/**
+ * The native hasher as a class declared in JavaScript: calling it without `new` is V8's
+ * TypeError (a napi-rs class called so would wrap whatever `this` was, globalThis included),
+ * and its methods called on anything else are TypeErrors in every build (the WebAssembly one
+ * would otherwise fail differently).
+ */
+class Sha256Hasher extends NativeSha256Hasher {
+  #hasher = true
+
+  /** @param {unknown} self */
+  static #check(self) {
+    if (typeof self !== 'object' || self === null || !(#hasher in self)) {
+      throw new TypeError('Sha256Hasher methods must be called on a Sha256Hasher')
+    }
+  }
+
+  /** @param {import('./binding').BinaryLike | string} data */
+  update(data) {
+    Sha256Hasher.#check(this)
+    return super.update(data)
+  }
+
+  /** @param {import('./binding').BinaryLike | string} data */
+  updateAsync(data) {
+    Sha256Hasher.#check(this)
+    return super.updateAsync(data)
+  }
+
+  /**
+   * @template {import('./binding').Sha256Encoding} [E='buffer']
+   * @param {E} [encoding]
+   * @returns {import('./binding').Digest<E>}
+   */
+  digest(encoding) {
+    Sha256Hasher.#check(this)
+    return super.digest(encoding)
+  }
+}
+module.exports.Sha256Hasher = Sha256Hasher
 module.exports.Sha256 = Sha256
 module.exports.createSha256 = createSha256
 // node-qrcode's names for createQr and its twin.
