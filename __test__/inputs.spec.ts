@@ -1088,6 +1088,87 @@ test('a resizable ArrayBuffer is read at its current length, through the buffer 
   t.deepEqual(qrhash.sha256Sync(view), digestOf(Uint8Array.from({ length: 40 }, (_, i) => (i < 3 ? i + 1 : 0))))
 })
 
+test('a resizable input shrunk while the call runs is hashed as it was when the call was made (it is copied; in place a shrink crashed the process)', async (t) => {
+  const size = 16 << 20
+  const original = Uint8Array.from({ length: size }, (_, i) => (i * 7) & 0xff)
+  const filled = () => {
+    const buffer = resizable(size, size)
+    new Uint8Array(buffer).set(original)
+    return buffer
+  }
+  const calls: Array<[string, (input: unknown) => Promise<unknown>, () => unknown]> = [
+    ['sha256', (input) => qrhash.sha256(input as ArrayBuffer), () => digestOf(original)],
+    ['sha256Batch', (input) => qrhash.sha256Batch(input as ArrayBuffer), () => qrhash.sha256BatchSync(original)],
+    ['sha256MerkleRoot', (input) => qrhash.sha256MerkleRoot(input as ArrayBuffer), () => qrhash.sha256MerkleRootSync(original)],
+    ['sha256Iterate', (input) => qrhash.sha256Iterate(input as ArrayBuffer, 3), () => qrhash.sha256IterateSync(original, 3)],
+    ['sha256Many', (input) => qrhash.sha256Many([input as ArrayBuffer, 'x']), () => [digestOf(original), digestOf('x')]],
+  ]
+  for (const [fn, call, expected] of calls) {
+    for (const [label, wrap] of [
+      ['the buffer', (buffer: ResizableBuffer) => buffer],
+      ['a length-tracking view', (buffer: ResizableBuffer) => new Uint8Array(buffer)],
+      ['a Float32Array over it', (buffer: ResizableBuffer) => new Float32Array(buffer, 0, size / 4)],
+    ] as const) {
+      const buffer = filled()
+      const pending = call(wrap(buffer))
+      buffer.resize(0)
+      t.deepEqual(await pending, expected(), `${fn}: ${label}, shrunk to 0 at once`)
+    }
+  }
+})
+
+test('a growable SharedArrayBuffer is read at its length when each call is made, as it grows', async (t) => {
+  const Growable = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => SharedArrayBuffer & { grow(length: number): void }
+  const shared = new Growable(3, { maxByteLength: 4096 })
+  const view = new Uint8Array(shared)
+  view.set([1, 2, 3])
+  t.deepEqual(await qrhash.sha256(shared), digestOf(Uint8Array.of(1, 2, 3)))
+  t.deepEqual(qrhash.sha256Sync(view), digestOf(Uint8Array.of(1, 2, 3)))
+  shared.grow(4096)
+  new Uint8Array(shared).fill(9, 3)
+  const grown = new Uint8Array(shared).slice()
+  t.deepEqual(await qrhash.sha256(shared), digestOf(grown), 'after grow(), all of it')
+  t.deepEqual(qrhash.sha256Sync(new Uint8Array(shared)), digestOf(grown), 'a view made after grow()')
+  t.deepEqual(await qrhash.sha256Batch(shared, { recordSize: 64 }), qrhash.sha256BatchSync(grown, { recordSize: 64 }))
+})
+
+test('an output whose length can change (resizable ArrayBuffer, growable SharedArrayBuffer, views of them) is a TypeError naming it', async (t) => {
+  const Growable = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => SharedArrayBuffer
+  const outputs: Array<[string, () => unknown, string]> = [
+    ['a resizable ArrayBuffer', () => resizable(64, 64), 'a resizable ArrayBuffer'],
+    ['a length-tracking view of one', () => new Uint8Array(resizable(64, 128)), 'a resizable ArrayBuffer'],
+    ['a fixed view of one', () => new Uint8Array(resizable(64, 128), 0, 64), 'a resizable ArrayBuffer'],
+    ['a DataView of one', () => new DataView(resizable(64, 128)), 'a resizable ArrayBuffer'],
+    ['a growable SharedArrayBuffer', () => new Growable(64, { maxByteLength: 128 }), 'a growable SharedArrayBuffer'],
+    ['a Uint32Array over one', () => new Uint32Array(new Growable(64, { maxByteLength: 128 })), 'a growable SharedArrayBuffer'],
+  ]
+  for (const [label, make, kind] of outputs) {
+    const expected = typeErr(['options.output', 'fixed length', kind])
+    await refuses(t, 'sha256Batch', [new Uint8Array(128), { output: make() }], expected, `${label} as options.output`)
+    throwsSync(t, () => qrhash.sha256Into('abc', make() as Uint8Array), typeErr(['output', 'fixed length', kind]), `${label} as sha256Into's output`)
+  }
+})
+
+test('Buffers made natively own their memory: an ArrayBuffer of exactly their length, never WebAssembly memory', async (t) => {
+  const results: Array<[string, Uint8Array]> = [
+    ['sha256', await qrhash.sha256('abc')],
+    ['sha256Sync with an encoding', qrhash.sha256Sync('abc', { encoding: 'buffer' })],
+    ['sha256Batch', await qrhash.sha256Batch(new Uint8Array(256))],
+    ['sha256MerkleRoot', await qrhash.sha256MerkleRoot(new Uint8Array(256))],
+    ['toBuffer', await qrhash.toBuffer('abc')],
+    ['toBufferSync', qrhash.toBufferSync('abc', { type: 'image/webp' })],
+    ['create().modules', (await qrhash.create('abc')).modules],
+    ['create().segments[0].data', (await qrhash.create(Buffer.from([0xff, 0]))).segments[0]!.data as Uint8Array],
+  ]
+  for (const [label, result] of results) {
+    t.true(result.buffer instanceof ArrayBuffer, `${label}: its buffer is an ArrayBuffer, not a SharedArrayBuffer`)
+    t.is(result.buffer.byteLength, result.byteLength, `${label}: its buffer is exactly its bytes`)
+    const copy = Uint8Array.from(result)
+    const view = new Uint8Array(result.buffer, result.byteOffset, result.byteLength)
+    t.deepEqual(Uint8Array.from(view), copy, `${label}: a view made from it reads the same bytes`)
+  }
+})
+
 test('detached ArrayBuffers and views of them are TypeErrors naming the argument, in every binary position', async (t) => {
   const positions: Array<[string, (value: unknown) => unknown[], string]> = [
     ['sha256', (v) => [v], 'input'],

@@ -57,6 +57,9 @@ pub fn bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failure
     }
     Ok(ValueType::Object) => match byte_view(env, &value) {
       Ok(View::Live(view)) => Ok(Bytes::Binary(view)),
+      Ok(View::Resizable { view, .. }) => fixed_copy(env, view)
+        .map(Bytes::Binary)
+        .map_err(|_| wrong_type(&describe(&value))),
       Ok(View::Detached) => Err(wrong_type(
         "a detached ArrayBuffer (its memory was transferred)",
       )),
@@ -66,10 +69,11 @@ pub fn bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failure
   }
 }
 
-/// The memory of a `Uint8Array` (or Buffer), borrowed for the length of a synchronous call:
-/// `None` for anything else, which takes the general path.
-fn uint8_memory(env: &Env, value: &Unknown) -> Option<(*mut u8, usize)> {
-  if !value.is_typedarray().ok()? {
+/// The memory of a `Uint8Array` (or Buffer) and its buffer, borrowed for the length of a
+/// synchronous call: `None` for anything else, which takes the general path. Always `None`
+/// under WASI, where only the general path may show emnapi a view (see [`byte_view`]).
+fn uint8_memory(env: &Env, value: &Unknown) -> Option<(*mut u8, usize, sys::napi_value)> {
+  if cfg!(target_family = "wasm") || !value.is_typedarray().ok()? {
     return None;
   }
   let (mut kind, mut length, mut data, mut buffer) =
@@ -92,12 +96,12 @@ fn uint8_memory(env: &Env, value: &Unknown) -> Option<(*mut u8, usize)> {
     && status_detached == sys::Status::napi_ok
     && !detached
     && TypedArrayType::from(kind) == TypedArrayType::Uint8;
-  usable.then_some((data.cast(), length))
+  usable.then_some((data.cast(), length, buffer))
 }
 
 /// Lends the bytes of a data argument to `use_bytes` for the length of a synchronous call.
 /// A Uint8Array or Buffer is read where it is with no napi reference at all (the value cannot
-/// go away while the call runs); anything else goes through [`bytes`].
+/// go away while the call runs, nor its buffer shrink); anything else goes through [`bytes`].
 pub fn with_bytes<T>(
   env: &Env,
   value: Unknown,
@@ -105,28 +109,30 @@ pub fn with_bytes<T>(
   use_bytes: impl FnOnce(&[u8]) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
   match uint8_memory(env, &value) {
-    Some((_, 0)) => use_bytes(&[]),
+    Some((_, 0, _)) => use_bytes(&[]),
     // SAFETY: the view is live and attached, and JavaScript cannot run while this call does.
-    Some((data, length)) => use_bytes(unsafe { std::slice::from_raw_parts(data, length) }),
+    Some((data, length, _)) => use_bytes(unsafe { std::slice::from_raw_parts(data, length) }),
     None => use_bytes(&bytes(env, value, argument)?),
   }
 }
 
 /// Lends the memory of an output argument to `use_bytes` for the length of a synchronous call,
-/// as [`with_bytes`] does for input.
+/// as [`with_bytes`] does for input. An output whose length can change is refused, as by the
+/// async calls that write later.
 pub fn with_writable<T>(
   env: &Env,
   value: Unknown,
   argument: &str,
   use_bytes: impl FnOnce(&mut [u8]) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-  // Under WASI a view is a copy in wasm memory, written back by `publish`.
-  let in_place = uint8_memory(env, &value).filter(|_| cfg!(not(target_family = "wasm")));
+  let in_place = uint8_memory(env, &value)
+    .filter(|&(_, _, buffer)| matches!(length_can_change(env, buffer), Ok(None)));
   match in_place {
-    Some((_, 0)) => use_bytes(&mut []),
+    Some((_, 0, _)) => use_bytes(&mut []),
     // SAFETY: as in `with_bytes`; the caller handed this memory over to be written.
-    Some((data, length)) => use_bytes(unsafe { std::slice::from_raw_parts_mut(data, length) }),
+    Some((data, length, _)) => use_bytes(unsafe { std::slice::from_raw_parts_mut(data, length) }),
     None => {
+      // Under WASI the view is a copy in wasm memory, written back by `publish`.
       let mut output = writable(env, value, argument)?;
       let result = use_bytes(unsafe { output.view.as_mut() });
       output.publish(env);
@@ -135,8 +141,13 @@ pub fn with_writable<T>(
   }
 }
 
-enum View {
+enum View<'env> {
   Live(Uint8Array),
+  /// A `Uint8Array` over a buffer whose length can change, not yet read through N-API.
+  Resizable {
+    view: Unknown<'env>,
+    kind: &'static str,
+  },
   Detached,
   NotBinary,
 }
@@ -147,7 +158,12 @@ enum View {
 /// Buffers and Uint8Arrays are taken as they are. Everything else gets a new view made with the
 /// global `Uint8Array` constructor, the only way Node 20's N-API has to reach a bare
 /// SharedArrayBuffer.
-fn byte_view(env: &Env, value: &Unknown) -> napi::Result<View> {
+///
+/// A view of a resizable ArrayBuffer or growable SharedArrayBuffer comes back unread, as
+/// [`View::Resizable`]: natively a shrink would pull the memory from under a pool thread, and
+/// emnapi (WASI) sizes its wasm copy of a buffer when it first meets it, so a buffer that grew
+/// since would overflow that copy.
+fn byte_view<'env>(env: &Env, value: &Unknown<'env>) -> napi::Result<View<'env>> {
   let raw = value.raw();
   let mut buffer = std::ptr::null_mut();
   let mut byte_offset = 0;
@@ -195,6 +211,7 @@ fn byte_view(env: &Env, value: &Unknown) -> napi::Result<View> {
   if detached {
     return Ok(View::Detached);
   }
+  let length_can_change = length_can_change(env, buffer)?;
   let view = if is_uint8 {
     raw
   } else {
@@ -209,9 +226,38 @@ fn byte_view(env: &Env, value: &Unknown) -> napi::Result<View> {
       .new_instance((buffer, byte_offset as f64, byte_length).into())?
       .raw()
   };
+  if let Some(kind) = length_can_change {
+    let view = unsafe { Unknown::from_raw_unchecked(env.raw(), view) };
+    return Ok(View::Resizable { view, kind });
+  }
   Ok(View::Live(unsafe {
     Uint8Array::from_napi_value(env.raw(), view)
   }?))
+}
+
+/// What kind of buffer `buffer` is when its length can change: a resizable ArrayBuffer or a
+/// growable SharedArrayBuffer.
+fn length_can_change(env: &Env, buffer: sys::napi_value) -> napi::Result<Option<&'static str>> {
+  let buffer = Object::from_raw(env.raw(), buffer);
+  for (flag, kind) in [
+    ("resizable", "a resizable ArrayBuffer"),
+    ("growable", "a growable SharedArrayBuffer"),
+  ] {
+    let set: Unknown = buffer.get_named_property(flag)?;
+    if set.get_type()? == ValueType::Boolean {
+      return Ok(unsafe { set.cast::<bool>() }?.then_some(kind));
+    }
+  }
+  Ok(None)
+}
+
+/// A copy of a `Uint8Array`'s bytes in a new buffer of fixed length, made by JavaScript's
+/// `new Uint8Array(view)` (so that under WASI emnapi never sees the resizable original).
+fn fixed_copy(env: &Env, view: Unknown) -> napi::Result<Uint8Array> {
+  let constructor: Function<Unknown, Unknown> =
+    env.get_global()?.get_named_property("Uint8Array")?;
+  let copy = constructor.new_instance(view)?;
+  unsafe { Uint8Array::from_napi_value(env.raw(), copy.raw()) }
 }
 
 fn is_detached(env: &Env, buffer: sys::napi_value) -> napi::Result<bool> {
@@ -356,6 +402,11 @@ pub fn writable(env: &Env, value: Unknown, argument: &str) -> Result<Writable, F
       view,
       original: Held::new(env, &value).map_err(|_| wrong_type("a value that could not be held"))?,
     }),
+    Ok(View::Resizable { kind, .. }) => Err(Failure::wrong_type(
+      argument,
+      "a buffer of fixed length",
+      &format!("{kind} or a view of one, whose length could change while it is written"),
+    )),
     Ok(View::Detached) => Err(wrong_type(
       "a detached ArrayBuffer (its memory was transferred)",
     )),

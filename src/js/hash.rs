@@ -6,12 +6,12 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use napi::bindgen_prelude::{Buffer, BufferSlice, PromiseRaw, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
 use super::progress::Progress;
-use super::{split, Call, Job};
+use super::{buffer_copy, buffer_of, split, Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::{throw, Failure, Refusal};
 use crate::hash::encoding::Encoded;
@@ -56,8 +56,7 @@ pub fn digest_to_js<'env>(
   digest: &Digest,
 ) -> napi::Result<Unknown<'env>> {
   match encoding.encode(digest) {
-    // 32 bytes are cheaper to copy into a new Buffer than to hand over with a finalizer.
-    Encoded::Bytes(bytes) => BufferSlice::copy_from(env, bytes)?.into_unknown(env),
+    Encoded::Bytes(bytes) => buffer_copy(env, &bytes),
     // Hex and base64 are ASCII: Latin-1 skips UTF-8 decoding.
     Encoded::Text(text) => Ok(env.create_string_latin1(text.as_bytes())?.to_unknown()),
   }
@@ -362,7 +361,7 @@ impl DigestSink {
           .expect("sink lock")
           .take()
           .expect("a batch settles once");
-        Buffer::from(bytes).into_unknown(env)
+        buffer_of(env, bytes)
       }
       SinkOwner::Caller(output) => {
         let mut output = output.lock().expect("sink lock");

@@ -352,6 +352,36 @@ impl Deferred {
   }
 }
 
+/// A new Buffer holding a copy of `bytes`, in V8's heap: for small results a copy is cheaper to
+/// make and collect than an external buffer with a finalizer.
+fn buffer_copy<'env>(env: &'env Env, bytes: &[u8]) -> napi::Result<Unknown<'env>> {
+  let mut value = ptr::null_mut();
+  // No `result_data`: under WASI asking for it would make emnapi mirror the copy in wasm memory.
+  napi::check_status!(unsafe {
+    sys::napi_create_buffer_copy(
+      env.raw(),
+      bytes.len(),
+      bytes.as_ptr().cast(),
+      ptr::null_mut(),
+      &mut value,
+    )
+  })?;
+  Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value) })
+}
+
+/// A Buffer holding `bytes`: natively the memory itself, handed over with no copy. Under WASI a
+/// copy, because emnapi would make a view of wasm memory, freed when that one Buffer is
+/// collected even while views made from it (`subarray()`, `.buffer`) still read and write it.
+fn buffer_of(env: &Env, bytes: Vec<u8>) -> napi::Result<Unknown<'_>> {
+  #[cfg(not(target_family = "wasm"))]
+  return napi::bindgen_prelude::ToNapiValue::into_unknown(
+    napi::bindgen_prelude::Buffer::from(bytes),
+    env,
+  );
+  #[cfg(target_family = "wasm")]
+  return buffer_copy(env, &bytes);
+}
+
 /// Threads in libuv's pool, as libuv reads `UV_THREADPOOL_SIZE` (1‥=1024, default 4).
 fn pool_threads() -> usize {
   std::env::var("UV_THREADPOOL_SIZE")

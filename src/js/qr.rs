@@ -9,14 +9,14 @@ use std::path::PathBuf;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use encoding_rs::SHIFT_JIS;
-use napi::bindgen_prelude::{Buffer, BufferSlice, Object, PromiseRaw, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{Object, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use qrcode::types::Mode;
 use qrcode::EcLevel;
 
 use super::progress::Progress;
-use super::{pool_threads, Call, Job};
+use super::{buffer_copy, buffer_of, pool_threads, Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::{version_name, ErrorKind, Failure};
 use crate::input::{self, describe, Bytes, Options};
@@ -195,7 +195,7 @@ impl Made {
   fn into_js<'env>(self, env: &'env Env) -> napi::Result<Unknown<'env>> {
     match self {
       Self::Text(text) => js_string(env, &text),
-      Self::Bytes(bytes) => Buffer::from(bytes).into_unknown(env),
+      Self::Bytes(bytes) => buffer_of(env, bytes),
       Self::Symbol(symbol) => symbol_to_js(env, &symbol),
       Self::Nothing => ().into_unknown(env),
     }
@@ -293,12 +293,7 @@ fn symbol_to_js<'env>(env: &'env Env, symbol: &Symbol) -> napi::Result<Unknown<'
         c"data",
         SHIFT_JIS.decode(bytes).0.as_ref(),
       )?,
-      Mode::Byte if !run.text => set(
-        env,
-        &mut segment,
-        c"data",
-        BufferSlice::copy_from(env, bytes)?,
-      )?,
+      Mode::Byte if !run.text => set(env, &mut segment, c"data", buffer_copy(env, bytes)?)?,
       _ => set(
         env,
         &mut segment,
@@ -325,12 +320,11 @@ fn symbol_to_js<'env>(env: &'env Env, symbol: &Symbol) -> napi::Result<Unknown<'
   set(env, &mut object, c"errorCorrectionLevel", level)?;
   set(env, &mut object, c"maskPattern", u32::from(symbol.mask))?;
   set(env, &mut object, c"size", width as u32)?;
-  // A copy into V8's heap is cheaper to make and collect than an external buffer.
   set(
     env,
     &mut object,
     c"modules",
-    BufferSlice::copy_from(env, symbol.matrix.modules())?,
+    buffer_copy(env, &symbol.matrix.modules())?,
   )?;
   set(env, &mut object, c"segments", segments)?;
   object.into_unknown(env)
