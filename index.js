@@ -87,6 +87,41 @@ module.exports = require('./binding.js')
 // `process.exit()` with long calls pending is immediate, in the main thread and in a worker.
 process.once('exit', () => module.exports.cancelAll())
 module.exports.sha256Sync = sha256Sync
+
+const { create: nativeCreate, createSync: nativeCreateSync } = module.exports
+const LEVELS = ['L', 'M', 'Q', 'H']
+const MODES = ['numeric', 'alphanumeric', 'byte', 'kanji']
+
+/**
+ * create()'s result from the form the native side packs it in (see `symbol_to_js` in
+ * src/js/qr.rs): building the object here costs a tenth of building it through N-API.
+ * @param {[Buffer, ...Array<string | Buffer>]} packed
+ * @returns {import('./binding').QrSymbol}
+ */
+function unpackSymbol(packed) {
+  const head = packed[0]
+  const count = packed.length - 1
+  const segments = new Array(count)
+  for (let i = 0; i < count; i++) segments[i] = { mode: MODES[head[6 + i]], data: packed[i + 1] }
+  return {
+    version: head[0],
+    micro: head[1] === 1,
+    errorCorrectionLevel: LEVELS[head[2]],
+    maskPattern: head[3],
+    size: head[4] | (head[5] << 8),
+    modules: head.subarray(6 + count),
+    segments,
+  }
+}
+
+/** @type {typeof import('./binding').create} */
+module.exports.create = function create(text, options) {
+  return nativeCreate(text, options).then(unpackSymbol)
+}
+/** @type {typeof import('./binding').createSync} */
+module.exports.createSync = function createSync(text, options) {
+  return unpackSymbol(nativeCreateSync(text, options))
+}
 /**
  * The native hasher as a class declared in JavaScript: calling it without `new` is V8's
  * TypeError (a napi-rs class called so would wrap whatever `this` was, globalThis included),

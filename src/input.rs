@@ -568,8 +568,12 @@ pub fn quote(text: &str) -> String {
 }
 
 /// An options argument: `undefined`, `null` or an object whose keys are all known.
+/// An options object. Its options are the enumerable string keys a `for…in` loop visits (what
+/// `napi_get_property_names` lists, inherited ones included): those are checked against the
+/// known keys, and only those are read, so absent keys cost no lookup.
 pub struct Options<'env> {
   object: Option<Object<'env>>,
+  keys: Vec<String>,
   path: String,
 }
 
@@ -587,15 +591,17 @@ impl<'env> Options<'env> {
         _ => return Err(Failure::wrong_type(path, "an object", &describe(&value))),
       },
     };
-    if let Some(object) = &object {
-      let keys = Object::keys(object)
-        .map_err(|_| Failure::wrong_type(path, "a plain object", "an exotic object"))?;
-      if let Some(unknown) = keys.iter().find(|key| !known.contains(&key.as_str())) {
-        return Err(Failure::unknown_option(path, unknown, known));
-      }
+    let keys = match &object {
+      Some(object) => Object::keys(object)
+        .map_err(|_| Failure::wrong_type(path, "a plain object", "an exotic object"))?,
+      None => Vec::new(),
+    };
+    if let Some(unknown) = keys.iter().find(|key| !known.contains(&key.as_str())) {
+      return Err(Failure::unknown_option(path, unknown, known));
     }
     Ok(Self {
       object,
+      keys,
       path: path.to_owned(),
     })
   }
@@ -606,7 +612,11 @@ impl<'env> Options<'env> {
 
   /// The value under `key`, or `None` when it is missing or `undefined`.
   pub fn get(&self, key: &str) -> Result<Option<Unknown<'env>>, Failure> {
-    let Some(object) = &self.object else {
+    let Some(object) = self
+      .object
+      .as_ref()
+      .filter(|_| self.keys.iter().any(|own| own == key))
+    else {
       return Ok(None);
     };
     let value: Unknown = object
@@ -671,6 +681,7 @@ impl<'env> Options<'env> {
       // every call).
       None => Ok(Options {
         object: None,
+        keys: Vec::new(),
         path: String::new(),
       }),
       value => Options::read(value, &self.name(key), known),
