@@ -49,13 +49,23 @@ impl Deref for Bytes {
 
 /// Reads a data argument: a string as UTF-8, or any binary view or buffer in place.
 pub fn bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failure> {
+  bytes_among(env, value, argument, &mut Seen::default())
+}
+
+/// [`bytes`] for one of many arguments, remembering in `seen` what their buffers are.
+pub fn bytes_among(
+  env: &Env,
+  value: Unknown,
+  argument: &str,
+  seen: &mut Seen,
+) -> Result<Bytes, Failure> {
   let wrong_type = |given: &str| Failure::wrong_type(argument, DATA_TYPES, given);
   match value.get_type() {
     Ok(ValueType::String) => {
       let text = utf8(&value).map_err(|_| wrong_type("an unreadable string"))?;
       Ok(Bytes::Text(text.into_bytes()))
     }
-    Ok(ValueType::Object) => match byte_view(env, &value) {
+    Ok(ValueType::Object) => match byte_view(env, &value, seen) {
       Ok(View::Live(view)) => Ok(Bytes::Binary(view)),
       Ok(View::Resizable { view, .. }) => fixed_copy(env, view)
         .map(Bytes::Binary)
@@ -117,27 +127,53 @@ pub fn with_bytes<T>(
 }
 
 /// Lends the memory of an output argument to `use_bytes` for the length of a synchronous call,
-/// as [`with_bytes`] does for input. An output whose length can change is refused, as by the
-/// async calls that write later.
+/// as [`with_bytes`] does for input. Natively any output is written where it is, even one whose
+/// length can change: JavaScript cannot resize it before the call returns.
 pub fn with_writable<T>(
   env: &Env,
   value: Unknown,
   argument: &str,
   use_bytes: impl FnOnce(&mut [u8]) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-  let in_place = uint8_memory(env, &value)
-    .filter(|&(_, _, buffer)| matches!(length_can_change(env, buffer), Ok(None)));
-  match in_place {
+  match uint8_memory(env, &value) {
     Some((_, 0, _)) => use_bytes(&mut []),
     // SAFETY: as in `with_bytes`; the caller handed this memory over to be written.
     Some((data, length, _)) => use_bytes(unsafe { std::slice::from_raw_parts_mut(data, length) }),
     None => {
       // Under WASI the view is a copy in wasm memory, written back by `publish`.
-      let mut output = writable(env, value, argument)?;
+      let mut output = writable(env, value, argument, Writes::Now)?;
       let result = use_bytes(unsafe { output.view.as_mut() });
       output.publish(env);
       result
     }
+  }
+}
+
+/// Which buffers the arguments of one call are views of, so that many views of one buffer
+/// (slices of an upload, Node's Buffer pool) ask once whether it can change length: the
+/// question is a property read through N-API, which costs more than hashing 64 bytes.
+#[derive(Default)]
+pub struct Seen {
+  last: Option<(sys::napi_value, Option<&'static str>)>,
+}
+
+impl Seen {
+  /// [`length_can_change`] for `buffer`, asked only when it is not the last buffer seen.
+  fn length_can_change(
+    &mut self,
+    env: &Env,
+    buffer: sys::napi_value,
+  ) -> napi::Result<Option<&'static str>> {
+    if let Some((last, kind)) = self.last {
+      let mut same = false;
+      napi::check_status!(unsafe { sys::napi_strict_equals(env.raw(), last, buffer, &mut same) })?;
+      if same {
+        return Ok(kind);
+      }
+    }
+    let kind = length_can_change(env, buffer)?;
+    self.last = Some((buffer, kind));
+    Ok(kind)
   }
 }
 
@@ -163,7 +199,7 @@ enum View<'env> {
 /// [`View::Resizable`]: natively a shrink would pull the memory from under a pool thread, and
 /// emnapi (WASI) sizes its wasm copy of a buffer when it first meets it, so a buffer that grew
 /// since would overflow that copy.
-fn byte_view<'env>(env: &Env, value: &Unknown<'env>) -> napi::Result<View<'env>> {
+fn byte_view<'env>(env: &Env, value: &Unknown<'env>, seen: &mut Seen) -> napi::Result<View<'env>> {
   let raw = value.raw();
   let mut buffer = std::ptr::null_mut();
   let mut byte_offset = 0;
@@ -211,7 +247,7 @@ fn byte_view<'env>(env: &Env, value: &Unknown<'env>) -> napi::Result<View<'env>>
   if detached {
     return Ok(View::Detached);
   }
-  let length_can_change = length_can_change(env, buffer)?;
+  let length_can_change = seen.length_can_change(env, buffer)?;
   let view = if is_uint8 {
     raw
   } else {
@@ -392,16 +428,42 @@ impl Writable {
 /// What output arguments accept, as the messages name it.
 pub const OUTPUT_TYPES: &str = "a Buffer, TypedArray, DataView, ArrayBuffer or SharedArrayBuffer";
 
-pub fn writable(env: &Env, value: Unknown, argument: &str) -> Result<Writable, Failure> {
+/// When work writes to an output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Writes {
+  /// Before the call returns: natively nothing can resize the output meanwhile.
+  Now,
+  /// After the call has returned, on libuv's pool.
+  Later,
+}
+
+pub fn writable(
+  env: &Env,
+  value: Unknown,
+  argument: &str,
+  writes: Writes,
+) -> Result<Writable, Failure> {
   let wrong_type = |given: &str| Failure::wrong_type(argument, OUTPUT_TYPES, given);
   if value.get_type().ok() != Some(ValueType::Object) {
     return Err(wrong_type(&describe(&value)));
   }
-  match byte_view(env, &value) {
-    Ok(View::Live(view)) => Ok(Writable {
+  let hold = |view| {
+    Ok(Writable {
       view,
       original: Held::new(env, &value).map_err(|_| wrong_type("a value that could not be held"))?,
-    }),
+    })
+  };
+  match byte_view(env, &value, &mut Seen::default()) {
+    Ok(View::Live(view)) => hold(view),
+    // emnapi (WASI) would copy it at its current length into a wasm copy sized earlier.
+    Ok(View::Resizable { view, .. })
+      if writes == Writes::Now && cfg!(not(target_family = "wasm")) =>
+    {
+      hold(
+        unsafe { Uint8Array::from_napi_value(env.raw(), view.raw()) }
+          .map_err(|_| wrong_type(&describe(&value)))?,
+      )
+    }
     Ok(View::Resizable { kind, .. }) => Err(Failure::wrong_type(
       argument,
       "a buffer of fixed length",

@@ -17,7 +17,7 @@ use crate::error::{throw, Failure, Refusal};
 use crate::hash::encoding::Encoded;
 use crate::hash::file::{self, FileError};
 use crate::hash::{chain, merkle, records, sha256, Digest, Encoding};
-use crate::input::{self, whole_number, Bytes, Options, Writable};
+use crate::input::{self, whole_number, Bytes, Options, Writable, Writes};
 
 /// Input bytes below which a job is not worth spreading over several pool threads.
 const MIN_BYTES_PER_PART: usize = 256 << 10;
@@ -265,8 +265,9 @@ fn balance(sizes: &[usize]) -> Vec<Range<usize>> {
 
 fn read_many(env: &Env, inputs: Unknown, options: Option<Unknown>) -> Call<ManyJob> {
   Call::read(env, options, &["encoding", "signal"], |options| {
+    let mut seen = input::Seen::default();
     let inputs = input::array(inputs, "inputs", |element, name| {
-      input::bytes(env, element, name)
+      input::bytes_among(env, element, name, &mut seen)
     })?;
     let sizes: Vec<usize> = inputs.iter().map(|input| input.len()).collect();
     Ok(ManyJob {
@@ -412,7 +413,10 @@ fn read_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Batch
     let records = Records::read(env, input, options)?;
     let len = records.count * 32;
     let sink = match options.get("output")? {
-      Some(output) => DigestSink::caller(input::writable(env, output, "options.output")?, len)?,
+      Some(output) => DigestSink::caller(
+        input::writable(env, output, "options.output", Writes::Later)?,
+        len,
+      )?,
       None => DigestSink::fresh(len)?,
     };
     Ok(BatchJob {
