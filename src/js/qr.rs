@@ -411,9 +411,9 @@ const RENDERING_OPTIONS: &[&str] = &[
 ];
 
 const IMAGE_TYPES: &str = "'image/png', 'image/jpeg' or 'image/webp'";
-const STRING_TYPES: &str = "'utf8', 'svg' or 'terminal'";
-const ANY_TYPES: &str =
-  "'png', 'jpeg', 'webp' (or 'image/png', 'image/jpeg', 'image/webp'), 'svg', 'utf8' or 'terminal'";
+const STRING_TYPES: &str = "'utf8' (or 'txt'), 'svg' (or 'image/svg+xml') or 'terminal'";
+const ANY_TYPES: &str = "'png', 'jpeg', 'webp' (or 'image/png', 'image/jpeg', 'image/webp'), \
+   'svg' (or 'image/svg+xml'), 'utf8' (or 'txt') or 'terminal'";
 const MODE_NAMES: &str = "'numeric', 'alphanumeric', 'byte' or 'kanji'";
 
 /// How a function chooses its output.
