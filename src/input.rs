@@ -629,10 +629,10 @@ pub fn quote(text: &str) -> String {
   quoted
 }
 
-/// An options argument: `undefined`, `null` or an object whose keys are all known.
-/// An options object. Its options are the enumerable string keys a `for…in` loop visits (what
-/// `napi_get_property_names` lists, inherited ones included): those are checked against the
-/// known keys, and only those are read, so absent keys cost no lookup.
+/// An options argument: `undefined`, `null` or an object whose keys are all known. Its options
+/// are the enumerable string keys a `for…in` loop visits (what `napi_get_property_names` lists,
+/// inherited ones included): those are checked against the known keys, and only those are
+/// read, so absent keys cost no lookup.
 pub struct Options<'env> {
   object: Option<Object<'env>>,
   keys: Vec<String>,
