@@ -276,11 +276,11 @@ fn draw(data: &[u8], version: Version, request: &Request, plan: Plan) -> Symbol 
     }
     Version::Normal(number) => {
       let template = Template::of(number);
-      let drawn = template.place(data.iter().chain(&ec).copied());
+      let (rows, cols) = template.place(data.iter().chain(&ec).copied());
       match width {
-        0..=64 => mask::<1>(template, drawn, request),
-        65..=128 => mask::<2>(template, drawn, request),
-        _ => mask::<3>(template, drawn, request),
+        0..=64 => mask::<1>(&rows, &cols, number, request),
+        65..=128 => mask::<2>(&rows, &cols, number, request),
+        _ => mask::<3>(&rows, &cols, number, request),
       }
     }
   };
@@ -295,17 +295,14 @@ fn draw(data: &[u8], version: Version, request: &Request, plan: Plan) -> Symbol 
 
 /// The requested or best mask over lines of `W` words, as full-width rows.
 fn mask<const W: usize>(
-  template: &Template,
-  drawn: Vec<Line>,
+  rows: &[Line],
+  cols: &[Line],
+  number: i16,
   request: &Request,
 ) -> (u8, Vec<Line>) {
-  let unmasked = Unmasked::<W>::new(&drawn, &template.data, request.level);
-  let masked = match request.mask {
-    Some(pattern) => unmasked.apply(pattern),
-    None => unmasked.best(),
-  };
-  let rows = masked.rows.into_iter().map(Line::resize).collect();
-  (masked.pattern, rows)
+  let unmasked = Unmasked::<W>::new(rows, cols, number, request.level);
+  let pattern = request.mask.unwrap_or_else(|| unmasked.best());
+  (pattern, unmasked.rows(pattern))
 }
 
 /// The first `data_bits` bits of `data`, then `ec`, packed into bytes.

@@ -48,7 +48,7 @@ impl<const W: usize> Line<W> {
   }
 
   /// Bit `i` of the result is bit `i + k` of `self` (`k < 64`): looks `k` modules ahead.
-  #[inline]
+  #[inline(always)]
   pub fn ahead(self, k: u32) -> Self {
     debug_assert!(k < 64);
     if k == 0 {
@@ -66,7 +66,7 @@ impl<const W: usize> Line<W> {
 
   /// Bit `i` of the result is bit `i - k` of `self`, clear for `i < k` (`k < 64`): looks `k`
   /// modules back.
-  #[inline]
+  #[inline(always)]
   pub fn behind(self, k: u32) -> Self {
     debug_assert!(k < 64);
     if k == 0 {
@@ -135,7 +135,7 @@ impl<const W: usize> Line<W> {
 
 impl<const W: usize> BitAnd for Line<W> {
   type Output = Self;
-  #[inline]
+  #[inline(always)]
   fn bitand(mut self, other: Self) -> Self {
     for (word, other) in self.0.iter_mut().zip(other.0) {
       *word &= other;
@@ -146,7 +146,7 @@ impl<const W: usize> BitAnd for Line<W> {
 
 impl<const W: usize> BitOr for Line<W> {
   type Output = Self;
-  #[inline]
+  #[inline(always)]
   fn bitor(mut self, other: Self) -> Self {
     for (word, other) in self.0.iter_mut().zip(other.0) {
       *word |= other;
@@ -157,7 +157,7 @@ impl<const W: usize> BitOr for Line<W> {
 
 impl<const W: usize> BitXor for Line<W> {
   type Output = Self;
-  #[inline]
+  #[inline(always)]
   fn bitxor(mut self, other: Self) -> Self {
     for (word, other) in self.0.iter_mut().zip(other.0) {
       *word ^= other;
@@ -170,7 +170,7 @@ impl<const W: usize> BitXor for Line<W> {
 /// keeps the invariant.
 impl<const W: usize> Not for Line<W> {
   type Output = Self;
-  #[inline]
+  #[inline(always)]
   fn not(mut self) -> Self {
     for word in &mut self.0 {
       *word = !*word;

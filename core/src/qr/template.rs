@@ -2,7 +2,8 @@
 //! function patterns, which modules hold data, and the order codeword bits fill them.
 //!
 //! Drawing a canvas and reading it back module by module costs more than choosing the mask;
-//! with the template, a symbol is the function patterns plus one bit set per dark data bit.
+//! with the template, a symbol is the function patterns plus one bit set per dark data bit, in
+//! its rows and its columns at once, which the penalty rules both read.
 
 use std::sync::OnceLock;
 
@@ -13,10 +14,12 @@ use qrcode::{EcLevel, Version};
 use super::line::Line;
 
 /// One normal (non-Micro) version's shared layout. Invariant: `order` lists each data module
-/// of `data` exactly once, in placement order.
+/// of `data` exactly once, in placement order; `cols` is `rows` transposed.
 pub struct Template {
-  /// Function patterns as drawn; data modules light.
+  /// Function patterns as drawn; data modules and the format information (the dark module
+  /// included) light, as masking draws those.
   pub rows: Vec<Line>,
+  cols: Vec<Line>,
   /// The modules masks apply to: data, error correction and remainder bits.
   pub data: Vec<Line>,
   /// Data module coordinates `(x, y)` in the order codeword bits fill them.
@@ -45,24 +48,63 @@ impl Template {
         }
       }
     }
+    for (x, y) in format_positions(width) {
+      rows[y].set(x, false);
+    }
     let order = placement_order(width, |x, y| data[y].get(x))
       .map(|(x, y)| (x as u8, y as u8))
       .collect();
-    Self { rows, data, order }
+    Self {
+      cols: transpose(&rows),
+      rows,
+      data,
+      order,
+    }
   }
 
   /// The function patterns with `codewords` (data, then error correction) placed in the data
-  /// modules; remainder modules stay light.
-  pub fn place(&self, codewords: impl Iterator<Item = u8>) -> Vec<Line> {
-    let mut rows = self.rows.clone();
-    let bits = codewords.flat_map(|byte| (0..8).rev().map(move |bit| byte >> bit & 1 == 1));
-    for (&(x, y), dark) in self.order.iter().zip(bits) {
-      if dark {
-        rows[usize::from(y)].set(usize::from(x), true);
+  /// modules, as rows and as columns; remainder modules stay light.
+  pub fn place(&self, codewords: impl Iterator<Item = u8>) -> (Vec<Line>, Vec<Line>) {
+    let (mut rows, mut cols) = (self.rows.clone(), self.cols.clone());
+    // Every codeword has eight modules: the remainder bits only ever follow the last one.
+    for (modules, codeword) in self.order.chunks_exact(8).zip(codewords) {
+      let mut dark = codeword;
+      while dark != 0 {
+        let bit = dark.leading_zeros() as usize;
+        dark &= !(0x80 >> bit);
+        let (x, y) = (usize::from(modules[bit].0), usize::from(modules[bit].1));
+        rows[y].set(x, true);
+        cols[x].set(y, true);
       }
     }
-    rows
+    (rows, cols)
   }
+}
+
+/// Columns from rows (or rows from columns): only set bits are visited.
+pub fn transpose(rows: &[Line]) -> Vec<Line> {
+  let mut cols = vec![Line::default(); rows.len()];
+  for (y, row) in rows.iter().enumerate() {
+    for x in row.ones_positions() {
+      cols[x].set(y, true);
+    }
+  }
+  cols
+}
+
+/// The modules of the 15 format bits, most significant first, along the copy around the
+/// top-left finder and then the split copy (ISO/IEC 18004 §7.9.1); then the dark module, which
+/// is always dark.
+pub fn format_positions(width: usize) -> impl Iterator<Item = (usize, usize)> {
+  let far = move |offset: usize| width - offset;
+  let around_top_left = (0..=5)
+    .map(|x| (x, 8))
+    .chain([(7, 8), (8, 8), (8, 7)])
+    .chain((0..=5).rev().map(|y| (8, y)));
+  let split_copy = (1..=7)
+    .map(move |offset| (8, far(offset)))
+    .chain((1..=8).rev().map(move |offset| (far(offset), 8)));
+  around_top_left.chain(split_copy).chain([(8, far(8))])
 }
 
 /// The modules for which `is_data` holds, in the order codeword bits fill them (ISO/IEC 18004
@@ -117,12 +159,16 @@ mod tests {
       canvas.draw_all_functional_patterns();
       canvas.draw_data(&data, &ec);
       let template = Template::of(number);
-      let rows = template.place(data.iter().chain(&ec).copied());
+      let (rows, cols) = template.place(data.iter().chain(&ec).copied());
+      assert_eq!(cols, transpose(&rows), "v{number} columns");
       let width = version.width() as usize;
+      let format: Vec<_> = format_positions(width).collect();
       for (y, (row, data_row)) in rows.iter().zip(&template.data).enumerate() {
         for x in 0..width {
           let expected = canvas.get(x as i16, y as i16);
-          assert_eq!(row.get(x), expected.is_dark(), "v{number} ({x}, {y})");
+          if !format.contains(&(x, y)) {
+            assert_eq!(row.get(x), expected.is_dark(), "v{number} ({x}, {y})");
+          }
           let is_data = !matches!(expected, Module::Masked(_));
           assert_eq!(data_row.get(x), is_data, "v{number} ({x}, {y}) data");
         }
