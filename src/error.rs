@@ -3,6 +3,7 @@
 //! A [`Failure`] is plain data, so it can be made on a pool thread and turned into a
 //! `TypeError`, `RangeError`, `AbortError` or coded `Error` back on the JavaScript thread.
 
+use std::fmt;
 use std::ptr;
 
 use napi::bindgen_prelude::{JsObjectValue, Object, ToNapiValue, Unknown};
@@ -36,7 +37,7 @@ pub struct Failure {
 
 impl Failure {
   /// `argument` has the wrong type: `TypeError` `ERR_INVALID_ARG_TYPE`.
-  pub fn wrong_type(argument: &str, expected: &str, given: &str) -> Self {
+  pub fn wrong_type(argument: impl fmt::Display, expected: &str, given: &str) -> Self {
     Self {
       kind: ErrorKind::Type,
       code: "ERR_INVALID_ARG_TYPE",
@@ -45,7 +46,7 @@ impl Failure {
   }
 
   /// `argument` has a value that is not allowed: `RangeError` `ERR_INVALID_ARG_VALUE`.
-  pub fn bad_value(argument: &str, allowed: &str, given: &str) -> Self {
+  pub fn bad_value(argument: impl fmt::Display, allowed: &str, given: &str) -> Self {
     Self {
       kind: ErrorKind::Range,
       code: "ERR_INVALID_ARG_VALUE",
@@ -54,7 +55,7 @@ impl Failure {
   }
 
   /// A number outside its range: `RangeError` `ERR_OUT_OF_RANGE`.
-  pub fn out_of_range(argument: &str, allowed: &str, given: &str) -> Self {
+  pub fn out_of_range(argument: impl fmt::Display, allowed: &str, given: &str) -> Self {
     Self {
       code: "ERR_OUT_OF_RANGE",
       ..Self::bad_value(argument, allowed, given)
@@ -276,7 +277,7 @@ impl From<EncodeError> for Failure {
         ),
       ),
       EncodeError::Invalid { option, given } => Self::out_of_range(
-        &format!("options.{option}"),
+        format!("options.{option}"),
         match option {
           "version" => "1 to 40, or 1 to 4 for a Micro QR code (options.micro)",
           "maskPattern" => "0 to 7, or 0 to 3 for a Micro QR code (options.micro)",

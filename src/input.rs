@@ -4,6 +4,8 @@
 //! `Uint8Array` over the same memory, held by reference until the work is done. (Under WASI,
 //! emnapi hands wasm a copy; what work writes is copied back by [`Writable::publish`].)
 
+use std::borrow::Cow;
+use std::fmt;
 use std::ops::{Deref, RangeInclusive};
 use std::ptr;
 
@@ -309,43 +311,54 @@ fn is_shared_array_buffer(env: &Env, value: &Unknown) -> napi::Result<bool> {
   value.instanceof(constructor)
 }
 
-pub fn string(value: &Unknown, name: &str) -> Result<String, Failure> {
+pub fn string(value: &Unknown, name: impl fmt::Display) -> Result<String, Failure> {
   match value.get_type() {
     Ok(ValueType::String) => unsafe { value.cast::<String>() }
-      .map_err(|_| Failure::wrong_type(name, "a string", "an unreadable string")),
-    _ => Err(Failure::wrong_type(name, "a string", &describe(value))),
+      .map_err(|_| Failure::wrong_type(&name, "a string", "an unreadable string")),
+    _ => Err(Failure::wrong_type(&name, "a string", &describe(value))),
   }
 }
 
-/// A string that `parse` accepts; `allowed` says what it accepts.
+/// A string that `parse` accepts; `allowed` says what it accepts. The string is read into the
+/// stack: every string an option accepts is short.
 pub fn parsed<T>(
   value: &Unknown,
-  name: &str,
+  name: impl fmt::Display,
   allowed: &str,
   parse: impl FnOnce(&str) -> Option<T>,
 ) -> Result<T, Failure> {
-  let text = string(value, name)?;
-  parse(&text)
-    .ok_or_else(|| Failure::bad_value(name, allowed, &format!("the string {}", quote(&text))))
+  if let Ok(ValueType::String) = value.get_type() {
+    let mut room = [0; SHORT];
+    let value = value.value();
+    if let Some(parsed) = short_utf8(value.env, value.value, &mut room).and_then(parse) {
+      return Ok(parsed);
+    }
+  }
+  let text = string(value, &name)?;
+  Err(Failure::bad_value(
+    &name,
+    allowed,
+    &format!("the string {}", quote(&text)),
+  ))
 }
 
 /// A whole number within `range` (at most 2^53, where every integer is exact in a double).
 pub fn whole_number(
   value: &Unknown,
-  name: &str,
+  name: impl fmt::Display,
   range: RangeInclusive<u64>,
 ) -> Result<u64, Failure> {
   let number = match value.get_type() {
     Ok(ValueType::Number) => unsafe { value.cast::<f64>() }
-      .map_err(|_| Failure::wrong_type(name, "a number", "an unreadable number"))?,
-    _ => return Err(Failure::wrong_type(name, "a number", &describe(value))),
+      .map_err(|_| Failure::wrong_type(&name, "a number", "an unreadable number"))?,
+    _ => return Err(Failure::wrong_type(&name, "a number", &describe(value))),
   };
   let (low, high) = (*range.start() as f64, *range.end() as f64);
   if number.fract() == 0.0 && number >= low && number <= high {
     Ok(number as u64)
   } else {
     let allowed = format!("an integer from {} to {}", range.start(), range.end());
-    Err(Failure::out_of_range(name, &allowed, &describe(value)))
+    Err(Failure::out_of_range(&name, &allowed, &describe(value)))
   }
 }
 
@@ -632,58 +645,101 @@ pub fn quote(text: &str) -> String {
 /// An options argument: `undefined`, `null` or an object whose keys are all known. Its options
 /// are the enumerable string keys a `for…in` loop visits (what `napi_get_property_names` lists,
 /// inherited ones included): those are checked against the known keys, and only those are
-/// read, so absent keys cost no lookup.
-pub struct Options<'env> {
+/// read, so absent keys cost no lookup. Options are on every call's path, so reading them
+/// allocates nothing while they are valid: keys and short strings are read into the stack, and
+/// names such as `options.version` are formatted only for an error message.
+pub struct Options<'env, 'k> {
   object: Option<Object<'env>>,
-  keys: Vec<String>,
-  path: String,
+  /// Each key given, as the known name it matched and as the caller's own key value.
+  given: Vec<(&'k str, sys::napi_value)>,
+  path: Cow<'k, str>,
 }
 
-impl<'env> Options<'env> {
+/// `path.key`, written out only when a message needs it.
+#[derive(Clone, Copy)]
+pub struct OptionName<'a> {
+  path: &'a str,
+  key: &'a str,
+}
+
+impl fmt::Display for OptionName<'_> {
+  fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write!(f, "{}.{}", self.path, self.key)
+  }
+}
+
+/// Room for any option name or option string we accept; a longer one is read in full.
+const SHORT: usize = 64;
+
+/// A string value's UTF-8 when it is shorter than [`SHORT`] bytes, read into `room`; `None`
+/// when it may have been cut short (or is not a string).
+fn short_utf8(env: sys::napi_env, value: sys::napi_value, room: &mut [u8; SHORT]) -> Option<&str> {
+  let mut length = 0;
+  let status = unsafe {
+    sys::napi_get_value_string_utf8(env, value, room.as_mut_ptr().cast(), SHORT, &mut length)
+  };
+  if status != sys::Status::napi_ok || length >= SHORT - 1 {
+    return None;
+  }
+  std::str::from_utf8(&room[..length]).ok()
+}
+
+impl<'env, 'k> Options<'env, 'k> {
   /// Reads `value` as the options object named `path`, refusing keys not in `known`.
-  pub fn read(value: Option<Unknown<'env>>, path: &str, known: &[&str]) -> Result<Self, Failure> {
+  pub fn read(
+    value: Option<Unknown<'env>>,
+    path: impl Into<Cow<'k, str>>,
+    known: &'k [&'k str],
+  ) -> Result<Self, Failure> {
+    let path = path.into();
     let object = match value {
       None => None,
       Some(value) => match value.get_type() {
         Ok(ValueType::Undefined | ValueType::Null) => None,
         Ok(ValueType::Object) if !value.is_array().unwrap_or(true) => Some(
           unsafe { value.cast::<Object>() }
-            .map_err(|_| Failure::wrong_type(path, "an object", "a value"))?,
+            .map_err(|_| Failure::wrong_type(&path, "an object", "a value"))?,
         ),
-        _ => return Err(Failure::wrong_type(path, "an object", &describe(&value))),
+        _ => return Err(Failure::wrong_type(&path, "an object", &describe(&value))),
       },
     };
-    let keys = match &object {
-      Some(object) => Object::keys(object)
-        .map_err(|_| Failure::wrong_type(path, "a plain object", "an exotic object"))?,
+    let given = match &object {
+      Some(object) => given_keys(object, &path, known)?,
       None => Vec::new(),
     };
-    if let Some(unknown) = keys.iter().find(|key| !known.contains(&key.as_str())) {
-      return Err(Failure::unknown_option(path, unknown, known));
-    }
     Ok(Self {
       object,
-      keys,
-      path: path.to_owned(),
+      given,
+      path,
     })
   }
 
-  fn name(&self, key: &str) -> String {
-    format!("{}.{key}", self.path)
+  fn name<'a>(&'a self, key: &'a str) -> OptionName<'a> {
+    OptionName {
+      path: &self.path,
+      key,
+    }
   }
 
   /// The value under `key`, or `None` when it is missing or `undefined`.
   pub fn get(&self, key: &str) -> Result<Option<Unknown<'env>>, Failure> {
-    let Some(object) = self
-      .object
-      .as_ref()
-      .filter(|_| self.keys.iter().any(|own| own == key))
-    else {
+    let (Some(object), Some(&(_, key_value))) = (
+      &self.object,
+      self.given.iter().find(|(given, _)| *given == key),
+    ) else {
       return Ok(None);
     };
-    let value: Unknown = object
-      .get_named_property(key)
-      .map_err(|error| Failure::wrong_type(&self.name(key), "readable", &error.reason))?;
+    let env = object.value().env;
+    let mut value = ptr::null_mut();
+    let status = unsafe { sys::napi_get_property(env, object.raw(), key_value, &mut value) };
+    if status != sys::Status::napi_ok {
+      return Err(Failure::wrong_type(
+        self.name(key),
+        "readable",
+        "a getter that threw",
+      ));
+    }
+    let value = unsafe { Unknown::from_raw_unchecked(env, value) };
     Ok(match value.get_type() {
       Ok(ValueType::Undefined) => None,
       _ => Some(value),
@@ -695,7 +751,7 @@ impl<'env> Options<'env> {
     let range = u64::from(*range.start())..=u64::from(*range.end());
     self
       .get(key)?
-      .map(|value| whole_number(&value, &self.name(key), range).map(|number| number as u32))
+      .map(|value| whole_number(&value, self.name(key), range).map(|number| number as u32))
       .transpose()
   }
 
@@ -707,14 +763,14 @@ impl<'env> Options<'env> {
     let name = self.name(key);
     let number = match value.get_type() {
       Ok(ValueType::Number) => unsafe { value.cast::<f64>() }
-        .map_err(|_| Failure::wrong_type(&name, "a number", "an unreadable number"))?,
-      _ => return Err(Failure::wrong_type(&name, "a number", &describe(&value))),
+        .map_err(|_| Failure::wrong_type(name, "a number", "an unreadable number"))?,
+      _ => return Err(Failure::wrong_type(name, "a number", &describe(&value))),
     };
     if range.contains(&number) {
       Ok(Some(number))
     } else {
       let allowed = format!("a number from {} to {}", range.start(), range.end());
-      Err(Failure::out_of_range(&name, &allowed, &describe(&value)))
+      Err(Failure::out_of_range(name, &allowed, &describe(&value)))
     }
   }
 
@@ -727,9 +783,9 @@ impl<'env> Options<'env> {
     match value.get_type() {
       Ok(ValueType::Boolean) => unsafe { value.cast::<bool>() }
         .map(Some)
-        .map_err(|_| Failure::wrong_type(&name, "a boolean", "an unreadable boolean")),
+        .map_err(|_| Failure::wrong_type(name, "a boolean", "an unreadable boolean")),
       _ => Err(Failure::wrong_type(
-        &name,
+        name,
         "true or false",
         &describe(&value),
       )),
@@ -737,16 +793,14 @@ impl<'env> Options<'env> {
   }
 
   /// A nested options object, such as `options.color`.
-  pub fn nested(&self, key: &str, known: &[&str]) -> Result<Options<'env>, Failure> {
+  pub fn nested(&self, key: &str, known: &'k [&'k str]) -> Result<Options<'env, 'k>, Failure> {
     match self.get(key)? {
-      // Absent: nothing will be read from it, so it needs no name (names cost allocations on
-      // every call).
       None => Ok(Options {
         object: None,
-        keys: Vec::new(),
-        path: String::new(),
+        given: Vec::new(),
+        path: Cow::Borrowed(""),
       }),
-      value => Options::read(value, &self.name(key), known),
+      value => Options::read(value, self.name(key).to_string(), known),
     }
   }
 
@@ -764,9 +818,45 @@ impl<'env> Options<'env> {
   ) -> Result<Option<T>, Failure> {
     self
       .get(key)?
-      .map(|value| parsed(&value, &self.name(key), allowed, parse))
+      .map(|value| parsed(&value, self.name(key), allowed, parse))
       .transpose()
   }
+}
+
+/// The keys of `object` (`path`), each matched to its name in `known`.
+fn given_keys<'k>(
+  object: &Object,
+  path: &str,
+  known: &'k [&'k str],
+) -> Result<Vec<(&'k str, sys::napi_value)>, Failure> {
+  let exotic = || Failure::wrong_type(path, "a plain object", "an exotic object");
+  let env = object.value().env;
+  let mut keys = ptr::null_mut();
+  let mut count = 0;
+  unsafe {
+    if sys::napi_get_property_names(env, object.raw(), &mut keys) != sys::Status::napi_ok
+      || sys::napi_get_array_length(env, keys, &mut count) != sys::Status::napi_ok
+    {
+      return Err(exotic());
+    }
+  }
+  let mut given = Vec::with_capacity(count as usize);
+  for index in 0..count {
+    let mut key = ptr::null_mut();
+    if unsafe { sys::napi_get_element(env, keys, index, &mut key) } != sys::Status::napi_ok {
+      return Err(exotic());
+    }
+    let mut room = [0; SHORT];
+    let name = short_utf8(env, key, &mut room).and_then(|name| known.iter().find(|k| **k == name));
+    match name {
+      Some(name) => given.push((*name, key)),
+      None => {
+        let key = utf8(&unsafe { Unknown::from_raw_unchecked(env, key) }).map_err(|_| exotic())?;
+        return Err(Failure::unknown_option(path, &key, known));
+      }
+    }
+  }
+  Ok(given)
 }
 
 #[cfg(test)]
