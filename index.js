@@ -5,6 +5,7 @@
 // pool for sha256Sync.
 
 const { Writable } = require('node:stream')
+const { markAsUntransferable } = require('node:worker_threads')
 
 const { Sha256Hasher: NativeSha256Hasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
 
@@ -88,40 +89,78 @@ module.exports = require('./binding.js')
 process.once('exit', () => module.exports.cancelAll())
 module.exports.sha256Sync = sha256Sync
 
-const { create: nativeCreate, createSync: nativeCreateSync } = module.exports
+const { create: nativeCreate, __createSyncInto: nativeCreateSyncInto } = module.exports
 const LEVELS = ['L', 'M', 'Q', 'H']
 const MODES = ['numeric', 'alphanumeric', 'byte', 'kanji']
 
 /**
- * create()'s result from the form the native side packs it in (see `symbol_to_js` in
- * src/js/qr.rs): building the object here costs a tenth of building it through N-API.
- * @param {[Buffer, ...Array<string | Buffer>]} packed
+ * create()'s result from the form the native side packs it in (`pack_symbol` and
+ * `symbol_parts_to_js` in src/js/qr.rs): building the object here costs a tenth of building
+ * it through N-API. The packed symbol is `bytes` from `start`.
+ * @param {Uint8Array} bytes
+ * @param {number} start
+ * @param {[unknown, ...Array<string | Buffer>]} parts
  * @returns {import('./binding').QrSymbol}
  */
-function unpackSymbol(packed) {
-  const head = packed[0]
-  const count = packed.length - 1
+function unpackSymbol(bytes, start, parts) {
+  const count = parts.length - 1
   const segments = new Array(count)
-  for (let i = 0; i < count; i++) segments[i] = { mode: MODES[head[6 + i]], data: packed[i + 1] }
+  for (let i = 0; i < count; i++) segments[i] = { mode: MODES[bytes[start + 6 + i]], data: parts[i + 1] }
+  const size = bytes[start + 4] | (bytes[start + 5] << 8)
   return {
-    version: head[0],
-    micro: head[1] === 1,
-    errorCorrectionLevel: LEVELS[head[2]],
-    maskPattern: head[3],
-    size: head[4] | (head[5] << 8),
-    modules: head.subarray(6 + count),
+    version: bytes[start],
+    micro: bytes[start + 1] === 1,
+    errorCorrectionLevel: LEVELS[bytes[start + 2]],
+    maskPattern: bytes[start + 3],
+    size,
+    modules: new Uint8Array(bytes.buffer, bytes.byteOffset + start + 6 + count, size * size),
     segments,
   }
 }
 
 /** @type {typeof import('./binding').create} */
 module.exports.create = function create(text, options) {
-  return nativeCreate(text, options).then(unpackSymbol)
+  return nativeCreate(text, options).then((parts) => unpackSymbol(parts[0], 0, parts))
 }
+
+// createSync hands out the memory of its results as Node hands out its Buffer pool: one slab,
+// filled from the start, each `modules` a view of its own part. A result that does not fit
+// comes in a Buffer of its own, and the next call starts a new slab.
+const SLAB_BYTES = 64 * 1024
+/** @type {Uint8Array | null} */
+let slab = null
+let slabUsed = 0
+/** True during a call: one made meanwhile (from an options getter) must not write there too. */
+let slabBusy = false
+
 /** @type {typeof import('./binding').createSync} */
 module.exports.createSync = function createSync(text, options) {
-  return unpackSymbol(nativeCreateSync(text, options))
+  if (slabBusy) {
+    const parts = nativeCreateSyncInto(text, options, null, 0)
+    return unpackSymbol(parts[0], 0, parts)
+  }
+  if (slab === null) {
+    slab = new Uint8Array(SLAB_BYTES)
+    // As Node's pool is: transferring one result's buffer would take the others' memory.
+    markAsUntransferable(slab.buffer)
+    slabUsed = 0
+  }
+  slabBusy = true
+  let parts
+  try {
+    parts = nativeCreateSyncInto(text, options, slab, slabUsed)
+  } finally {
+    slabBusy = false
+  }
+  if (typeof parts[0] !== 'number') {
+    if (slabUsed > 0) slab = null
+    return unpackSymbol(parts[0], 0, parts)
+  }
+  const symbol = unpackSymbol(slab, slabUsed, parts)
+  slabUsed += (parts[0] + 7) & ~7
+  return symbol
 }
+
 /**
  * The native hasher as a class declared in JavaScript: calling it without `new` is V8's
  * TypeError (a napi-rs class called so would wrap whatever `this` was, globalThis included),

@@ -137,18 +137,38 @@ pub fn with_writable<T>(
   argument: &str,
   use_bytes: impl FnOnce(&mut [u8]) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-  match uint8_memory(env, &value) {
-    Some((_, 0, _)) => use_bytes(&mut []),
-    // SAFETY: as in `with_bytes`; the caller handed this memory over to be written.
-    Some((data, length, _)) => use_bytes(unsafe { std::slice::from_raw_parts_mut(data, length) }),
-    None => {
-      // Under WASI the view is a copy in wasm memory, written back by `publish`.
-      let mut output = writable(env, value, argument, Writes::Now)?;
-      let result = use_bytes(unsafe { output.view.as_mut() });
-      output.publish(env);
-      result
-    }
+  // SAFETY: used within this synchronous call, and the only slice of that memory here.
+  if let Some(memory) = unsafe { memory_in_place(env, &value) } {
+    return use_bytes(memory);
   }
+  // Under WASI the view is a copy in wasm memory, written back by `publish`.
+  let mut output = writable(env, value, argument, Writes::Now)?;
+  let result = use_bytes(unsafe { output.view.as_mut() });
+  output.publish(env);
+  result
+}
+
+/// Lends a `Uint8Array`'s memory where it lies to `use_bytes`, for the length of a synchronous
+/// call; `None` for any other value, and always under WASI, where no view is in place.
+pub fn in_place<T>(
+  env: &Env,
+  value: &Unknown,
+  use_bytes: impl FnOnce(&mut [u8]) -> T,
+) -> Option<T> {
+  // SAFETY: used within this synchronous call, and the only slice of that memory here.
+  unsafe { memory_in_place(env, value) }.map(use_bytes)
+}
+
+/// The memory of a `Uint8Array` where it lies (see [`uint8_memory`]).
+///
+/// # Safety
+/// Only for the length of the current synchronous call, with no other slice of that memory.
+unsafe fn memory_in_place<'a>(env: &Env, value: &Unknown) -> Option<&'a mut [u8]> {
+  let (data, length, _) = uint8_memory(env, value)?;
+  Some(match length {
+    0 => &mut [],
+    _ => unsafe { std::slice::from_raw_parts_mut(data, length) },
+  })
 }
 
 /// Which buffers the arguments of one call are views of, so that many views of one buffer

@@ -79,6 +79,18 @@ pub trait Job: Send + Sync + 'static {
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Self::Part>) -> napi::Result<Unknown<'env>>;
 }
 
+/// Makes a call's result from its job and every part's output: [`Job::to_js`], or another way
+/// for a sync call that hands its result over differently.
+pub trait ToJs<J: Job>:
+  for<'env> FnOnce(&J, &'env Env, Vec<J::Part>) -> napi::Result<Unknown<'env>>
+{
+}
+
+impl<J: Job, F> ToJs<J> for F where
+  F: for<'env> FnOnce(&J, &'env Env, Vec<J::Part>) -> napi::Result<Unknown<'env>>
+{
+}
+
 /// Runs qrhash's own code for a call: reading its arguments, a part of its job, making its
 /// result. A panic there becomes an `ERR_QRHASH_INTERNAL` failure, because unwinding out of
 /// libuv's `execute` callback or a napi call would abort Node. (Every `#[napi]` function also
@@ -151,6 +163,7 @@ impl Context {
     env: &'env Env,
     job: &J,
     outcome: Result<Vec<J::Part>, Failure>,
+    to_js: impl ToJs<J>,
   ) -> Result<Unknown<'env>, Unknown<'env>> {
     // Cancelled after the work finished but before the promise settled (an abort or
     // cancelAll() while the result waited for the JavaScript thread): still an AbortError.
@@ -161,7 +174,7 @@ impl Context {
         self.progress.finish(env);
         match self.thrown(env) {
           Some(thrown) => Err(thrown),
-          None => match unpanicked(|| Ok(job.to_js(env, parts))) {
+          None => match unpanicked(|| Ok(to_js(job, env, parts))) {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(napi_error_value(env, error)),
             Err(failure) => Err(failure.to_value(env, None)),
@@ -221,6 +234,11 @@ impl<J: Job> Call<J> {
 
   /// Runs every part on the calling thread and throws what the async twin would reject with.
   pub fn run_sync(self, env: &Env) -> napi::Result<Unknown<'_>> {
+    self.run_sync_to(env, J::to_js)
+  }
+
+  /// As [`run_sync`](Self::run_sync), with the result made by `to_js` instead of the job's own.
+  pub fn run_sync_to(self, env: &Env, to_js: impl ToJs<J>) -> napi::Result<Unknown<'_>> {
     let job = match self.job {
       Ok(job) => job,
       Err(refusal) => {
@@ -231,7 +249,7 @@ impl<J: Job> Call<J> {
     let outcome = Context::collect((0..job.parts()).map(|part| self.context.run_part(&job, part)));
     self
       .context
-      .settle(env, &job, outcome)
+      .settle(env, &job, outcome, to_js)
       .map_err(|error| throw(env, error))
   }
 
@@ -316,7 +334,7 @@ impl<J: Job> Task for PartTask<J> {
         .into_iter()
         .map(|result| result.expect("every part has finished")),
     );
-    let value = shared.context.settle(&env, &shared.job, outcome);
+    let value = shared.context.settle(&env, &shared.job, outcome, J::to_js);
     if let Some(deferred) = shared.deferred.lock().expect("deferred lock").take() {
       deferred.settle(&env, value);
     }

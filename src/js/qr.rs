@@ -274,10 +274,24 @@ fn render_failure(error: RenderError) -> Failure {
 // create(): the symbol as data
 
 /// `create()`'s result, packed for index.js to build the object from (`unpackSymbol`), as one
-/// property set from JavaScript costs a tenth of one set through N-API. An array: first a
-/// Buffer (version, 1 for Micro QR, level as an index into "LMQH", mask, size as a little-endian
-/// u16, one [`mode_index`] per segment, then the `size × size` modules), then each segment's data.
+/// property set from JavaScript costs a tenth of one set through N-API: an array of the packed
+/// symbol (see [`pack_symbol`]) as a Buffer, then each segment's data.
 fn symbol_to_js<'env>(env: &'env Env, symbol: &Symbol) -> napi::Result<Unknown<'env>> {
+  let mut packed = vec![0; packed_length(symbol)];
+  pack_symbol(symbol, &mut packed);
+  symbol_parts_to_js(env, symbol, buffer_copy(env, &packed)?)
+}
+
+/// Bytes [`pack_symbol`] writes.
+fn packed_length(symbol: &Symbol) -> usize {
+  let width = symbol.matrix.width();
+  6 + symbol.plan.runs.len() + width * width
+}
+
+/// The symbol as `unpackSymbol` reads it: version, 1 for Micro QR, level as an index into
+/// "LMQH", mask, size as a little-endian u16, one [`mode_index`] per segment, then the
+/// `size × size` modules.
+fn pack_symbol(symbol: &Symbol, packed: &mut [u8]) {
   let width = symbol.matrix.width();
   let (number, micro) = match symbol.version {
     qrcode::Version::Normal(number) => (number, false),
@@ -289,14 +303,25 @@ fn symbol_to_js<'env>(env: &'env Env, symbol: &Symbol) -> napi::Result<Unknown<'
     EcLevel::Q => 2,
     EcLevel::H => 3,
   };
+  let runs = &symbol.plan.runs;
+  let (head, modules) = packed.split_at_mut(6 + runs.len());
+  head[..4].copy_from_slice(&[number as u8, u8::from(micro), level, symbol.mask]);
+  head[4..6].copy_from_slice(&(width as u16).to_le_bytes());
+  for (mode, run) in head[6..].iter_mut().zip(runs) {
+    *mode = mode_index(run.span.mode);
+  }
+  symbol.matrix.write_modules(modules);
+}
+
+/// `[head, ...segment data]`: `head` is the packed symbol, or where index.js finds it.
+fn symbol_parts_to_js<'env>(
+  env: &'env Env,
+  symbol: &Symbol,
+  head: Unknown,
+) -> napi::Result<Unknown<'env>> {
   let plan = &symbol.plan;
-  let mut packed = Vec::with_capacity(6 + plan.runs.len() + width * width);
-  packed.extend([number as u8, u8::from(micro), level, symbol.mask]);
-  packed.extend((width as u16).to_le_bytes());
-  packed.extend(plan.runs.iter().map(|run| mode_index(run.span.mode)));
-  packed.extend(symbol.matrix.modules());
   let mut array = env.create_array(plan.runs.len() as u32 + 1)?;
-  array.set(0, buffer_copy(env, &packed)?)?;
+  array.set(0, head)?;
   for (index, run) in plan.runs.iter().enumerate() {
     let bytes = &plan.bytes[run.span.begin..run.span.end];
     let slot = index as u32 + 1;
@@ -890,6 +915,39 @@ pub fn create<'env>(
 sync_twin! {
   fn create_sync(text) => read_call(Wanted::Symbol);
   ts("text: QrData, options?: QrCreateOptions") -> "QrSymbol";
+}
+
+/// `createSync`'s native half, which index.js wraps: as `createSync`, but a symbol that fits is
+/// packed into the Uint8Array `slab` from byte `offset` (memory index.js hands out as Node
+/// hands out its Buffer pool), so a small result needs no backing store of its own. The first
+/// element of the result is then the packed length instead of a packed Buffer. Internal: not
+/// in the types, and any `slab` is safe (one that is not a Uint8Array, or too short, is simply
+/// not used).
+#[napi(catch_unwind, js_name = "__createSyncInto", skip_typescript)]
+pub fn create_sync_into<'env>(
+  env: &'env Env,
+  text: Unknown,
+  options: Option<Unknown>,
+  slab: Unknown,
+  offset: Unknown,
+) -> napi::Result<Unknown<'env>> {
+  let offset = input::whole_number(&offset, "offset", 0..=u64::from(u32::MAX))
+    .map_err(|failure| failure.throw(env))? as usize;
+  read_call(env, text, options, Wanted::Symbol).run_sync_to(env, move |_, env, parts| {
+    let Some(Made::Symbol(symbol)) = parts.into_iter().next() else {
+      unreachable!("a create call makes a symbol");
+    };
+    let length = packed_length(&symbol);
+    let packed = input::in_place(env, &slab, |memory| {
+      let room = memory.get_mut(offset..)?.get_mut(..length)?;
+      pack_symbol(&symbol, room);
+      Some(())
+    });
+    match packed.flatten() {
+      Some(()) => symbol_parts_to_js(env, &symbol, (length as u32).into_unknown(env)?),
+      None => symbol_to_js(env, &symbol),
+    }
+  })
 }
 
 /// Data URLs for many texts with the same options, in order, from one call that spreads them

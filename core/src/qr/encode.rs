@@ -36,15 +36,12 @@ impl Matrix {
     self.rows[y]
   }
 
-  /// One byte per module, row by row, 1 for dark.
-  pub fn modules(&self) -> Vec<u8> {
-    let mut modules = vec![0; self.width * self.width];
-    for (row, line) in modules.chunks_exact_mut(self.width).zip(&self.rows) {
-      for x in line.ones_positions() {
-        row[x] = 1;
-      }
+  /// Writes one byte per module into `out` (`width²` bytes), row by row, 1 for dark.
+  pub fn write_modules(&self, out: &mut [u8]) {
+    assert_eq!(out.len(), self.width * self.width, "one byte per module");
+    for (row, line) in out.chunks_exact_mut(self.width).zip(&self.rows) {
+      line.write_bits(row);
     }
-    modules
   }
 
   /// Top-left corners of the 7×7 finder patterns: three for QR, one for Micro QR.

@@ -94,6 +94,16 @@ impl<const W: usize> Line<W> {
     })
   }
 
+  /// Byte `i` of `out` becomes bit `i`, 0 or 1 (`out.len() ≤ CAPACITY`).
+  pub fn write_bits(self, out: &mut [u8]) {
+    // Whole words at a time, so the shifts vectorise.
+    for (bytes, word) in out.chunks_mut(64).zip(self.0) {
+      for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = (word >> i) as u8 & 1;
+      }
+    }
+  }
+
   /// Runs of set bits as `(start, length)`, in order.
   pub fn runs(self) -> impl Iterator<Item = (usize, usize)> {
     let mut from = 0;
@@ -223,5 +233,15 @@ mod tests {
     let mut line = Line::<3>::ones(3);
     line.set(1, false);
     assert_eq!(line, line_of(&[0, 2]));
+  }
+
+  #[test]
+  fn bits_become_bytes_across_words() {
+    let set = [0, 2, 63, 64, 127, 128, 176];
+    let mut out = [7; 177];
+    line_of(&set).write_bits(&mut out);
+    for (i, byte) in out.iter().enumerate() {
+      assert_eq!(*byte, u8::from(set.contains(&i)), "module {i}");
+    }
   }
 }
