@@ -5,6 +5,21 @@ use std::ops::{BitAnd, BitOr, BitXor, Not};
 /// Words in the widest line: 192 bits ≥ 177, the width of a version-40 symbol.
 pub const MAX_WORDS: usize = 3;
 
+/// Byte `i` of entry `b` is bit `i` of `b`: eight modules become eight bytes in one store.
+const SPREAD: [u64; 256] = {
+  let mut table = [0; 256];
+  let mut bits = 0;
+  while bits < 256 {
+    let mut i = 0;
+    while i < 8 {
+      table[bits] |= ((bits as u64 >> i) & 1) << (8 * i);
+      i += 1;
+    }
+    bits += 1;
+  }
+  table
+};
+
 /// Modules `0‥64 × W` of one row or column, bit `i` set when module `i` is dark. Narrow symbols
 /// use narrow lines (one word up to version 11), so every rule costs a third of the work.
 ///
@@ -96,11 +111,9 @@ impl<const W: usize> Line<W> {
 
   /// Byte `i` of `out` becomes bit `i`, 0 or 1 (`out.len() ≤ CAPACITY`).
   pub fn write_bits(self, out: &mut [u8]) {
-    // Whole words at a time, so the shifts vectorise.
-    for (bytes, word) in out.chunks_mut(64).zip(self.0) {
-      for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = (word >> i) as u8 & 1;
-      }
+    let bytes = self.0.into_iter().flat_map(u64::to_le_bytes);
+    for (chunk, byte) in out.chunks_mut(8).zip(bytes) {
+      chunk.copy_from_slice(&SPREAD[usize::from(byte)].to_le_bytes()[..chunk.len()]);
     }
   }
 
