@@ -7,19 +7,16 @@ use crate::cancel::{CancelToken, Cancelled};
 /// The level above `level` (concatenated 32-byte digests): ⌈n / 2⌉ digests.
 fn parent_level(level: &[u8], cancel: &CancelToken) -> Result<Vec<u8>, Cancelled> {
   cancel.check()?;
-  let mut parents = Vec::with_capacity(level.len().div_ceil(64) * 32);
-  let mut pair = [0u8; 64];
-  for children in level.chunks(64) {
-    let pair = match children.try_into() {
-      Ok(both) => both,
-      Err(_) => {
-        // The odd one out is paired with itself.
-        pair[..32].copy_from_slice(children);
-        pair[32..].copy_from_slice(children);
-        &pair
-      }
-    };
-    parents.extend_from_slice(&short::digest_64(pair));
+  let paired = level.len() / 64 * 64;
+  let mut parents = vec![0u8; level.len().div_ceil(64) * 32];
+  let (whole, odd) = parents.split_at_mut(paired / 2);
+  short::digest_64_each(&level[..paired], whole);
+  if !odd.is_empty() {
+    // The odd one out is paired with itself.
+    let mut pair = [0u8; 64];
+    pair[..32].copy_from_slice(&level[paired..]);
+    pair[32..].copy_from_slice(&level[paired..]);
+    odd.copy_from_slice(&short::digest_64(&pair));
   }
   Ok(parents)
 }

@@ -7,6 +7,8 @@ pub mod file;
 pub mod merkle;
 pub mod oneshot;
 pub mod records;
+#[cfg(target_arch = "x86_64")]
+mod sha_ni;
 mod short;
 
 pub use encoding::Encoding;

@@ -29,11 +29,15 @@ pub fn hash_records(
     .zip(output.chunks_mut(per_step * 32));
   for (records, digests) in steps {
     cancel.check()?;
-    for (record, digest) in records
-      .chunks_exact(record_size)
-      .zip(digests.chunks_exact_mut(32))
-    {
-      digest.copy_from_slice(&digest_of(record));
+    if record_size == 64 {
+      short::digest_64_each(records, digests);
+    } else {
+      for (record, digest) in records
+        .chunks_exact(record_size)
+        .zip(digests.chunks_exact_mut(32))
+      {
+        digest.copy_from_slice(&digest_of(record));
+      }
     }
     progress((records.len() / record_size) as u64);
   }

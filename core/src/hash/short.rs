@@ -3,6 +3,8 @@
 
 use sha2::block_api::compress256;
 
+#[cfg(target_arch = "x86_64")]
+use super::sha_ni;
 use super::Digest;
 
 /// The longest message that pads into two 64-byte blocks (119 + 1 + 8 = 128).
@@ -10,7 +12,7 @@ pub const MAX_LEN: usize = 119;
 
 /// FIPS 180-4 §5.3.3: the first 32 bits of the fractional parts of the square roots of the first
 /// eight primes.
-const INITIAL_STATE: [u32; 8] = [
+pub(super) const INITIAL_STATE: [u32; 8] = [
   0x6a09_e667,
   0xbb67_ae85,
   0x3c6e_f372,
@@ -22,7 +24,7 @@ const INITIAL_STATE: [u32; 8] = [
 ];
 
 /// The second block of every 64-byte message: 0x80, zeros, then the length, 512 bits.
-const PADDING_AFTER_64: [u8; 64] = {
+pub(super) const PADDING_AFTER_64: [u8; 64] = {
   let mut block = [0u8; 64];
   block[0] = 0x80;
   block[62] = 0x02;
@@ -32,10 +34,30 @@ const PADDING_AFTER_64: [u8; 64] = {
 /// SHA-256 of one 64-byte block, the size of a record and of a Merkle node's two children:
 /// compressed where it lies, then the constant padding block, with no copying.
 pub fn digest_64(message: &[u8; 64]) -> Digest {
+  #[cfg(target_arch = "x86_64")]
+  if sha_ni::available() {
+    // SAFETY: the CPU has the instructions, checked just above.
+    return unsafe { sha_ni::digest_64(message) };
+  }
   let mut state = INITIAL_STATE;
   compress256(&mut state, std::slice::from_ref(message));
   compress256(&mut state, &[PADDING_AFTER_64]);
   to_bytes(state)
+}
+
+/// The digest of each 64-byte block of `blocks` into the next 32 bytes of `digests`
+/// (`blocks.len() == 2 × digests.len()`, a multiple of 64).
+pub fn digest_64_each(blocks: &[u8], digests: &mut [u8]) {
+  assert_eq!(blocks.len(), 2 * digests.len(), "32 bytes out per 64 in");
+  assert!(blocks.len().is_multiple_of(64), "whole blocks");
+  #[cfg(target_arch = "x86_64")]
+  if sha_ni::available() {
+    // SAFETY: the CPU has the instructions, checked just above.
+    return unsafe { sha_ni::digest_64_each(blocks, digests) };
+  }
+  for (block, digest) in blocks.chunks_exact(64).zip(digests.chunks_exact_mut(32)) {
+    digest.copy_from_slice(&digest_64(block.try_into().expect("64 bytes")));
+  }
 }
 
 /// Hashes a 32-byte digest `rounds` times: one block per round, whose second half (the
