@@ -259,18 +259,19 @@ export declare function sha256Batch<O extends BinaryLike = Buffer>(input: Binary
 export declare function sha256BatchSync<O extends BinaryLike = Buffer>(input: BinaryLike | string, options?: Sha256BatchOptions<O>): O
 
 /**
- * SHA-256 of the file at `path`, read on libuv's pool through one 1 MiB buffer, so memory
- * stays flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable
- * file rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
+ * SHA-256 of the file at `path` (a string, a Buffer, or a `file:` URL, which index.js turns
+ * into a path as `fs` does), read on libuv's pool through one 1 MiB buffer, so memory stays
+ * flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable file
+ * rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
  */
-export declare function sha256File<E extends Sha256Encoding = 'buffer'>(path: string | Buffer, options?: Sha256FileOptions<E>): Promise<Digest<E>>
+export declare function sha256File<E extends Sha256Encoding = 'buffer'>(path: string | Buffer | URL, options?: Sha256FileOptions<E>): Promise<Digest<E>>
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
-export declare function sha256FileSync<E extends Sha256Encoding = 'buffer'>(path: string | Buffer, options?: Sha256FileOptions<E>): Digest<E>
+export declare function sha256FileSync<E extends Sha256Encoding = 'buffer'>(path: string | Buffer | URL, options?: Sha256FileOptions<E>): Digest<E>
 
 /**
  * Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
@@ -344,14 +345,15 @@ export declare function toBuffer(text: QrData, options?: QrBufferOptions): Promi
 export declare function toBufferSync(text: QrData, options?: QrBufferOptions): Buffer
 
 /**
- * Writes the code to `path` from libuv's pool and resolves to `undefined`; node-qrcode's
- * `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
- * `.webp`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
+ * Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns into a
+ * path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's `toFile`.
+ * The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`, `.webp`, `.svg`,
+ * `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
  */
-export declare function toFile(path: string | Buffer, text: QrData, options?: QrBufferOptions): Promise<void>
+export declare function toFile(path: string | Buffer | URL, text: QrData, options?: QrBufferOptions): Promise<void>
 
 /** The blocking twin of {@link toFile}. */
-export declare function toFileSync(path: string | Buffer, text: QrData, options?: QrBufferOptions): void
+export declare function toFileSync(path: string | Buffer | URL, text: QrData, options?: QrBufferOptions): void
 
 /**
  * The code as text, made on libuv's pool; node-qrcode's `toString`.

@@ -5,6 +5,7 @@
 // pool for sha256Sync.
 
 const { Writable } = require('node:stream')
+const { fileURLToPath } = require('node:url')
 const { markAsUntransferable } = require('node:worker_threads')
 
 const { Sha256Hasher: NativeSha256Hasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
@@ -159,6 +160,55 @@ module.exports.createSync = function createSync(text, options) {
   const symbol = unpackSymbol(slab, slabUsed, parts)
   slabUsed += (parts[0] + 7) & ~7
   return symbol
+}
+
+// Paths: a `file:` URL is taken as fs takes one, through Node's own `fileURLToPath` (so its
+// errors are fs's too: ERR_INVALID_URL_SCHEME, ERR_INVALID_FILE_URL_HOST, …).
+const {
+  sha256File: nativeSha256File,
+  sha256FileSync: nativeSha256FileSync,
+  toFile: nativeToFile,
+  toFileSync: nativeToFileSync,
+} = module.exports
+
+/**
+ * @param {unknown} path
+ * @returns {any} the path a `file:` URL names; any other value as it is
+ */
+const pathOf = (path) => (path instanceof URL ? fileURLToPath(path) : path)
+
+/**
+ * `call` with the path `path` names; an async function rejects with what `pathOf` throws.
+ * @template T
+ * @param {unknown} path
+ * @param {(path: any) => Promise<T>} call
+ * @returns {Promise<T>}
+ */
+function withPath(path, call) {
+  let resolved
+  try {
+    resolved = pathOf(path)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  return call(resolved)
+}
+
+/** @type {typeof import('./binding').sha256File} */
+module.exports.sha256File = function sha256File(path, options) {
+  return withPath(path, (resolved) => nativeSha256File(resolved, options))
+}
+/** @type {typeof import('./binding').sha256FileSync} */
+module.exports.sha256FileSync = function sha256FileSync(path, options) {
+  return nativeSha256FileSync(pathOf(path), options)
+}
+/** @type {typeof import('./binding').toFile} */
+module.exports.toFile = function toFile(path, text, options) {
+  return withPath(path, (resolved) => nativeToFile(resolved, text, options))
+}
+/** @type {typeof import('./binding').toFileSync} */
+module.exports.toFileSync = function toFileSync(path, text, options) {
+  return nativeToFileSync(pathOf(path), text, options)
 }
 
 /**

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 import test from 'ava'
 
@@ -148,6 +149,28 @@ test('a directory is an Error with a string code (EISDIR)', async (t) => {
   const file = fileOf('plain.bin', Buffer.from('x'))
   const notDirectory = await rejection(t, sha256File(join(file, 'child')), 'a file used as a directory')
   t.is(typeof notDirectory.code, 'string', notDirectory.message)
+})
+
+test('sha256File takes a file: URL as fs does; other URLs reject (or throw, sync) with fs\'s errors', async (t) => {
+  const bytes = randomBytes(4096)
+  const path = fileOf('a name with spaces, % and ü', bytes)
+  const expected = digestOf(bytes).toString('hex')
+  t.is(await sha256File(pathToFileURL(path), { encoding: 'hex' }), expected, 'async, percent-decoded')
+  t.is(sha256FileSync(pathToFileURL(path), { encoding: 'hex' }), expected, 'sync')
+  for (const [url, code] of [
+    [new URL('https://example.com/file'), 'ERR_INVALID_URL_SCHEME'],
+    [new URL('file://somehost/etc/hostname'), 'ERR_INVALID_FILE_URL_HOST'],
+    [new URL(`file://${directory}/a%2Fb`), 'ERR_INVALID_FILE_URL_PATH'],
+  ] as const) {
+    let promise: Promise<unknown> | undefined
+    t.notThrows(() => {
+      promise = sha256File(url)
+    }, `${url.href}: the async form rejects instead of throwing`)
+    await t.throwsAsync(promise!, { instanceOf: TypeError, code }, url.href)
+    t.throws(() => sha256FileSync(url), { instanceOf: TypeError, code }, url.href)
+  }
+  // A string is a path even when it reads like a URL, as in fs.
+  await t.throwsAsync(sha256File(pathToFileURL(path).href), { code: 'ENOENT' })
 })
 
 test('sha256File refuses a path that is not a string or Buffer, an empty path and a path with NUL', async (t) => {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 import test, { type ExecutionContext } from 'ava'
 import type { ReadResult } from 'zxing-wasm/reader'
@@ -673,6 +674,25 @@ test('toFile and toFileSync: the format follows the extension or type; each file
       t.deepEqual(file, toBufferSync(text, { ...options, type: format }), `${label}: the bytes toBuffer gives`)
       await decodesTo(t, readFile(file), { text }, label)
     }
+  }
+})
+
+test('toFile and toFileSync take a file: URL as fs does, and reject or throw fs\'s errors for other URLs', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'qrhash-url-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const text = 'written through a URL'
+  const spaced = join(dir, 'a name with spaces & ü.png')
+  t.is(await toFile(pathToFileURL(spaced), text), undefined)
+  t.deepEqual(readFileSync(spaced), toBufferSync(text), 'toFile: the PNG, at the path the URL names (percent-decoded)')
+  toFileSync(pathToFileURL(join(dir, 'sync.svg')), text)
+  t.is(readFileSync(join(dir, 'sync.svg'), 'utf8'), toStringSync(text, { type: 'svg' }), 'toFileSync: the format from the extension')
+  for (const [url, code] of [
+    [new URL('https://example.com/qr.png'), 'ERR_INVALID_URL_SCHEME'],
+    [new URL('file://somehost/tmp/qr.png'), 'ERR_INVALID_FILE_URL_HOST'],
+    [new URL(`file://${dir}/a%2Fb.png`), 'ERR_INVALID_FILE_URL_PATH'],
+  ] as const) {
+    await t.throwsAsync(toFile(url, text), { instanceOf: TypeError, code }, `toFile(${url.href})`)
+    t.throws(() => toFileSync(url, text), { instanceOf: TypeError, code }, `toFileSync(${url.href})`)
   }
 })
 

@@ -659,13 +659,14 @@ fn read_file(env: &Env, path: Unknown, options: Option<Unknown>) -> Call<FileJob
   )
 }
 
-/// SHA-256 of the file at `path`, read on libuv's pool through one 1 MiB buffer, so memory
-/// stays flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable
-/// file rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
+/// SHA-256 of the file at `path` (a string, a Buffer, or a `file:` URL, which index.js turns
+/// into a path as `fs` does), read on libuv's pool through one 1 MiB buffer, so memory stays
+/// flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable file
+/// rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
 #[napi(
   catch_unwind,
   ts_generic_types = "E extends Sha256Encoding = 'buffer'",
-  ts_args_type = "path: string | Buffer, options?: Sha256FileOptions<E>",
+  ts_args_type = "path: string | Buffer | URL, options?: Sha256FileOptions<E>",
   ts_return_type = "Promise<Digest<E>>"
 )]
 pub fn sha256_file<'env>(
@@ -678,5 +679,5 @@ pub fn sha256_file<'env>(
 
 sync_twin! {
   fn sha256_file_sync(path) => read_file();
-  ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer, options?: Sha256FileOptions<E>") -> "Digest<E>";
+  ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer | URL, options?: Sha256FileOptions<E>") -> "Digest<E>";
 }

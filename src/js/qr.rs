@@ -865,12 +865,13 @@ sync_twin! {
   ts("text: QrData, options?: QrStringOptions") -> "string";
 }
 
-/// Writes the code to `path` from libuv's pool and resolves to `undefined`; node-qrcode's
-/// `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
-/// `.webp`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
+/// Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns into a
+/// path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's `toFile`.
+/// The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`, `.webp`, `.svg`,
+/// `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
 #[napi(
   catch_unwind,
-  ts_args_type = "path: string | Buffer, text: QrData, options?: QrBufferOptions",
+  ts_args_type = "path: string | Buffer | URL, text: QrData, options?: QrBufferOptions",
   ts_return_type = "Promise<void>"
 )]
 pub fn to_file<'env>(
@@ -885,7 +886,7 @@ pub fn to_file<'env>(
 /// The blocking twin of {@link toFile}.
 #[napi(
   catch_unwind,
-  ts_args_type = "path: string | Buffer, text: QrData, options?: QrBufferOptions",
+  ts_args_type = "path: string | Buffer | URL, text: QrData, options?: QrBufferOptions",
   ts_return_type = "void"
 )]
 pub fn to_file_sync<'env>(
