@@ -677,7 +677,7 @@ pub struct Options<'env, 'k> {
 
 /// `path.key`, written out only when a message needs it.
 #[derive(Clone, Copy)]
-pub struct OptionName<'a> {
+struct OptionName<'a> {
   path: &'a str,
   key: &'a str,
 }

@@ -39,6 +39,11 @@ pub fn digest_64(message: &[u8; 64]) -> Digest {
     // SAFETY: the CPU has the instructions, checked just above.
     return unsafe { sha_ni::digest_64(message) };
   }
+  portable_digest_64(message)
+}
+
+/// [`digest_64`] with the sha2 crate's compression, for CPUs without the SHA extensions.
+fn portable_digest_64(message: &[u8; 64]) -> Digest {
   let mut state = INITIAL_STATE;
   compress256(&mut state, std::slice::from_ref(message));
   compress256(&mut state, &[PADDING_AFTER_64]);
@@ -56,7 +61,7 @@ pub fn digest_64_each(blocks: &[u8], digests: &mut [u8]) {
     return unsafe { sha_ni::digest_64_each(blocks, digests) };
   }
   for (block, digest) in blocks.chunks_exact(64).zip(digests.chunks_exact_mut(32)) {
-    digest.copy_from_slice(&digest_64(block.try_into().expect("64 bytes")));
+    digest.copy_from_slice(&portable_digest_64(block.try_into().expect("64 bytes")));
   }
 }
 
@@ -123,6 +128,7 @@ mod tests {
     let block: [u8; 64] = std::array::from_fn(|i| (i * 7 + 3) as u8);
     assert_eq!(digest_64(&block), digest(&block));
     assert_eq!(digest_64(&block), <Digest>::from(Sha256::digest(block)));
+    assert_eq!(portable_digest_64(&block), digest(&block), "without SHA-NI");
   }
 
   #[test]
