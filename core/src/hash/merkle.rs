@@ -1,21 +1,24 @@
 //! Merkle trees over record digests: each parent is SHA-256(left ‖ right), and a level with an
 //! odd number of nodes pairs its last node with itself.
 
-use super::{short, Digest};
+use super::{short, Digest, DIGEST_LEN};
+
+/// Two digests side by side: the message a parent is the hash of.
+const PAIR_LEN: usize = 2 * DIGEST_LEN;
 use crate::cancel::{CancelToken, Cancelled};
 
-/// The level above `level` (concatenated 32-byte digests): ⌈n / 2⌉ digests.
+/// The level above `level` (concatenated digests): ⌈n / 2⌉ digests.
 fn parent_level(level: &[u8], cancel: &CancelToken) -> Result<Vec<u8>, Cancelled> {
   cancel.check()?;
-  let paired = level.len() / 64 * 64;
-  let mut parents = vec![0u8; level.len().div_ceil(64) * 32];
+  let paired = level.len() / PAIR_LEN * PAIR_LEN;
+  let mut parents = vec![0u8; level.len().div_ceil(PAIR_LEN) * DIGEST_LEN];
   let (whole, odd) = parents.split_at_mut(paired / 2);
   short::digest_64_each(&level[..paired], whole);
   if !odd.is_empty() {
     // The odd one out is paired with itself.
-    let mut pair = [0u8; 64];
-    pair[..32].copy_from_slice(&level[paired..]);
-    pair[32..].copy_from_slice(&level[paired..]);
+    let mut pair = [0u8; PAIR_LEN];
+    pair[..DIGEST_LEN].copy_from_slice(&level[paired..]);
+    pair[DIGEST_LEN..].copy_from_slice(&level[paired..]);
     odd.copy_from_slice(&short::digest_64(&pair));
   }
   Ok(parents)
@@ -34,10 +37,10 @@ pub fn reduce(mut level: Vec<u8>, levels: u32, cancel: &CancelToken) -> Result<V
 /// The root above a level of at least one digest.
 pub fn root(mut level: Vec<u8>, cancel: &CancelToken) -> Result<Digest, Cancelled> {
   assert!(
-    level.len() >= 32 && level.len().is_multiple_of(32),
+    level.len() >= DIGEST_LEN && level.len().is_multiple_of(DIGEST_LEN),
     "a level of whole digests"
   );
-  while level.len() > 32 {
+  while level.len() > DIGEST_LEN {
     level = parent_level(&level, cancel)?;
   }
   Ok(level.try_into().expect("one digest"))

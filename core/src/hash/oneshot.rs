@@ -4,7 +4,10 @@ use sha2::{Digest as _, Sha256};
 
 use crate::cancel::{CancelToken, Cancelled};
 
-pub type Digest = [u8; 32];
+/// Bytes in a SHA-256 digest.
+pub const DIGEST_LEN: usize = 32;
+
+pub type Digest = [u8; DIGEST_LEN];
 
 /// Bytes hashed between two looks at the cancel token: about half a millisecond with SHA-NI,
 /// so an abort is noticed quickly while the check costs nothing measurable.

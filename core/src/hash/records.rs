@@ -2,18 +2,18 @@
 
 use sha2::{Digest as _, Sha256};
 
-use super::{short, Digest};
+use super::{short, Digest, DIGEST_LEN};
 use crate::cancel::{CancelToken, Cancelled};
 
 /// Bytes of records hashed between looks at the cancel token and progress reports: about a
 /// tenth of a millisecond of work, so cancelling and progress stay prompt at any record size.
 const STEP_BYTES: usize = 256 << 10;
 
-/// Writes the digest of each `record_size`-byte record of `input` to the next 32 bytes of
+/// Writes the digest of each `record_size`-byte record of `input` to the next [`DIGEST_LEN`] bytes of
 /// `output`, reporting each step's record count to `progress`.
 ///
 /// Callers guarantee `record_size > 0`, `input.len() % record_size == 0` and
-/// `output.len() == input.len() / record_size * 32`.
+/// `output.len() == input.len() / record_size * DIGEST_LEN`.
 pub fn hash_records(
   input: &[u8],
   record_size: usize,
@@ -22,11 +22,11 @@ pub fn hash_records(
   progress: &dyn Fn(u64),
 ) -> Result<(), Cancelled> {
   debug_assert_eq!(input.len() % record_size, 0);
-  debug_assert_eq!(output.len(), input.len() / record_size * 32);
+  debug_assert_eq!(output.len(), input.len() / record_size * DIGEST_LEN);
   let per_step = (STEP_BYTES / record_size).max(1);
   let steps = input
     .chunks(per_step * record_size)
-    .zip(output.chunks_mut(per_step * 32));
+    .zip(output.chunks_mut(per_step * DIGEST_LEN));
   for (records, digests) in steps {
     cancel.check()?;
     if record_size == 64 {
@@ -34,7 +34,7 @@ pub fn hash_records(
     } else {
       for (record, digest) in records
         .chunks_exact(record_size)
-        .zip(digests.chunks_exact_mut(32))
+        .zip(digests.chunks_exact_mut(DIGEST_LEN))
       {
         digest.copy_from_slice(&digest_of(record));
       }
@@ -68,7 +68,7 @@ mod tests {
       let input: Vec<u8> = (0..record_size * records)
         .map(|i| (i % 251) as u8)
         .collect();
-      let mut output = vec![0u8; records * 32];
+      let mut output = vec![0u8; records * DIGEST_LEN];
       let reported = Cell::new(0);
       let progress = |done: u64| reported.set(reported.get() + done);
       hash_records(
@@ -79,7 +79,7 @@ mod tests {
         &progress,
       )
       .unwrap();
-      for (record, digest) in input.chunks(record_size).zip(output.chunks(32)) {
+      for (record, digest) in input.chunks(record_size).zip(output.chunks(DIGEST_LEN)) {
         assert_eq!(
           digest,
           &Sha256::digest(record)[..],
@@ -94,11 +94,11 @@ mod tests {
   fn a_cancelled_batch_stops() {
     let token = CancelToken::default();
     token.cancel();
-    let mut output = [0u8; 32];
+    let mut output = [0u8; DIGEST_LEN];
     assert_eq!(
       hash_records(&[0; 64], 64, &mut output, &token, &|_| ()),
       Err(Cancelled)
     );
-    assert_eq!(output, [0; 32], "nothing was written");
+    assert_eq!(output, [0; DIGEST_LEN], "nothing was written");
   }
 }

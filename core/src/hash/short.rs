@@ -5,7 +5,7 @@ use sha2::block_api::compress256;
 
 #[cfg(target_arch = "x86_64")]
 use super::sha_ni;
-use super::Digest;
+use super::{Digest, DIGEST_LEN};
 
 /// The longest message that pads into two 64-byte blocks (119 + 1 + 8 = 128).
 pub const MAX_LEN: usize = 119;
@@ -60,7 +60,10 @@ pub fn digest_64_each(blocks: &[u8], digests: &mut [u8]) {
     // SAFETY: the CPU has the instructions, checked just above.
     return unsafe { sha_ni::digest_64_each(blocks, digests) };
   }
-  for (block, digest) in blocks.chunks_exact(64).zip(digests.chunks_exact_mut(32)) {
+  for (block, digest) in blocks
+    .chunks_exact(64)
+    .zip(digests.chunks_exact_mut(DIGEST_LEN))
+  {
     digest.copy_from_slice(&portable_digest_64(block.try_into().expect("64 bytes")));
   }
 }
@@ -69,10 +72,10 @@ pub fn digest_64_each(blocks: &[u8], digests: &mut [u8]) {
 /// padding of a 32-byte message) never changes, so only the digest is rewritten each time.
 pub fn rehash(mut digest: Digest, rounds: u32) -> Digest {
   let mut block = [0u8; 64];
-  block[32] = 0x80;
+  block[DIGEST_LEN] = 0x80;
   block[62] = 0x01; // 256 bits
   for _ in 0..rounds {
-    block[..32].copy_from_slice(&digest);
+    block[..DIGEST_LEN].copy_from_slice(&digest);
     let mut state = INITIAL_STATE;
     compress256(&mut state, std::slice::from_ref(&block));
     digest = to_bytes(state);
@@ -81,7 +84,7 @@ pub fn rehash(mut digest: Digest, rounds: u32) -> Digest {
 }
 
 fn to_bytes(state: [u32; 8]) -> Digest {
-  let mut out = [0u8; 32];
+  let mut out = [0u8; DIGEST_LEN];
   for (bytes, word) in out.chunks_exact_mut(4).zip(state) {
     bytes.copy_from_slice(&word.to_be_bytes());
   }
