@@ -1,59 +1,31 @@
 //! `Sha256Hasher`: incremental SHA-256, the native half of `createSha256()` (whose Writable
-//! stream half is in index.js, since only JavaScript can extend Node's `Writable`).
+//! stream half is in index.js, since only JavaScript can extend Node's `Writable`). The state
+//! and its ordering rules are the core's [`Incremental`]; this file only binds it.
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown};
 use napi::Env;
 use napi_derive::napi;
-use sha2::{Digest as _, Sha256};
 
 use super::hash::digest_to_js;
 use super::progress::Progress;
 use super::{Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::{ErrorKind, Failure};
+use crate::hash::incremental::{Chunk, Finalized, Incremental};
 use crate::hash::{Digest, Encoding};
 use crate::input::{self, Bytes};
 
-/// A chunk handed to `updateAsync`, hashed once by whoever reaches it first: its pool task, or
-/// a later call on the JavaScript thread that must see every chunk before it.
-struct Chunk {
-  data: Bytes,
-  hashed: AtomicBool,
-}
+type State = Incremental<Bytes>;
 
-#[derive(Default)]
-struct State {
-  /// `None` once the digest has been taken.
-  hasher: Option<Sha256>,
-  /// Chunks given to `updateAsync` and not hashed yet, oldest first.
-  pending: VecDeque<Arc<Chunk>>,
-}
-
-impl State {
-  /// Hashes every pending chunk, in order: then the state reflects every call made so far.
-  fn catch_up(&mut self) -> Result<&mut Sha256, Failure> {
-    while let Some(chunk) = self.pending.pop_front() {
-      if !chunk.hashed.swap(true, Ordering::Relaxed) {
-        self
-          .hasher
-          .as_mut()
-          .ok_or_else(finalized)?
-          .update(&*chunk.data);
-      }
+impl From<Finalized> for Failure {
+  fn from(_: Finalized) -> Self {
+    Failure {
+      kind: ErrorKind::Other,
+      code: "ERR_CRYPTO_HASH_FINALIZED",
+      message: "the digest was already taken; create a new hasher".into(),
     }
-    self.hasher.as_mut().ok_or_else(finalized)
-  }
-}
-
-fn finalized() -> Failure {
-  Failure {
-    kind: ErrorKind::Other,
-    code: "ERR_CRYPTO_HASH_FINALIZED",
-    message: "the digest was already taken; create a new hasher".into(),
   }
 }
 
@@ -79,12 +51,8 @@ impl Sha256Hasher {
 impl Sha256Hasher {
   #[napi(constructor)]
   pub fn new() -> Self {
-    let state = State {
-      hasher: Some(Sha256::new()),
-      ..State::default()
-    };
     Self {
-      state: Arc::new(Mutex::new(state)),
+      state: Arc::default(),
     }
   }
 
@@ -93,10 +61,7 @@ impl Sha256Hasher {
   #[napi(catch_unwind, ts_args_type = "data: BinaryLike | string")]
   pub fn update(&self, env: &Env, data: Unknown) -> napi::Result<()> {
     input::bytes(env, data, "data")
-      .and_then(|data| {
-        self.state().catch_up()?.update(&*data);
-        Ok(())
-      })
+      .and_then(|data| Ok(self.state().update(&data)?))
       .map_err(|failure| failure.throw(env))
   }
 
@@ -113,11 +78,8 @@ impl Sha256Hasher {
     data: Unknown,
   ) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
     Call::read(env, None, &[], |_| {
-      let chunk = Arc::new(Chunk {
-        data: input::bytes(env, data, "data")?,
-        hashed: AtomicBool::new(false),
-      });
-      self.state().pending.push_back(Arc::clone(&chunk));
+      let chunk = Chunk::new(input::bytes(env, data, "data")?);
+      self.state().queue(Arc::clone(&chunk))?;
       Ok(UpdateJob {
         state: Arc::clone(&self.state),
         _chunk: chunk,
@@ -144,10 +106,7 @@ impl Sha256Hasher {
         Some(name) => input::parsed(&name, "encoding", Encoding::NAMES, Encoding::from_name)?,
         None => Encoding::Buffer,
       };
-      let mut state = self.state();
-      state.catch_up()?;
-      let hasher = state.hasher.take().ok_or_else(finalized)?;
-      Ok((encoding, hasher.finalize().into()))
+      Ok((encoding, self.state().finish()?))
     })();
     match digest {
       Ok((encoding, digest)) => digest_to_js(env, encoding, &digest),
@@ -160,7 +119,7 @@ impl Sha256Hasher {
 /// stays referenced until the task is over, and is released on the JavaScript thread.
 pub struct UpdateJob {
   state: Arc<Mutex<State>>,
-  _chunk: Arc<Chunk>,
+  _chunk: Arc<Chunk<Bytes>>,
 }
 
 impl Job for UpdateJob {
@@ -168,10 +127,11 @@ impl Job for UpdateJob {
 
   fn run(&self, _part: usize, _cancel: &CancelToken, _progress: &Progress) -> Result<(), Failure> {
     let mut state = self.state.lock().expect("hasher lock");
-    if state.pending.is_empty() {
+    if state.is_caught_up() {
       return Ok(()); // a call on the JavaScript thread got here first
     }
-    state.catch_up().map(|_| ())
+    state.catch_up()?;
+    Ok(())
   }
 
   fn to_js<'env>(&self, env: &'env Env, _parts: Vec<()>) -> napi::Result<Unknown<'env>> {

@@ -4,6 +4,7 @@
 pub mod chain;
 pub mod encoding;
 pub mod file;
+pub mod incremental;
 pub mod merkle;
 pub mod oneshot;
 pub mod records;
@@ -12,4 +13,4 @@ mod sha_ni;
 mod short;
 
 pub use encoding::Encoding;
-pub use oneshot::{sha256, Digest};
+pub use oneshot::{sha256, Digest, DIGEST_LEN};
