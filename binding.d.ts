@@ -345,14 +345,18 @@ export declare function toBuffer(text: QrData, options?: QrBufferOptions): Promi
 export declare function toBufferSync(text: QrData, options?: QrBufferOptions): Buffer
 
 /**
- * Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns into a
- * path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's `toFile`.
- * The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`, `.webp`, `.svg`,
- * `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
+ * Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns
+ * into a path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's
+ * `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
+ * `.webp`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
  */
 export declare function toFile(path: string | Buffer | URL, text: QrData, options?: QrBufferOptions): Promise<void>
 
-/** The blocking twin of {@link toFile}. */
+/**
+ * The blocking twin: same arguments; returns what the async function resolves to and
+ * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
+ * work shorter than the ~30 µs round trip through the pool.
+ */
 export declare function toFileSync(path: string | Buffer | URL, text: QrData, options?: QrBufferOptions): void
 
 /**

@@ -5,6 +5,7 @@
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
+use qrhash_macros::export_with_sync_twin;
 
 use super::progress::Progress;
 use super::{Call, Job};
@@ -55,26 +56,12 @@ fn read_panic_job(env: &Env, parts: Unknown, options: Option<Unknown>) -> Call<P
   })
 }
 
-/// A job of `parts` parts on libuv's pool, one of which panics: the promise rejects with
-/// `ERR_QRHASH_INTERNAL`.
-#[napi(
-  catch_unwind,
-  js_name = "__panicInTask",
-  ts_args_type = "parts: number, options?: { signal?: AbortSignal }",
-  ts_return_type = "Promise<number>"
-)]
-pub fn panic_in_task<'env>(
-  env: &'env Env,
-  parts: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_panic_job(env, parts, options).spawn(env)
-}
-
-sync_twin! {
-  js_name = "__panicInTaskSync";
-  fn panic_in_task_sync(parts) => read_panic_job();
-  ts("parts: number, options?: { signal?: AbortSignal }") -> "number";
+export_with_sync_twin! {
+  /// A job of `parts` parts on libuv's pool, one of which panics: the promise rejects with
+  /// `ERR_QRHASH_INTERNAL`.
+  js_names = "__panicInTask", "__panicInTaskSync";
+  fn panic_in_task, panic_in_task_sync(parts) => read_panic_job();
+  ts("parts: number, options?: { signal?: AbortSignal }") -> "Promise<number>", "number";
 }
 
 /// Panics while its arguments are read, on the JavaScript thread: the promise rejects with

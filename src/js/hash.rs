@@ -6,17 +6,19 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{ToNapiValue, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
+use qrhash_macros::export_with_sync_twin;
 
+use super::partition::{split, split_by_size};
 use super::progress::Progress;
-use super::{buffer_copy, buffer_of, split, Call, Job};
+use super::{buffer_copy, buffer_of, Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::{throw, Failure, Refusal};
 use crate::hash::encoding::Encoded;
 use crate::hash::file::{self, FileError};
-use crate::hash::{chain, merkle, records, sha256, Digest, Encoding};
+use crate::hash::{chain, merkle, oneshot, records, Digest, Encoding, DIGEST_LEN};
 use crate::input::{self, whole_number, Bytes, Options, Writable, Writes};
 
 /// Input bytes below which a job is not worth spreading over several pool threads.
@@ -115,7 +117,7 @@ impl Job for Sha256Job {
     cancel: &CancelToken,
     _progress: &Progress,
   ) -> Result<Digest, Failure> {
-    Ok(sha256(&self.input, cancel)?)
+    Ok(oneshot::sha256(&self.input, cancel)?)
   }
 
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Digest>) -> napi::Result<Unknown<'env>> {
@@ -132,35 +134,19 @@ fn read_sha256(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha2
   })
 }
 
-/// SHA-256 of `input`, computed on libuv's thread pool.
-///
-/// Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
-/// input's bytes while the promise is pending gives an unspecified digest, never a crash.
-/// Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
-/// `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
-/// `options.signal` rejects with an `AbortError`.
-///
-/// @example
-/// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
-#[napi(
-  catch_unwind,
-  js_name = "sha256",
-  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
-  ts_args_type = "input: BinaryLike | string, options?: Sha256Options<E>",
-  ts_return_type = "Promise<Digest<E>>"
-)]
-pub fn sha256_async<'env>(
-  env: &'env Env,
-  input: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_sha256(env, input, options).spawn(env)
-}
-
-sync_twin! {
-  js_name = "sha256Sync";
-  fn sha256_sync(input) => read_sha256();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E>") -> "Digest<E>";
+export_with_sync_twin! {
+  /// SHA-256 of `input`, computed on libuv's thread pool.
+  ///
+  /// Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
+  /// input's bytes while the promise is pending gives an unspecified digest, never a crash.
+  /// Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
+  /// `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
+  /// `options.signal` rejects with an `AbortError`.
+  ///
+  /// @example
+  /// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
+  fn sha256, sha256_sync(input) => read_sha256();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E>") -> "Promise<Digest<E>>", "Digest<E>";
 }
 
 /// Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
@@ -182,16 +168,18 @@ pub fn sha256_into<'env>(
 ) -> napi::Result<Unknown<'env>> {
   let written = input::with_bytes(env, input, "input", |data| {
     let digest = records::digest_of(data);
-    input::with_writable(env, output, "output", |out| match out.get_mut(..32) {
-      Some(slot) => {
-        slot.copy_from_slice(&digest);
-        Ok(())
+    input::with_writable(env, output, "output", |out| {
+      match out.get_mut(..DIGEST_LEN) {
+        Some(slot) => {
+          slot.copy_from_slice(&digest);
+          Ok(())
+        }
+        None => Err(Failure::out_of_range(
+          "output",
+          &format!("at least {DIGEST_LEN} bytes"),
+          &format!("{} bytes", out.len()),
+        )),
       }
-      None => Err(Failure::out_of_range(
-        "output",
-        "at least 32 bytes",
-        &format!("{} bytes", out.len()),
-      )),
     })
   });
   match written {
@@ -203,13 +191,13 @@ pub fn sha256_into<'env>(
 // ---------------------------------------------------------------------------------------------
 // sha256Many
 
-pub struct ManyJob {
+pub struct Sha256ManyJob {
   inputs: Vec<Bytes>,
   encoding: Encoding,
   parts: Vec<Range<usize>>,
 }
 
-impl Job for ManyJob {
+impl Job for Sha256ManyJob {
   type Part = Vec<Digest>;
 
   fn parts(&self) -> usize {
@@ -226,7 +214,7 @@ impl Job for ManyJob {
     Ok(
       inputs
         .iter()
-        .map(|input| sha256(input, cancel))
+        .map(|input| oneshot::sha256(input, cancel))
         .collect::<Result<_, _>>()?,
     )
   }
@@ -240,63 +228,26 @@ impl Job for ManyJob {
   }
 }
 
-/// Contiguous ranges of `sizes` with about equal bytes each, one per pool thread at most.
-fn balance(sizes: &[usize]) -> Vec<Range<usize>> {
-  let total: usize = sizes.iter().sum();
-  let shares = split(total, MIN_BYTES_PER_PART);
-  let mut ranges = Vec::with_capacity(shares.len());
-  let (mut start, mut seen) = (0, 0);
-  for share in &shares {
-    let mut end = start;
-    while end < sizes.len() && (seen < share.end || share.end == total) {
-      seen += sizes[end];
-      end += 1;
-    }
-    if end > start {
-      ranges.push(start..end);
-    }
-    start = end;
-  }
-  if ranges.is_empty() {
-    ranges.push(0..sizes.len());
-  }
-  ranges
-}
-
-fn read_many(env: &Env, inputs: Unknown, options: Option<Unknown>) -> Call<ManyJob> {
+fn read_sha256_many(env: &Env, inputs: Unknown, options: Option<Unknown>) -> Call<Sha256ManyJob> {
   Call::read(env, options, &["encoding", "signal"], |options| {
     let mut seen = input::Seen::default();
     let inputs = input::array(inputs, "inputs", |element, name| {
       input::bytes_among(env, element, name, &mut seen)
     })?;
     let sizes: Vec<usize> = inputs.iter().map(|input| input.len()).collect();
-    Ok(ManyJob {
+    Ok(Sha256ManyJob {
       encoding: encoding(options)?,
-      parts: balance(&sizes),
+      parts: split_by_size(&sizes, MIN_BYTES_PER_PART),
       inputs,
     })
   })
 }
 
-/// The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
-/// parallel across libuv's pool.
-#[napi(
-  catch_unwind,
-  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
-  ts_args_type = "inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>",
-  ts_return_type = "Promise<Array<Digest<E>>>"
-)]
-pub fn sha256_many<'env>(
-  env: &'env Env,
-  inputs: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_many(env, inputs, options).spawn(env)
-}
-
-sync_twin! {
-  fn sha256_many_sync(inputs) => read_many();
-  ts<"E extends Sha256Encoding = 'buffer'">("inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>") -> "Array<Digest<E>>";
+export_with_sync_twin! {
+  /// The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
+  /// parallel across libuv's pool.
+  fn sha256_many, sha256_many_sync(inputs) => read_sha256_many();
+  ts<"E extends Sha256Encoding = 'buffer'">("inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>") -> "Promise<Array<Digest<E>>>", "Array<Digest<E>>";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,7 +286,7 @@ impl DigestSink {
     if output.view.len() < len {
       return Err(Failure::out_of_range(
         "options.output",
-        &format!("at least {len} bytes (32 per record)"),
+        &format!("at least {len} bytes ({DIGEST_LEN} per record)"),
         &format!("{} bytes", output.view.len()),
       ));
     }
@@ -373,13 +324,13 @@ impl DigestSink {
   }
 }
 
-pub struct BatchJob {
+pub struct Sha256BatchJob {
   records: Records,
   sink: DigestSink,
   parts: Vec<Range<usize>>,
 }
 
-impl Job for BatchJob {
+impl Job for Sha256BatchJob {
   type Part = ();
 
   fn parts(&self) -> usize {
@@ -395,7 +346,11 @@ impl Job for BatchJob {
     let size = self.records.size;
     let input = &self.records.input[range.start * size..range.end * size];
     // SAFETY: the parts' record ranges are disjoint, so their digest ranges are too.
-    let output = unsafe { self.sink.range(range.start * 32..range.end * 32) };
+    let output = unsafe {
+      self
+        .sink
+        .range(range.start * DIGEST_LEN..range.end * DIGEST_LEN)
+    };
     let progress = |done| progress.add(done);
     Ok(records::hash_records(
       input, size, output, cancel, &progress,
@@ -407,11 +362,11 @@ impl Job for BatchJob {
   }
 }
 
-fn read_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<BatchJob> {
+fn read_sha256_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha256BatchJob> {
   let known = ["recordSize", "output", "signal", "onProgress"];
   Call::read(env, options, &known, |options| {
     let records = Records::read(env, input, options)?;
-    let len = records.count * 32;
+    let len = records.count * DIGEST_LEN;
     let sink = match options.get("output")? {
       Some(output) => DigestSink::caller(
         input::writable(env, output, "options.output", Writes::Later)?,
@@ -419,7 +374,7 @@ fn read_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Batch
       )?,
       None => DigestSink::fresh(len)?,
     };
-    Ok(BatchJob {
+    Ok(Sha256BatchJob {
       parts: records.parts(),
       records,
       sink,
@@ -427,43 +382,29 @@ fn read_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Batch
   })
 }
 
-/// The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
-/// written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
-/// or into a new Buffer, which the promise resolves to.
-///
-/// The records are split into contiguous ranges, one per libuv pool thread, each hashed in
-/// place and written into its own slice of the output: no copies, no serialisation, and a
-/// SharedArrayBuffer that worker threads fill works as input and output alike.
-#[napi(
-  catch_unwind,
-  ts_generic_types = "O extends BinaryLike = Buffer",
-  ts_args_type = "input: BinaryLike | string, options?: Sha256BatchOptions<O>",
-  ts_return_type = "Promise<O>"
-)]
-pub fn sha256_batch<'env>(
-  env: &'env Env,
-  input: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_batch(env, input, options).spawn(env)
-}
-
-sync_twin! {
-  fn sha256_batch_sync(input) => read_batch();
-  ts<"O extends BinaryLike = Buffer">("input: BinaryLike | string, options?: Sha256BatchOptions<O>") -> "O";
+export_with_sync_twin! {
+  /// The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
+  /// written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
+  /// or into a new Buffer, which the promise resolves to.
+  ///
+  /// The records are split into contiguous ranges, one per libuv pool thread, each hashed in
+  /// place and written into its own slice of the output: no copies, no serialisation, and a
+  /// SharedArrayBuffer that worker threads fill works as input and output alike.
+  fn sha256_batch, sha256_batch_sync(input) => read_sha256_batch();
+  ts<"O extends BinaryLike = Buffer">("input: BinaryLike | string, options?: Sha256BatchOptions<O>") -> "Promise<O>", "O";
 }
 
 // ---------------------------------------------------------------------------------------------
 // sha256MerkleRoot
 
-pub struct MerkleJob {
+pub struct Sha256MerkleJob {
   records: Records,
   /// Each part reduces a subtree of 2^levels leaves to one digest.
   levels: u32,
   encoding: Encoding,
 }
 
-impl Job for MerkleJob {
+impl Job for Sha256MerkleJob {
   type Part = Vec<u8>;
 
   fn parts(&self) -> usize {
@@ -483,7 +424,7 @@ impl Job for MerkleJob {
     let (input, size) = (&self.records.input, self.records.size);
     let chunk = size << self.levels;
     let input = &input[part * chunk..((part + 1) * chunk).min(input.len())];
-    let mut leaves = zeroed(input.len() / size * 32)?;
+    let mut leaves = zeroed(input.len() / size * DIGEST_LEN)?;
     let progress = |done| progress.add(done);
     records::hash_records(input, size, &mut leaves, cancel, &progress)?;
     Ok(merkle::reduce(leaves, self.levels, cancel)?)
@@ -496,7 +437,11 @@ impl Job for MerkleJob {
   }
 }
 
-fn read_merkle(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<MerkleJob> {
+fn read_sha256_merkle_root(
+  env: &Env,
+  input: Unknown,
+  options: Option<Unknown>,
+) -> Call<Sha256MerkleJob> {
   let known = ["recordSize", "encoding", "signal", "onProgress"];
   Call::read(env, options, &known, |options| {
     let records = Records::read(env, input, options)?;
@@ -509,7 +454,7 @@ fn read_merkle(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Merk
     }
     // Subtrees as large as one pool thread's share, rounded up to a power of two.
     let per_part = records.parts()[0].len();
-    Ok(MerkleJob {
+    Ok(Sha256MerkleJob {
       levels: per_part.next_power_of_two().trailing_zeros(),
       encoding: encoding(options)?,
       records,
@@ -517,39 +462,25 @@ fn read_merkle(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Merk
   })
 }
 
-/// The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
-/// hashed, then each pair of digests, level by level, to one digest. A level with an odd number
-/// of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
-/// digest. Subtrees are hashed in parallel across libuv's pool.
-#[napi(
-  catch_unwind,
-  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
-  ts_args_type = "input: BinaryLike | string, options?: Sha256MerkleOptions<E>",
-  ts_return_type = "Promise<Digest<E>>"
-)]
-pub fn sha256_merkle_root<'env>(
-  env: &'env Env,
-  input: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_merkle(env, input, options).spawn(env)
-}
-
-sync_twin! {
-  fn sha256_merkle_root_sync(input) => read_merkle();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256MerkleOptions<E>") -> "Digest<E>";
+export_with_sync_twin! {
+  /// The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
+  /// hashed, then each pair of digests, level by level, to one digest. A level with an odd number
+  /// of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
+  /// digest. Subtrees are hashed in parallel across libuv's pool.
+  fn sha256_merkle_root, sha256_merkle_root_sync(input) => read_sha256_merkle_root();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256MerkleOptions<E>") -> "Promise<Digest<E>>", "Digest<E>";
 }
 
 // ---------------------------------------------------------------------------------------------
 // sha256Iterate
 
-pub struct ChainJob {
+pub struct Sha256IterateJob {
   input: Bytes,
   rounds: u32,
   encoding: Encoding,
 }
 
-impl Job for ChainJob {
+impl Job for Sha256IterateJob {
   type Part = Digest;
 
   fn run(
@@ -566,14 +497,14 @@ impl Job for ChainJob {
   }
 }
 
-fn read_chain(
+fn read_sha256_iterate(
   env: &Env,
   input: Unknown,
   rounds: Unknown,
   options: Option<Unknown>,
-) -> Call<ChainJob> {
+) -> Call<Sha256IterateJob> {
   Call::read(env, options, &["encoding", "signal"], |options| {
-    Ok(ChainJob {
+    Ok(Sha256IterateJob {
       input: input::bytes(env, input, "input")?,
       rounds: whole_number(&rounds, "rounds", 0..=u64::from(u32::MAX))? as u32,
       encoding: encoding(options)?,
@@ -581,43 +512,28 @@ fn read_chain(
   })
 }
 
-/// A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
-/// (0 to 2³² − 1); resolves to d_rounds.
-#[napi(
-  catch_unwind,
-  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
-  ts_args_type = "input: BinaryLike | string, rounds: number, options?: Sha256Options<E>",
-  ts_return_type = "Promise<Digest<E>>"
-)]
-pub fn sha256_iterate<'env>(
-  env: &'env Env,
-  input: Unknown,
-  rounds: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_chain(env, input, rounds, options).spawn(env)
-}
-
-sync_twin! {
-  fn sha256_iterate_sync(input, rounds) => read_chain();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, rounds: number, options?: Sha256Options<E>") -> "Digest<E>";
+export_with_sync_twin! {
+  /// A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
+  /// (0 to 2³² − 1); resolves to d_rounds.
+  fn sha256_iterate, sha256_iterate_sync(input, rounds) => read_sha256_iterate();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, rounds: number, options?: Sha256Options<E>") -> "Promise<Digest<E>>", "Digest<E>";
 }
 
 // ---------------------------------------------------------------------------------------------
 // sha256File
 
-pub struct FileJob {
+pub struct Sha256FileJob {
   path: PathBuf,
   encoding: Encoding,
 }
 
-impl FileJob {
+impl Sha256FileJob {
   fn io_failure(&self, error: std::io::Error) -> Failure {
     Failure::io(error, "reading", &self.path)
   }
 }
 
-impl Job for FileJob {
+impl Job for Sha256FileJob {
   type Part = Digest;
 
   fn run(
@@ -645,13 +561,13 @@ impl Job for FileJob {
   }
 }
 
-fn read_file(env: &Env, path: Unknown, options: Option<Unknown>) -> Call<FileJob> {
+fn read_sha256_file(env: &Env, path: Unknown, options: Option<Unknown>) -> Call<Sha256FileJob> {
   Call::read(
     env,
     options,
     &["encoding", "signal", "onProgress"],
     |options| {
-      Ok(FileJob {
+      Ok(Sha256FileJob {
         path: input::path(env, path, "path")?,
         encoding: encoding(options)?,
       })
@@ -659,25 +575,11 @@ fn read_file(env: &Env, path: Unknown, options: Option<Unknown>) -> Call<FileJob
   )
 }
 
-/// SHA-256 of the file at `path` (a string, a Buffer, or a `file:` URL, which index.js turns
-/// into a path as `fs` does), read on libuv's pool through one 1 MiB buffer, so memory stays
-/// flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable file
-/// rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
-#[napi(
-  catch_unwind,
-  ts_generic_types = "E extends Sha256Encoding = 'buffer'",
-  ts_args_type = "path: string | Buffer | URL, options?: Sha256FileOptions<E>",
-  ts_return_type = "Promise<Digest<E>>"
-)]
-pub fn sha256_file<'env>(
-  env: &'env Env,
-  path: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_file(env, path, options).spawn(env)
-}
-
-sync_twin! {
-  fn sha256_file_sync(path) => read_file();
-  ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer | URL, options?: Sha256FileOptions<E>") -> "Digest<E>";
+export_with_sync_twin! {
+  /// SHA-256 of the file at `path` (a string, a Buffer, or a `file:` URL, which index.js turns
+  /// into a path as `fs` does), read on libuv's pool through one 1 MiB buffer, so memory stays
+  /// flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable file
+  /// rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
+  fn sha256_file, sha256_file_sync(path) => read_sha256_file();
+  ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer | URL, options?: Sha256FileOptions<E>") -> "Promise<Digest<E>>", "Digest<E>";
 }

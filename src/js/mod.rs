@@ -2,20 +2,42 @@
 //! napi `Task` on libuv's pool (or, for a `…Sync` twin, run in turn right here), settled once
 //! on the JavaScript thread when the last part is done.
 
-/// Declares the blocking `…Sync` twin of an async function: it reads its arguments with the
-/// same reader into the same [`Call`], and runs it on the calling thread.
-macro_rules! sync_twin {
+/// Declares an async export and its blocking `…Sync` twin, both made by one reader of their
+/// arguments into one [`Call`]: the export spawns it on libuv's pool and returns its promise,
+/// the twin runs it on the calling thread. Called through `qrhash_macros::export_with_sync_twin!`,
+/// which keeps doc comments in the form napi-derive reads: the one given documents the export
+/// in `binding.d.ts`; the twin's says what a twin is. JavaScript names come from the Rust ones
+/// unless `js_names` gives both. The TypeScript result is given for each (an attribute cannot
+/// be built with `concat!`): the promise's, then the twin's.
+macro_rules! export_with_sync_twin_rules {
   (
-    $(js_name = $js:literal;)?
-    fn $sync:ident ($($arg:ident),*) => $read:ident($($extra:expr),*);
-    ts $(<$generics:literal>)? ($args:literal) -> $returns:literal;
+    $(#[doc = $doc:literal])*
+    $(js_names = $js:literal, $js_sync:literal;)?
+    fn $name:ident, $sync:ident ($($arg:ident),*) => $read:ident($($extra:expr),*);
+    ts $(<$generics:literal>)? ($args:literal) -> $promise:literal, $returns:literal;
   ) => {
+    $(#[doc = $doc])*
+    #[napi_derive::napi(
+      catch_unwind,
+      $(js_name = $js,)?
+      $(ts_generic_types = $generics,)?
+      ts_args_type = $args,
+      ts_return_type = $promise
+    )]
+    pub fn $name<'env>(
+      env: &'env napi::Env,
+      $($arg: napi::bindgen_prelude::Unknown,)*
+      options: Option<napi::bindgen_prelude::Unknown>,
+    ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, napi::bindgen_prelude::Unknown<'static>>> {
+      $read(env, $($arg,)* options, $($extra),*).spawn(env)
+    }
+
     /// The blocking twin: same arguments; returns what the async function resolves to and
     /// throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
     /// work shorter than the ~30 µs round trip through the pool.
     #[napi_derive::napi(
       catch_unwind,
-      $(js_name = $js,)?
+      $(js_name = $js_sync,)?
       $(ts_generic_types = $generics,)?
       ts_args_type = $args,
       ts_return_type = $returns
@@ -36,6 +58,7 @@ mod fault;
 mod hash;
 mod hasher;
 mod live;
+mod partition;
 mod progress;
 mod qr;
 
@@ -398,51 +421,4 @@ fn buffer_of(env: &Env, bytes: Vec<u8>) -> napi::Result<Unknown<'_>> {
   );
   #[cfg(target_family = "wasm")]
   return buffer_copy(env, &bytes);
-}
-
-/// Threads in libuv's pool, as libuv reads `UV_THREADPOOL_SIZE` (1‥=1024, default 4).
-fn pool_threads() -> usize {
-  std::env::var("UV_THREADPOOL_SIZE")
-    .ok()
-    .and_then(|size| size.trim().parse::<usize>().ok())
-    .filter(|&size| size > 0)
-    .map_or(4, |size| size.min(1024))
-}
-
-/// `0‥total` cut into contiguous ranges, one per pool thread, but none (except a lone one)
-/// smaller than `min_per_part`: small jobs are not worth spreading.
-pub fn split(total: usize, min_per_part: usize) -> Vec<std::ops::Range<usize>> {
-  let parts = (total / min_per_part.max(1)).clamp(1, pool_threads());
-  (0..parts)
-    .map(|part| total * part / parts..total * (part + 1) / parts)
-    .collect()
-}
-
-#[cfg(test)]
-mod tests {
-  use super::*;
-
-  #[test]
-  fn split_covers_everything_once_in_order() {
-    for (total, min) in [
-      (0, 1),
-      (1, 1),
-      (10, 1),
-      (1000, 7),
-      (1 << 20, 4096),
-      (5, 100),
-    ] {
-      let ranges = split(total, min);
-      assert!(!ranges.is_empty() && ranges.len() <= pool_threads());
-      assert_eq!(ranges.first().unwrap().start, 0);
-      assert_eq!(ranges.last().unwrap().end, total);
-      assert!(ranges.windows(2).all(|pair| pair[0].end == pair[1].start));
-      if ranges.len() > 1 {
-        assert!(
-          ranges.iter().all(|range| range.len() >= min),
-          "{total} by {min}: {ranges:?}"
-        );
-      }
-    }
-  }
 }

@@ -13,9 +13,11 @@ use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use qrcode::types::Mode;
 use qrcode::EcLevel;
+use qrhash_macros::export_with_sync_twin;
 
+use super::partition::split;
 use super::progress::Progress;
-use super::{buffer_copy, buffer_of, pool_threads, Call, Job};
+use super::{buffer_copy, buffer_of, Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::{version_name, ErrorKind, Failure};
 use crate::input::{self, describe, Bytes, Options};
@@ -365,13 +367,13 @@ impl Job for QrJob {
 }
 
 /// Many codes made alike, in contiguous ranges, one per pool thread.
-pub struct BatchJob {
+pub struct QrBatchJob {
   data: Vec<Data>,
   recipe: Recipe,
   parts: Vec<Range<usize>>,
 }
 
-impl Job for BatchJob {
+impl Job for QrBatchJob {
   type Part = Vec<Made>;
 
   fn parts(&self) -> usize {
@@ -464,26 +466,18 @@ fn read_call(env: &Env, text: Unknown, options: Option<Unknown>, wanted: Wanted)
   })
 }
 
-fn read_batch(env: &Env, texts: Unknown, options: Option<Unknown>) -> Call<BatchJob> {
+fn read_create_qr_batch(env: &Env, texts: Unknown, options: Option<Unknown>) -> Call<QrBatchJob> {
   Call::read(env, options, RENDERING_OPTIONS, |options| {
     let data = input::array(texts, "texts", |text, name| read_data(env, text, name))?;
     let recipe = read_recipe(env, options, Wanted::DataUrl)?;
     // A code takes tens of microseconds: at least 16 per range keeps round trips negligible.
-    let count = data.len().div_ceil(16).clamp(1, pool_threads().max(1));
-    let parts = balanced(data.len(), count);
-    Ok(BatchJob {
+    let parts = split(data.len(), 16);
+    Ok(QrBatchJob {
       data,
       recipe,
       parts,
     })
   })
-}
-
-/// `total` items in `count` contiguous ranges differing by at most one item.
-fn balanced(total: usize, count: usize) -> Vec<Range<usize>> {
-  (0..count)
-    .map(|i| total * i / count..total * (i + 1) / count)
-    .collect()
 }
 
 /// The most any QR code holds: 7 089 digits, at version 40-L. Data known to be longer is
@@ -774,12 +768,7 @@ fn path_of(env: &Env, value: Unknown) -> Result<PathBuf, Failure> {
 }
 
 /// `toFile` reads its path first, then the same arguments as the others.
-fn read_file_call(
-  env: &Env,
-  path: Unknown,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> Call<QrJob> {
+fn read_to_file(env: &Env, path: Unknown, text: Unknown, options: Option<Unknown>) -> Call<QrJob> {
   match path_of(env, path) {
     Ok(path) => read_call(env, text, options, Wanted::File(path)),
     Err(failure) => Call::read(env, options, RENDERING_OPTIONS, |_| Err(failure)),
@@ -789,133 +778,55 @@ fn read_file_call(
 // ---------------------------------------------------------------------------------------------
 // Exports
 
-/// A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool;
-/// node-qrcode's `toDataURL`, also exported under that name.
-///
-/// Same defaults as node-qrcode: error correction level M, a 4-module quiet zone, 4 px per
-/// module, black on white. A string is encoded as UTF-8 in the fewest bits (numeric,
-/// alphanumeric, byte and, for Japanese, kanji segments); a `Uint8Array` as bytes; an array as
-/// the segments it lists. `options.type` may be `'image/jpeg'` or `'image/webp'`. Bad arguments
-/// reject with a `TypeError` or `RangeError`; data too long for any version rejects with a
-/// `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
-///
-/// @example
-/// res.send(`<img src="${await createQr('https://example.com/')}">`)
-#[napi(
-  catch_unwind,
-  ts_args_type = "text: QrData, options?: QrImageOptions",
-  ts_return_type = "Promise<string>"
-)]
-pub fn create_qr<'env>(
-  env: &'env Env,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_call(env, text, options, Wanted::DataUrl).spawn(env)
+export_with_sync_twin! {
+  /// A QR code for `text` as a `data:image/png;base64,…` URL, made on libuv's thread pool;
+  /// node-qrcode's `toDataURL`, also exported under that name.
+  ///
+  /// Same defaults as node-qrcode: error correction level M, a 4-module quiet zone, 4 px per
+  /// module, black on white. A string is encoded as UTF-8 in the fewest bits (numeric,
+  /// alphanumeric, byte and, for Japanese, kanji segments); a `Uint8Array` as bytes; an array as
+  /// the segments it lists. `options.type` may be `'image/jpeg'` or `'image/webp'`. Bad arguments
+  /// reject with a `TypeError` or `RangeError`; data too long for any version rejects with a
+  /// `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
+  ///
+  /// @example
+  /// res.send(`<img src="${await createQr('https://example.com/')}">`)
+  fn create_qr, create_qr_sync(text) => read_call(Wanted::DataUrl);
+  ts("text: QrData, options?: QrImageOptions") -> "Promise<string>", "string";
 }
 
-sync_twin! {
-  fn create_qr_sync(text) => read_call(Wanted::DataUrl);
-  ts("text: QrData, options?: QrImageOptions") -> "string";
+export_with_sync_twin! {
+  /// The code as file bytes in a Buffer, made on libuv's pool; node-qrcode's `toBuffer`.
+  /// `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'svg'`, `'utf8'` or `'terminal'`.
+  fn to_buffer, to_buffer_sync(text) => read_call(Wanted::Buffer);
+  ts("text: QrData, options?: QrBufferOptions") -> "Promise<Buffer>", "Buffer";
 }
 
-/// The code as file bytes in a Buffer, made on libuv's pool; node-qrcode's `toBuffer`.
-/// `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'svg'`, `'utf8'` or `'terminal'`.
-#[napi(
-  catch_unwind,
-  ts_args_type = "text: QrData, options?: QrBufferOptions",
-  ts_return_type = "Promise<Buffer>"
-)]
-pub fn to_buffer<'env>(
-  env: &'env Env,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_call(env, text, options, Wanted::Buffer).spawn(env)
+export_with_sync_twin! {
+  /// The code as text, made on libuv's pool; node-qrcode's `toString`.
+  ///
+  /// `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
+  /// dark modules as ink), `'svg'` (an SVG document, `scale` px per module or `width` px), or
+  /// `'terminal'` (ANSI colours, two spaces per module; `small: true` for half blocks). Unlike
+  /// node-qrcode, the terminal type keeps the margin and both colours.
+  fn to_string, to_string_sync(text) => read_call(Wanted::String);
+  ts("text: QrData, options?: QrStringOptions") -> "Promise<string>", "string";
 }
 
-sync_twin! {
-  fn to_buffer_sync(text) => read_call(Wanted::Buffer);
-  ts("text: QrData, options?: QrBufferOptions") -> "Buffer";
+export_with_sync_twin! {
+  /// Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns
+  /// into a path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's
+  /// `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
+  /// `.webp`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
+  fn to_file, to_file_sync(path, text) => read_to_file();
+  ts("path: string | Buffer | URL, text: QrData, options?: QrBufferOptions") -> "Promise<void>", "void";
 }
 
-/// The code as text, made on libuv's pool; node-qrcode's `toString`.
-///
-/// `options.type` is `'utf8'` (the default: Unicode half blocks, two module rows per line,
-/// dark modules as ink), `'svg'` (an SVG document, `scale` px per module or `width` px), or
-/// `'terminal'` (ANSI colours, two spaces per module; `small: true` for half blocks). Unlike
-/// node-qrcode, the terminal type keeps the margin and both colours.
-#[napi(
-  catch_unwind,
-  js_name = "toString",
-  ts_args_type = "text: QrData, options?: QrStringOptions",
-  ts_return_type = "Promise<string>"
-)]
-pub fn to_string_async<'env>(
-  env: &'env Env,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_call(env, text, options, Wanted::String).spawn(env)
-}
-
-sync_twin! {
-  js_name = "toStringSync";
-  fn to_string_sync(text) => read_call(Wanted::String);
-  ts("text: QrData, options?: QrStringOptions") -> "string";
-}
-
-/// Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns into a
-/// path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's `toFile`.
-/// The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`, `.webp`, `.svg`,
-/// `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
-#[napi(
-  catch_unwind,
-  ts_args_type = "path: string | Buffer | URL, text: QrData, options?: QrBufferOptions",
-  ts_return_type = "Promise<void>"
-)]
-pub fn to_file<'env>(
-  env: &'env Env,
-  path: Unknown,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_file_call(env, path, text, options).spawn(env)
-}
-
-/// The blocking twin of {@link toFile}.
-#[napi(
-  catch_unwind,
-  ts_args_type = "path: string | Buffer | URL, text: QrData, options?: QrBufferOptions",
-  ts_return_type = "void"
-)]
-pub fn to_file_sync<'env>(
-  env: &'env Env,
-  path: Unknown,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<Unknown<'env>> {
-  read_file_call(env, path, text, options).run_sync(env)
-}
-
-/// The code as data, encoded on libuv's pool; node-qrcode's `create`: its version, level, mask,
-/// `size`, `modules` (`size × size` bytes, row by row, 1 = dark) and the segments chosen.
-#[napi(
-  catch_unwind,
-  ts_args_type = "text: QrData, options?: QrCreateOptions",
-  ts_return_type = "Promise<QrSymbol>"
-)]
-pub fn create<'env>(
-  env: &'env Env,
-  text: Unknown,
-  options: Option<Unknown>,
-) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_call(env, text, options, Wanted::Symbol).spawn(env)
-}
-
-sync_twin! {
-  fn create_sync(text) => read_call(Wanted::Symbol);
-  ts("text: QrData, options?: QrCreateOptions") -> "QrSymbol";
+export_with_sync_twin! {
+  /// The code as data, encoded on libuv's pool; node-qrcode's `create`: its version, level, mask,
+  /// `size`, `modules` (`size × size` bytes, row by row, 1 = dark) and the segments chosen.
+  fn create, create_sync(text) => read_call(Wanted::Symbol);
+  ts("text: QrData, options?: QrCreateOptions") -> "Promise<QrSymbol>", "QrSymbol";
 }
 
 /// `createSync`'s native half, which index.js wraps: as `createSync`, but a symbol that fits is
@@ -964,5 +875,5 @@ pub fn create_qr_batch<'env>(
   texts: Unknown,
   options: Option<Unknown>,
 ) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
-  read_batch(env, texts, options).spawn(env)
+  read_create_qr_batch(env, texts, options).spawn(env)
 }
