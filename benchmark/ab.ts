@@ -1,0 +1,70 @@
+// A/B: this checkout's build against another build of qrhash, both loaded in one process, on
+// the calls whose cost is mostly qrhash's own overhead (argument reading, result building):
+// a refactor must leave them where they were. It reports; it asserts nothing about speed.
+//
+//   npm run bench:ab -- <dir>     <dir> holds the other build's index.js, binding.js and addon
+//
+// Make <dir> from any revision (see benchmark/README.md, "A/B against another build"):
+//   git worktree add ../qrhash-base <rev> && ln -s "$PWD/node_modules" ../qrhash-base/
+//   (cd ../qrhash-base && npm run build)
+
+import { createRequire } from 'node:module'
+import * as path from 'node:path'
+import { performance } from 'node:perf_hooks'
+
+const require = createRequire(import.meta.url)
+type Qrhash = typeof import('../index.js')
+
+const baselineDir = process.argv[2]
+if (baselineDir === undefined) {
+  console.error('usage: npm run bench:ab -- <directory of the other build>')
+  process.exit(2)
+}
+const builds: Array<[string, Qrhash]> = [
+  ['this build', require('../index.js') as Qrhash],
+  [`baseline (${baselineDir})`, require(path.resolve(baselineDir, 'index.js')) as Qrhash],
+]
+
+const TEXT = 'https://example.com/'
+const RECORD = Buffer.alloc(64, 0x61)
+/** Interleaved rounds per case; each round times both builds, in alternating order. */
+const ROUNDS = 41
+
+interface Case {
+  name: string
+  callsPerRound: number
+  run: (q: Qrhash) => unknown
+}
+
+const cases: Case[] = [
+  { name: "createSync(url, { errorCorrectionLevel: 'M' })", callsPerRound: 4000, run: (q) => q.createSync(TEXT, { errorCorrectionLevel: 'M' }) },
+  { name: 'toDataURLSync(url)', callsPerRound: 1000, run: (q) => q.toDataURLSync(TEXT) },
+  { name: 'sha256Sync(64 B)', callsPerRound: 40000, run: (q) => q.sha256Sync(RECORD) },
+  { name: "sha256Sync(64 B, { encoding: 'hex' })", callsPerRound: 40000, run: (q) => q.sha256Sync(RECORD, { encoding: 'hex' }) },
+]
+
+/** Nanoseconds per call over one round of `calls` calls. */
+function timeRound(run: () => unknown, calls: number): number {
+  const start = performance.now()
+  for (let i = 0; i < calls; i++) run()
+  return ((performance.now() - start) * 1e6) / calls
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1]!
+}
+
+console.log(`Node ${process.version}, ${ROUNDS} interleaved rounds per case; ns/call is the median round\n`)
+console.log(`| call | ${builds.map(([label]) => `${label} ns/call`).join(' | ')} | this / baseline |`)
+console.log('|---|---|---|---|')
+for (const { name, callsPerRound, run } of cases) {
+  for (const [, q] of builds) timeRound(() => run(q), callsPerRound) // warm up both
+  const samples: number[][] = builds.map(() => [])
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? [0, 1] : [1, 0]
+    for (const which of order) samples[which]!.push(timeRound(() => run(builds[which]![1]), callsPerRound))
+  }
+  const [mine, theirs] = samples.map(median) as [number, number]
+  console.log(`| ${name} | ${mine.toFixed(0)} | ${theirs.toFixed(0)} | ${(mine / theirs).toFixed(3)} |`)
+}
