@@ -16,7 +16,7 @@ use super::{Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::{ErrorKind, Failure};
 use crate::hash::{Digest, Encoding};
-use crate::input::{self, Bytes};
+use crate::input::{self, Bytes, Pinning};
 
 /// A chunk handed to `updateAsync`, hashed once by whoever reaches it first: its pool task, or
 /// a later call on the JavaScript thread that must see every chunk before it.
@@ -92,12 +92,11 @@ impl Sha256Hasher {
   /// chunk given to `updateAsync` before it.
   #[napi(catch_unwind, ts_args_type = "data: BinaryLike | string")]
   pub fn update(&self, env: &Env, data: Unknown) -> napi::Result<()> {
-    input::bytes(env, data, "data")
-      .and_then(|data| {
-        self.state().catch_up()?.update(&*data);
-        Ok(())
-      })
-      .map_err(|failure| failure.throw(env))
+    input::with_bytes(env, data, "data", |data| {
+      self.state().catch_up()?.update(data);
+      Ok(())
+    })
+    .map_err(|failure| failure.throw(env))
   }
 
   /// Adds `data` on libuv's pool, reading it in place: for large chunks. Calls made before
@@ -113,14 +112,17 @@ impl Sha256Hasher {
     data: Unknown,
   ) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
     Call::read(env, None, &[], |_| {
-      let chunk = Arc::new(Chunk {
-        data: input::bytes(env, data, "data")?,
-        hashed: AtomicBool::new(false),
-      });
-      self.state().pending.push_back(Arc::clone(&chunk));
-      Ok(UpdateJob {
-        state: Arc::clone(&self.state),
-        _chunk: chunk,
+      let data = input::bytes(env, data, "data")?;
+      Ok(move |pinning: &Pinning| {
+        let chunk = Arc::new(Chunk {
+          data: data.pin(pinning)?,
+          hashed: AtomicBool::new(false),
+        });
+        self.state().pending.push_back(Arc::clone(&chunk));
+        Ok(UpdateJob {
+          state: Arc::clone(&self.state),
+          _chunk: chunk,
+        })
       })
     })
     .spawn(env)
