@@ -24,10 +24,16 @@ fn wrap<'scope>(env: &Env, raw: sys::napi_value) -> Unknown<'scope> {
   unsafe { Unknown::from_raw_unchecked(env.raw(), raw) }
 }
 
-/// `value` read as `V` when its type is `expected`: the check N-API's reading functions need
-/// for their answer to be meaningful.
-///
-/// Only the pairs napi-rs reads from each type are offered, through the functions below.
+/// `value` read as a primitive `V`, through the `napi_get_value_*` function that refuses (with
+/// a status, which napi-rs turns into an error) a value of any other type.
+fn primitive<V: FromNapiValue>(value: &Unknown) -> Option<V> {
+  // SAFETY: `value` is a live handle of its environment; each caller picks a `V` whose
+  // napi-rs reading checks the value's type itself (numbers, booleans, strings).
+  unsafe { value.cast::<V>() }.ok()
+}
+
+/// `value` read as `V` when its type is `expected`, for the `V`s napi-rs reads without checking
+/// the type (objects, arrays, functions).
 fn cast<V: FromNapiValue>(value: &Unknown, expected: ValueType) -> Option<V> {
   if value.get_type().ok()? != expected {
     return None;
@@ -39,23 +45,23 @@ fn cast<V: FromNapiValue>(value: &Unknown, expected: ValueType) -> Option<V> {
 
 /// A number's value.
 pub fn number(value: &Unknown) -> Option<f64> {
-  cast(value, ValueType::Number)
+  primitive(value)
 }
 
 /// A boolean's value.
 pub fn boolean(value: &Unknown) -> Option<bool> {
-  cast(value, ValueType::Boolean)
+  primitive(value)
 }
 
 /// A string as UTF-8, as V8 converts it (a lone surrogate becomes U+FFFD).
 pub fn string(value: &Unknown) -> Option<String> {
-  cast(value, ValueType::String)
+  primitive(value)
 }
 
 /// A string's UTF-16 code units.
 #[cfg(target_family = "wasm")]
 pub fn utf16(value: &Unknown) -> Option<napi::bindgen_prelude::Utf16String> {
-  cast(value, ValueType::String)
+  primitive(value)
 }
 
 /// An object (arrays, functions and views excluded by nothing: any `typeof 'object'`).
@@ -81,24 +87,22 @@ pub fn function<'env, Args: JsValuesTupleIntoVec, Return>(
 /// What N-API tells of a TypedArray, without its memory.
 pub struct TypedArrayInfo<'env> {
   pub kind: TypedArrayType,
-  /// In elements.
-  pub length: usize,
   pub byte_offset: usize,
   pub buffer: Unknown<'env>,
 }
 
-/// `value`'s element type, length and buffer when it is a TypedArray, without taking a pointer
-/// to its memory (which under WASI would make emnapi copy it into wasm memory).
+/// `value`'s element type, buffer and offset in it when it is a TypedArray, without taking a
+/// pointer to its memory (which under WASI would make emnapi copy it into wasm memory).
 pub fn typed_array<'v>(env: &Env, value: &Unknown<'v>) -> Option<TypedArrayInfo<'v>> {
-  let (mut kind, mut length, mut buffer, mut byte_offset) = (0, 0, ptr::null_mut(), 0);
+  let (mut kind, mut buffer, mut byte_offset) = (0, ptr::null_mut(), 0);
   // SAFETY: handles of `env` (see the module); N-API refuses a value that is no TypedArray
-  // with a status, which is checked, and writes nothing through the null data pointer.
+  // with a status, which is checked, and writes nothing through the null pointers.
   let status = unsafe {
     sys::napi_get_typedarray_info(
       env.raw(),
       value.raw(),
       &mut kind,
-      &mut length,
+      ptr::null_mut(),
       ptr::null_mut(),
       &mut buffer,
       &mut byte_offset,
@@ -106,33 +110,58 @@ pub fn typed_array<'v>(env: &Env, value: &Unknown<'v>) -> Option<TypedArrayInfo<
   };
   (status == sys::Status::napi_ok).then(|| TypedArrayInfo {
     kind: TypedArrayType::from(kind),
-    length,
     byte_offset,
     buffer: wrap(env, buffer),
   })
 }
 
-/// The memory of `value` when it is a `Uint8Array` (or Buffer) whose buffer is attached: its
-/// start and length, and nothing else. The pointer is valid while the buffer stays attached;
-/// dereferencing it is the caller's business (see `input`'s two phases).
-pub fn uint8_memory(env: &Env, value: &Unknown) -> Option<(*mut u8, usize)> {
-  let (mut kind, mut length, mut data, mut buffer) = (0, 0, ptr::null_mut(), ptr::null_mut());
-  // SAFETY: handles of `env`; a value that is no TypedArray is refused with a status.
+/// `value`'s element type and length when it is a TypedArray, asking for neither its buffer
+/// nor its memory (V8 would make a handle for the buffer: the cost of a 64-byte hash).
+pub fn typed_array_kind(env: &Env, value: &Unknown) -> Option<(TypedArrayType, usize)> {
+  let (mut kind, mut length) = (0, 0);
+  // SAFETY: handles of `env`; a value that is no TypedArray is refused with a status, and the
+  // null pointers ask for nothing else.
   let status = unsafe {
     sys::napi_get_typedarray_info(
       env.raw(),
       value.raw(),
       &mut kind,
       &mut length,
-      &mut data,
-      &mut buffer,
+      ptr::null_mut(),
+      ptr::null_mut(),
       ptr::null_mut(),
     )
   };
-  let usable = status == sys::Status::napi_ok
-    && TypedArrayType::from(kind) == TypedArrayType::Uint8
-    && matches!(is_detached(env, &wrap(env, buffer)), Ok(false));
+  (status == sys::Status::napi_ok).then(|| (TypedArrayType::from(kind), length))
+}
+
+/// The memory of `view`, a TypedArray, when its buffer is attached: its start and length in
+/// elements, and nothing else; `view`'s element type is the caller's to know (asking for it
+/// again would cost a sixth of a 64-byte hash). The pointer is valid while the buffer stays
+/// attached; dereferencing it is the caller's business (see `input`'s two phases). A view of
+/// non-zero length is attached (V8 gives every view of a detached buffer length 0), so only an
+/// empty one costs a second question.
+pub fn typed_array_memory(env: &Env, view: &Unknown) -> Option<(*mut u8, usize)> {
+  let (mut length, mut data) = (0, ptr::null_mut());
+  // SAFETY: handles of `env`; a value that is no TypedArray is refused with a status.
+  let status = unsafe {
+    sys::napi_get_typedarray_info(
+      env.raw(),
+      view.raw(),
+      ptr::null_mut(),
+      &mut length,
+      &mut data,
+      ptr::null_mut(),
+      ptr::null_mut(),
+    )
+  };
+  let usable = status == sys::Status::napi_ok && (length > 0 || is_attached_view(env, view));
   usable.then_some((data.cast(), length))
+}
+
+/// Whether the buffer of `view`, a TypedArray, is attached.
+pub fn is_attached_view(env: &Env, view: &Unknown) -> bool {
+  typed_array(env, view).is_some_and(|info| matches!(is_detached(env, &info.buffer), Ok(false)))
 }
 
 /// A DataView's buffer and the offset of the view in it.

@@ -101,9 +101,8 @@ impl<'env> PendingView<'env> {
     argument: &str,
     expected: &'static str,
   ) -> napi::Result<Self> {
-    let len = napi_raw::typed_array(env, &view)
-      .ok_or_else(|| napi::Error::from_reason("not a typed array"))?
-      .length;
+    let (_, len) = napi_raw::typed_array_kind(env, &view)
+      .ok_or_else(|| napi::Error::from_reason("not a typed array"))?;
     Ok(Self {
       view,
       len,
@@ -117,11 +116,13 @@ impl<'env> PendingView<'env> {
   fn pin(self, pinning: &Pinning) -> Result<Uint8Array, Failure> {
     let env = pinning.env();
     let refused = |given: &str| Failure::wrong_type(&*self.argument, self.expected, given);
-    let info = napi_raw::typed_array(env, &self.view).ok_or_else(|| refused(DETACHED))?;
-    if napi_raw::is_detached(env, &info.buffer).unwrap_or(true) {
+    let (_, length) =
+      napi_raw::typed_array_kind(env, &self.view).ok_or_else(|| refused(DETACHED))?;
+    // A detached buffer's views have length 0.
+    if length == 0 && !napi_raw::is_attached_view(env, &self.view) {
       return Err(refused(DETACHED));
     }
-    if info.length != self.len {
+    if length != self.len {
       return Err(refused(
         "a buffer whose length changed while the arguments were read",
       ));
@@ -400,10 +401,8 @@ fn attached_uint8(env: &Env, value: &Unknown) -> bool {
   if cfg!(target_family = "wasm") {
     return false;
   }
-  match napi_raw::typed_array(env, value) {
-    Some(info) if info.kind == TypedArrayType::Uint8 => {
-      info.length > 0 || matches!(napi_raw::is_detached(env, &info.buffer), Ok(false))
-    }
+  match napi_raw::typed_array_kind(env, value) {
+    Some((TypedArrayType::Uint8, length)) => length > 0 || napi_raw::is_attached_view(env, value),
     _ => false,
   }
 }
@@ -453,11 +452,12 @@ impl<P> Lent<'_, '_, P> {
   ) -> Result<&'p mut [u8], Failure> {
     let env = pinning.env();
     let detached = || Failure::wrong_type(argument, expected, DETACHED);
-    let (data, length) = napi_raw::uint8_memory(env, view).ok_or_else(detached)?;
+    // A `Uint8Array`, as phase 1 found: its length is in bytes.
+    let (data, length) = napi_raw::typed_array_memory(env, view).ok_or_else(detached)?;
     if length == 0 {
       return Ok(&mut []);
     }
-    // SAFETY: `uint8_memory` found the buffer attached and `length` bytes long from `data`
+    // SAFETY: `typed_array_memory` found the buffer attached and `length` bytes long from `data`
     // just now, and the pinning guarantees no JavaScript runs (so nothing detaches, resizes or
     // frees it) until the synchronous call returns, which `'p` does not outlive. Nothing else
     // in the call makes a slice of a view read in place while this one lives: an input and an
