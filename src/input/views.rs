@@ -387,12 +387,15 @@ pub fn writable<'env>(
 /// it lies with no napi reference at all, or anything else, read as [`bytes`] or [`writable`]
 /// read it. Always the latter under WASI, where only the general path may show emnapi a view.
 pub enum Lent<'env, 'a, Pending> {
-  InPlace {
-    view: Unknown<'env>,
-    argument: &'a str,
-    expected: &'static str,
-  },
+  InPlace(InPlace<'env, 'a>),
   Pending(Pending),
+}
+
+/// A `Uint8Array` to read where it lies, and how a refusal names it.
+pub struct InPlace<'env, 'a> {
+  view: Unknown<'env>,
+  argument: &'a str,
+  expected: &'static str,
 }
 
 /// An attached `Uint8Array`, known from one N-API call in the usual case: a view of non-zero
@@ -407,20 +410,32 @@ fn attached_uint8(env: &Env, value: &Unknown) -> bool {
   }
 }
 
+/// Reads a binary argument of a synchronous call (see [`Lent`]): in place when it is a
+/// `Uint8Array`, else with `read`.
+fn lend<'env, 'a, Pending>(
+  env: &'env Env,
+  value: Unknown<'env>,
+  argument: &'a str,
+  expected: &'static str,
+  read: impl FnOnce(&'env Env, Unknown<'env>, &'a str) -> Result<Pending, Failure>,
+) -> Result<Lent<'env, 'a, Pending>, Failure> {
+  if attached_uint8(env, &value) {
+    return Ok(Lent::InPlace(InPlace {
+      view: value,
+      argument,
+      expected,
+    }));
+  }
+  read(env, value, argument).map(Lent::Pending)
+}
+
 /// Reads a data argument of a synchronous call (see [`Lent`]).
 pub fn lend_bytes<'env, 'a>(
   env: &'env Env,
   value: Unknown<'env>,
   argument: &'a str,
 ) -> Result<Lent<'env, 'a, PendingBytes<'env>>, Failure> {
-  if attached_uint8(env, &value) {
-    return Ok(Lent::InPlace {
-      view: value,
-      argument,
-      expected: DATA_TYPES,
-    });
-  }
-  bytes(env, value, argument).map(Lent::Pending)
+  lend(env, value, argument, DATA_TYPES, bytes)
 }
 
 /// Reads an output argument of a synchronous call (see [`Lent`]). Natively any output is
@@ -431,38 +446,32 @@ pub fn lend_output<'env, 'a>(
   value: Unknown<'env>,
   argument: &'a str,
 ) -> Result<Lent<'env, 'a, PendingWritable<'env>>, Failure> {
-  if attached_uint8(env, &value) {
-    return Ok(Lent::InPlace {
-      view: value,
-      argument,
-      expected: OUTPUT_TYPES,
-    });
-  }
-  writable(env, value, argument, Writes::Now).map(Lent::Pending)
+  lend(
+    env,
+    value,
+    argument,
+    OUTPUT_TYPES,
+    |env, value, argument| writable(env, value, argument, Writes::Now),
+  )
 }
 
-impl<P> Lent<'_, '_, P> {
-  /// Phase 2 for a view read in place: its memory, for the rest of the synchronous call.
+impl InPlace<'_, '_> {
+  /// Phase 2: the memory, for the rest of the synchronous call; refused, naming the argument,
+  /// if its buffer was detached meanwhile.
   #[allow(clippy::mut_from_ref)]
-  fn memory<'p>(
-    view: &Unknown,
-    argument: &str,
-    expected: &str,
-    pinning: &'p Pinning,
-  ) -> Result<&'p mut [u8], Failure> {
+  fn memory<'p>(&self, pinning: &'p Pinning) -> Result<&'p mut [u8], Failure> {
     let env = pinning.env();
-    let detached = || Failure::wrong_type(argument, expected, DETACHED);
+    let detached = || Failure::wrong_type(self.argument, self.expected, DETACHED);
     // A `Uint8Array`, as phase 1 found: its length is in bytes.
-    let (data, length) = napi_raw::typed_array_memory(env, view).ok_or_else(detached)?;
+    let (data, length) = napi_raw::typed_array_memory(env, &self.view).ok_or_else(detached)?;
     if length == 0 {
       return Ok(&mut []);
     }
-    // SAFETY: `typed_array_memory` found the buffer attached and `length` bytes long from `data`
-    // just now, and the pinning guarantees no JavaScript runs (so nothing detaches, resizes or
-    // frees it) until the synchronous call returns, which `'p` does not outlive. Nothing else
-    // in the call makes a slice of a view read in place while this one lives: an input and an
-    // output over the same memory are a caller's own aliasing of bytes, never of Rust values
-    // that assume exclusivity beyond this slice's use.
+    // SAFETY: `typed_array_memory` found the buffer attached and `length` bytes long from
+    // `data` just now, and the pinning guarantees no JavaScript runs (so nothing detaches,
+    // resizes or frees it) until the synchronous call returns, which `'p` does not outlive.
+    // `with` and `with_mut` each use their slice before the next is made, so even an input and
+    // an output over the same memory are never two live slices.
     Ok(unsafe { std::slice::from_raw_parts_mut(data, length) })
   }
 }
@@ -475,11 +484,7 @@ impl Lent<'_, '_, PendingBytes<'_>> {
     use_bytes: impl FnOnce(&[u8]) -> Result<T, Failure>,
   ) -> Result<T, Failure> {
     match self {
-      Self::InPlace {
-        view,
-        argument,
-        expected,
-      } => use_bytes(Self::memory(&view, argument, expected, pinning)?),
+      Self::InPlace(view) => use_bytes(view.memory(pinning)?),
       Self::Pending(pending) => use_bytes(&pending.pin(pinning)?),
     }
   }
@@ -493,11 +498,7 @@ impl Lent<'_, '_, PendingWritable<'_>> {
     use_bytes: impl FnOnce(&mut [u8]) -> Result<T, Failure>,
   ) -> Result<T, Failure> {
     match self {
-      Self::InPlace {
-        view,
-        argument,
-        expected,
-      } => use_bytes(Self::memory(&view, argument, expected, pinning)?),
+      Self::InPlace(view) => use_bytes(view.memory(pinning)?),
       Self::Pending(pending) => {
         let env = pinning.env();
         let mut output = pending.pin(pinning)?;
@@ -538,6 +539,12 @@ pub fn in_place<T>(
   }
   // SAFETY: `attached_uint8` runs no JavaScript, and neither does `use_bytes`.
   let pinning = unsafe { Pinning::new(env) };
-  let memory = Lent::<PendingBytes>::memory(value, "", "", &pinning).ok()?;
+  // Nothing to name: a view that cannot be read in place is simply not used.
+  let view = InPlace {
+    view: *value,
+    argument: "",
+    expected: "",
+  };
+  let memory = view.memory(&pinning).ok()?;
   Some(use_bytes(memory))
 }

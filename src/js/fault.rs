@@ -10,7 +10,7 @@ use super::progress::Progress;
 use super::{Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::Failure;
-use crate::input::{self, whole_number};
+use crate::input::{self, whole_number, Pinning};
 
 /// A job of `parts` parts of which only `panicking` panics; the others count to a million so
 /// the panic can land while they run.
@@ -85,8 +85,10 @@ sync_twin! {
   ts_return_type = "Promise<number>"
 )]
 pub fn panic_while_reading(env: &Env) -> napi::Result<PromiseRaw<'_, Unknown<'static>>> {
-  Call::<PanicJob>::read(env, None, &[], |_| -> Result<fn(&_) -> _, _> {
-    panic!("injected panic while reading arguments")
+  Call::read(env, None, &[], |_| {
+    Ok(|_: &Pinning| -> Result<PanicJob, Failure> {
+      panic!("injected panic while reading arguments")
+    })
   })
   .spawn(env)
 }
