@@ -4,13 +4,13 @@
 //! `TypeError`, `RangeError`, `AbortError` or coded `Error` back on the JavaScript thread.
 
 use std::fmt;
-use std::ptr;
 
-use napi::bindgen_prelude::{JsObjectValue, Object, ToNapiValue, Unknown};
-use napi::{sys, Env, JsValue};
+use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
+use napi::{Env, JsValue};
 
 use crate::cancel::Cancelled;
 use crate::input::Held;
+use crate::napi_raw::{self, ErrorClass};
 use crate::qr::options::ImageTooLarge;
 use crate::qr::{encode, EncodeError};
 
@@ -139,20 +139,12 @@ impl Failure {
     env: &'env Env,
     abort_reason: Option<Unknown>,
   ) -> napi::Result<Object<'env>> {
-    let create = match self.kind {
-      ErrorKind::Type => sys::napi_create_type_error,
-      ErrorKind::Range => sys::napi_create_range_error,
-      ErrorKind::Abort | ErrorKind::Other => sys::napi_create_error,
+    let class = match self.kind {
+      ErrorKind::Type => ErrorClass::TypeError,
+      ErrorKind::Range => ErrorClass::RangeError,
+      ErrorKind::Abort | ErrorKind::Other => ErrorClass::Error,
     };
-    let code = env.create_string(self.code)?;
-    let message = env.create_string(&self.message)?;
-    let mut raw = ptr::null_mut();
-    napi::check_status!(
-      unsafe { create(env.raw(), code.raw(), message.raw(), &mut raw) },
-      "creating a {:?} error failed",
-      self.kind
-    )?;
-    let mut error = Object::from_raw(env.raw(), raw);
+    let mut error = napi_raw::create_error(env, class, self.code, &self.message)?;
     if self.kind == ErrorKind::Abort {
       error.set_named_property("name", "AbortError")?;
       if let Some(reason) = abort_reason {
@@ -192,37 +184,19 @@ impl Refusal {
 /// Takes the exception JavaScript left pending, if there is one, keeping the very value thrown
 /// (a napi reference, which every target has, WASI included).
 pub fn take_pending_exception(env: &Env) -> Option<Held> {
-  let mut pending = false;
-  let status = unsafe { sys::napi_is_exception_pending(env.raw(), &mut pending) };
-  if status != sys::Status::napi_ok || !pending {
-    return None;
-  }
-  let mut exception = ptr::null_mut();
-  let status = unsafe { sys::napi_get_and_clear_last_exception(env.raw(), &mut exception) };
-  if status != sys::Status::napi_ok {
-    return None;
-  }
-  Held::new(env, &unsafe {
-    Unknown::from_raw_unchecked(env.raw(), exception)
-  })
-  .ok()
+  Held::new(env, &napi_raw::take_exception(env)?).ok()
 }
 
 /// Throws `value` and returns the error that tells napi-rs an exception is already pending, so
 /// the caller receives `value` itself rather than an error napi-rs rebuilds from a message.
 pub fn throw(env: &Env, value: Unknown) -> napi::Error {
-  unsafe { sys::napi_throw(env.raw(), value.raw()) };
+  napi_raw::throw(env, &value);
   napi::Error::from_status(napi::Status::PendingException)
 }
 
 /// A napi-rs error (a failed conversion, a dying environment) as a JavaScript value.
 pub fn napi_error_value(env: &Env, error: napi::Error) -> Unknown<'_> {
-  let mut value =
-    unsafe { napi::Error::to_napi_value(env.raw(), error) }.unwrap_or(ptr::null_mut());
-  if value.is_null() {
-    unsafe { sys::napi_get_undefined(env.raw(), &mut value) };
-  }
-  unsafe { Unknown::from_raw_unchecked(env.raw(), value) }
+  napi_raw::error_value(env, error)
 }
 
 impl From<Cancelled> for Failure {

@@ -7,9 +7,11 @@
 // napi-derive registers exports only outside `cfg(test)`, so in the unit-test build the napi
 // layer looks unused; the normal build still denies dead code.
 #![cfg_attr(test, allow(dead_code))]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod error;
 mod input;
 mod js;
+mod napi_raw;
 
 use qrhash_core::{cancel, hash, qr};

@@ -3,19 +3,14 @@
 //! napi-rs's own `AbortSignal` overwrites `signal.onabort`, ignores a signal that is already
 //! aborted and cannot stop work that has started, so qrhash listens itself.
 
-use napi::bindgen_prelude::{
-  FnArgs, Function, FunctionRef, JsObjectValue, Object, ObjectRef, Unknown,
-};
-use napi::{Env, JsValue, ValueType};
+use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, JsObjectValue, ObjectRef, Unknown};
+use napi::Env;
 
 use crate::cancel::CancelToken;
 use crate::error::{take_pending_exception, Failure};
-use crate::input::describe;
+use crate::input::{self, AbortSignalRead};
 
 type Listener = FunctionRef<(), ()>;
-/// `addEventListener` / `removeEventListener` called as `(type, listener)`.
-type ListenerMethod<'env> =
-  Function<'env, FnArgs<(&'static str, Function<'env, (), ()>)>, Unknown<'env>>;
 
 /// A signal being watched: the call's token is cancelled when it fires (or at once if it had
 /// already fired). [`AbortWatch::release`] must run on the JavaScript thread when the work is
@@ -37,20 +32,12 @@ impl AbortWatch {
     let Some(value) = value else {
       return Ok(None);
     };
-    let not_a_signal = || Failure::wrong_type(argument, "an AbortSignal", &describe(&value));
-    if value.get_type().ok() != Some(ValueType::Object) {
-      return Err(not_a_signal());
-    }
-    let signal = Object::from_raw(env.raw(), value.raw());
-    let aborted: bool = signal
-      .get_named_property::<Unknown>("aborted")
-      .ok()
-      .filter(|flag| flag.get_type().ok() == Some(ValueType::Boolean))
-      .and_then(|flag| unsafe { flag.cast::<bool>() }.ok())
-      .ok_or_else(not_a_signal)?;
-    let add_listener: ListenerMethod = signal
-      .get_named_property("addEventListener")
-      .map_err(|_| not_a_signal())?;
+    let AbortSignalRead {
+      signal,
+      aborted,
+      add_listener,
+    } = input::abort_signal(env, &value, argument)?;
+    let not_a_signal = || Failure::wrong_type(argument, "an AbortSignal", &input::describe(&value));
 
     let listener = if aborted {
       token.cancel();

@@ -11,7 +11,7 @@ use super::progress::Progress;
 use super::{Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::Failure;
-use crate::input::whole_number;
+use crate::input::{self, whole_number, Pinning};
 
 /// A job of `parts` parts of which only `panicking` panics; the others count to a million so
 /// the panic can land while they run.
@@ -49,10 +49,10 @@ impl Job for PanicJob {
 fn read_panic_job(env: &Env, parts: Unknown, options: Option<Unknown>) -> Call<PanicJob> {
   Call::read(env, options, &["signal"], |_| {
     let parts = whole_number(&parts, "parts", 1..=64)? as usize;
-    Ok(PanicJob {
+    Ok(input::ready(PanicJob {
       parts,
       panicking: parts / 2,
-    })
+    }))
   })
 }
 
@@ -72,8 +72,10 @@ export_with_sync_twin! {
   ts_return_type = "Promise<number>"
 )]
 pub fn panic_while_reading(env: &Env) -> napi::Result<PromiseRaw<'_, Unknown<'static>>> {
-  Call::<PanicJob>::read(env, None, &[], |_| {
-    panic!("injected panic while reading arguments")
+  Call::read(env, None, &[], |_| {
+    Ok(|_: &Pinning| -> Result<PanicJob, Failure> {
+      panic!("injected panic while reading arguments")
+    })
   })
   .spawn(env)
 }

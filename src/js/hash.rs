@@ -19,7 +19,9 @@ use crate::error::{throw, Failure, Refusal};
 use crate::hash::encoding::Encoded;
 use crate::hash::file::{self, FileError};
 use crate::hash::{chain, merkle, oneshot, records, Digest, Encoding, DIGEST_LEN};
-use crate::input::{self, whole_number, Bytes, Options, Writable, Writes};
+use crate::input::{
+  self, whole_number, Bytes, Options, PendingBytes, PendingWritable, Pinning, Writable, Writes,
+};
 
 /// Input bytes below which a job is not worth spreading over several pool threads.
 const MIN_BYTES_PER_PART: usize = 256 << 10;
@@ -48,6 +50,7 @@ fn zeroed(len: usize) -> Result<Vec<u8>, Failure> {
   if start.is_null() {
     return Err(Failure::out_of_memory(len));
   }
+  // SAFETY: `start` is that allocation, non-null: `len` initialised bytes of capacity `len`.
   Ok(unsafe { Vec::from_raw_parts(start, len, len) })
 }
 
@@ -64,17 +67,18 @@ pub fn digest_to_js<'env>(
   }
 }
 
-/// An input of fixed-size records, for `sha256Batch` and `sha256MerkleRoot`.
-struct Records {
-  input: Bytes,
+/// An input of fixed-size records, for `sha256Batch` and `sha256MerkleRoot`: `Input` is
+/// [`PendingBytes`] while the arguments are read, [`Bytes`] in the job.
+struct Records<Input = Bytes> {
+  input: Input,
   size: usize,
   count: usize,
 }
 
-impl Records {
+impl<'env> Records<PendingBytes<'env>> {
   /// Reads `input` and `options.recordSize` (1 to 2³¹, default 64), refusing a partial last
   /// record.
-  fn read(env: &Env, input: Unknown, options: &Options) -> Result<Self, Failure> {
+  fn read(env: &'env Env, input: Unknown<'env>, options: &Options) -> Result<Self, Failure> {
     let input = input::bytes(env, input, "input")?;
     let size = match options.get("recordSize")? {
       Some(size) => whole_number(&size, "options.recordSize", 1..=MAX_RECORD_SIZE)? as usize,
@@ -94,6 +98,16 @@ impl Records {
     })
   }
 
+  fn pin(self, pinning: &Pinning) -> Result<Records, Failure> {
+    Ok(Records {
+      input: self.input.pin(pinning)?,
+      size: self.size,
+      count: self.count,
+    })
+  }
+}
+
+impl<Input> Records<Input> {
   /// One contiguous range of records per pool thread, none too small to be worth it.
   fn parts(&self) -> Vec<Range<usize>> {
     split(self.count, (MIN_BYTES_PER_PART / self.size).max(1))
@@ -127,9 +141,13 @@ impl Job for Sha256Job {
 
 fn read_sha256(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha256Job> {
   Call::read(env, options, &["encoding", "signal"], |options| {
-    Ok(Sha256Job {
-      input: input::bytes(env, input, "input")?,
-      encoding: encoding(options)?,
+    let input = input::bytes(env, input, "input")?;
+    let encoding = encoding(options)?;
+    Ok(move |pinning: &Pinning| {
+      Ok(Sha256Job {
+        input: input.pin(pinning)?,
+        encoding,
+      })
     })
   })
 }
@@ -166,20 +184,22 @@ pub fn sha256_into<'env>(
   input: Unknown<'env>,
   output: Unknown<'env>,
 ) -> napi::Result<Unknown<'env>> {
-  let written = input::with_bytes(env, input, "input", |data| {
-    let digest = records::digest_of(data);
-    input::with_writable(env, output, "output", |out| {
-      match out.get_mut(..DIGEST_LEN) {
-        Some(slot) => {
-          slot.copy_from_slice(&digest);
-          Ok(())
-        }
-        None => Err(Failure::out_of_range(
-          "output",
-          &format!("at least {DIGEST_LEN} bytes"),
-          &format!("{} bytes", out.len()),
-        )),
+  let written = input::lend_bytes(env, input, "input").and_then(|data| {
+    let out = input::lend_output(env, output, "output")?;
+    // SAFETY: both arguments have been read, and from here to the return only the digest is
+    // computed and written: no JavaScript runs.
+    let pinning = unsafe { Pinning::new(env) };
+    let digest = data.with(&pinning, |data| Ok(records::digest_of(data)))?;
+    out.with_mut(&pinning, |out| match out.get_mut(..DIGEST_LEN) {
+      Some(slot) => {
+        slot.copy_from_slice(&digest);
+        Ok(())
       }
+      None => Err(Failure::out_of_range(
+        "output",
+        &format!("at least {DIGEST_LEN} bytes"),
+        &format!("{} bytes", out.len()),
+      )),
     })
   });
   match written {
@@ -234,11 +254,18 @@ fn read_sha256_many(env: &Env, inputs: Unknown, options: Option<Unknown>) -> Cal
     let inputs = input::array(inputs, "inputs", |element, name| {
       input::bytes_among(env, element, name, &mut seen)
     })?;
-    let sizes: Vec<usize> = inputs.iter().map(|input| input.len()).collect();
-    Ok(Sha256ManyJob {
-      encoding: encoding(options)?,
-      parts: split_by_size(&sizes, MIN_BYTES_PER_PART),
-      inputs,
+    let sizes: Vec<usize> = inputs.iter().map(PendingBytes::len).collect();
+    let parts = split_by_size(&sizes, MIN_BYTES_PER_PART);
+    let encoding = encoding(options)?;
+    Ok(move |pinning: &Pinning| {
+      Ok(Sha256ManyJob {
+        encoding,
+        parts,
+        inputs: inputs
+          .into_iter()
+          .map(|input| input.pin(pinning))
+          .collect::<Result<_, _>>()?,
+      })
     })
   })
 }
@@ -254,6 +281,14 @@ export_with_sync_twin! {
 // sha256Batch
 
 /// Where a batch's digests go, written by several parts at once, each in its own range.
+///
+/// `start` points to `len` bytes owned by `owner`, which lives as long as the sink: a `Vec`
+/// whose heap memory never moves, or the caller's `options.output`, whose memory is pinned
+/// (checked attached and long enough) once its arguments have been read and is kept alive by
+/// the napi reference of its view until the call settles. Pool threads write through `start`
+/// only while the job runs; the owner is read (handed to JavaScript) only after every part has
+/// finished. Transferring or resizing `options.output` while the promise is pending is the
+/// caller's documented "don't": its buffer must stay as it was handed over.
 struct DigestSink {
   start: *mut u8,
   len: usize,
@@ -268,8 +303,9 @@ enum SinkOwner {
 }
 
 // SAFETY: parts only write through `range`, whose ranges never overlap (`split` makes them
-// disjoint), and the owner outlives every part.
+// disjoint), and the owner outlives every part (see the type's comment).
 unsafe impl Send for DigestSink {}
+// SAFETY: as for `Send`; shared access only ever writes disjoint ranges.
 unsafe impl Sync for DigestSink {}
 
 impl DigestSink {
@@ -282,15 +318,23 @@ impl DigestSink {
     })
   }
 
-  fn caller(mut output: Writable, len: usize) -> Result<Self, Failure> {
-    if output.view.len() < len {
+  /// Refuses an `options.output` of `given` bytes that cannot hold `len`.
+  fn check_room(given: usize, len: usize) -> Result<(), Failure> {
+    if given < len {
       return Err(Failure::out_of_range(
         "options.output",
         &format!("at least {len} bytes ({DIGEST_LEN} per record)"),
-        &format!("{} bytes", output.view.len()),
+        &format!("{given} bytes"),
       ));
     }
+    Ok(())
+  }
+
+  fn caller(mut output: Writable, len: usize) -> Result<Self, Failure> {
+    Self::check_room(output.view.len(), len)?;
     Ok(Self {
+      // SAFETY: the one mutable view of this memory made in the call; `range` hands out its
+      // parts, disjoint.
       start: unsafe { output.view.as_mut() }.as_mut_ptr(),
       len,
       owner: SinkOwner::Caller(Mutex::new(output)),
@@ -302,6 +346,8 @@ impl DigestSink {
   #[allow(clippy::mut_from_ref)]
   unsafe fn range(&self, range: Range<usize>) -> &mut [u8] {
     assert!(range.end <= self.len);
+    // SAFETY: within the `len` bytes the owner keeps alive (checked above), and the caller
+    // promises no other live slice overlaps it.
     unsafe { std::slice::from_raw_parts_mut(self.start.add(range.start), range.len()) }
   }
 
@@ -367,17 +413,28 @@ fn read_sha256_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Cal
   Call::read(env, options, &known, |options| {
     let records = Records::read(env, input, options)?;
     let len = records.count * DIGEST_LEN;
-    let sink = match options.get("output")? {
-      Some(output) => DigestSink::caller(
-        input::writable(env, output, "options.output", Writes::Later)?,
-        len,
-      )?,
-      None => DigestSink::fresh(len)?,
+    let output: Option<PendingWritable> = match options.get("output")? {
+      Some(output) => Some(input::writable(
+        env,
+        output,
+        "options.output",
+        Writes::Later,
+      )?),
+      None => None,
     };
-    Ok(Sha256BatchJob {
-      parts: records.parts(),
-      records,
-      sink,
+    if let Some(output) = &output {
+      DigestSink::check_room(output.len(), len)?;
+    }
+    Ok(move |pinning: &Pinning| {
+      let sink = match output {
+        Some(output) => DigestSink::caller(output.pin(pinning)?, len)?,
+        None => DigestSink::fresh(len)?,
+      };
+      Ok(Sha256BatchJob {
+        parts: records.parts(),
+        records: records.pin(pinning)?,
+        sink,
+      })
     })
   })
 }
@@ -454,10 +511,13 @@ fn read_sha256_merkle_root(
     }
     // Subtrees as large as one pool thread's share, rounded up to a power of two.
     let per_part = records.parts()[0].len();
-    Ok(Sha256MerkleJob {
-      levels: per_part.next_power_of_two().trailing_zeros(),
-      encoding: encoding(options)?,
-      records,
+    let encoding = encoding(options)?;
+    Ok(move |pinning: &Pinning| {
+      Ok(Sha256MerkleJob {
+        levels: per_part.next_power_of_two().trailing_zeros(),
+        encoding,
+        records: records.pin(pinning)?,
+      })
     })
   })
 }
@@ -504,10 +564,15 @@ fn read_sha256_iterate(
   options: Option<Unknown>,
 ) -> Call<Sha256IterateJob> {
   Call::read(env, options, &["encoding", "signal"], |options| {
-    Ok(Sha256IterateJob {
-      input: input::bytes(env, input, "input")?,
-      rounds: whole_number(&rounds, "rounds", 0..=u64::from(u32::MAX))? as u32,
-      encoding: encoding(options)?,
+    let input = input::bytes(env, input, "input")?;
+    let rounds = whole_number(&rounds, "rounds", 0..=u64::from(u32::MAX))? as u32;
+    let encoding = encoding(options)?;
+    Ok(move |pinning: &Pinning| {
+      Ok(Sha256IterateJob {
+        input: input.pin(pinning)?,
+        rounds,
+        encoding,
+      })
     })
   })
 }
@@ -567,10 +632,10 @@ fn read_sha256_file(env: &Env, path: Unknown, options: Option<Unknown>) -> Call<
     options,
     &["encoding", "signal", "onProgress"],
     |options| {
-      Ok(Sha256FileJob {
+      Ok(input::ready(Sha256FileJob {
         path: input::path(env, path, "path")?,
         encoding: encoding(options)?,
-      })
+      }))
     },
   )
 }

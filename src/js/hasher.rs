@@ -15,7 +15,7 @@ use crate::cancel::CancelToken;
 use crate::error::{ErrorKind, Failure};
 use crate::hash::incremental::{Chunk, Finalized, Incremental};
 use crate::hash::{Digest, Encoding};
-use crate::input::{self, Bytes};
+use crate::input::{self, Bytes, Pinning};
 
 type State = Incremental<Bytes>;
 
@@ -60,8 +60,7 @@ impl Sha256Hasher {
   /// chunk given to `updateAsync` before it.
   #[napi(catch_unwind, ts_args_type = "data: BinaryLike | string")]
   pub fn update(&self, env: &Env, data: Unknown) -> napi::Result<()> {
-    input::bytes(env, data, "data")
-      .and_then(|data| Ok(self.state().update(&data)?))
+    input::with_bytes(env, data, "data", |data| Ok(self.state().update(data)?))
       .map_err(|failure| failure.throw(env))
   }
 
@@ -78,11 +77,14 @@ impl Sha256Hasher {
     data: Unknown,
   ) -> napi::Result<PromiseRaw<'env, Unknown<'static>>> {
     Call::read(env, None, &[], |_| {
-      let chunk = Chunk::new(input::bytes(env, data, "data")?);
-      self.state().queue(Arc::clone(&chunk))?;
-      Ok(UpdateJob {
-        state: Arc::clone(&self.state),
-        _chunk: chunk,
+      let data = input::bytes(env, data, "data")?;
+      Ok(move |pinning: &Pinning| {
+        let chunk = Chunk::new(data.pin(pinning)?);
+        self.state().queue(Arc::clone(&chunk))?;
+        Ok(UpdateJob {
+          state: Arc::clone(&self.state),
+          _chunk: chunk,
+        })
       })
     })
     .spawn(env)

@@ -63,18 +63,18 @@ mod progress;
 mod qr;
 
 use std::panic::{self, AssertUnwindSafe};
-use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
-use napi::{sys, Env, JsValue, Task};
+use napi::{Env, JsValue, Task};
 
 use self::abort::AbortWatch;
 use self::progress::Progress;
 use crate::cancel::CancelToken;
 use crate::error::{napi_error_value, throw, ErrorKind, Failure, Refusal};
-use crate::input::Options;
+use crate::input::{Options, Pinning};
+use crate::napi_raw::{buffer_copy, Deferred};
 
 /// The pure work behind one call. `run` may execute on any thread and must not touch JS.
 pub trait Job: Send + Sync + 'static {
@@ -218,28 +218,37 @@ pub struct Call<J: Job> {
 }
 
 impl<J: Job> Call<J> {
-  /// Reads `options` (refusing keys not in `known`; watching `signal` and `onProgress`), then
-  /// `build`s the job; the first failure becomes the call's refusal. Runs on the JavaScript
-  /// thread, so an exception thrown meanwhile by the caller's code is taken here, not left
-  /// pending.
-  pub fn read(
-    env: &Env,
-    options: Option<Unknown>,
+  /// Reads the call's arguments in the two phases of [`crate::input`]. Phase 1: `options`
+  /// (refusing keys not in `known`; watching `signal`), what `read` reads, then `onProgress`.
+  /// Phase 2: what `read` returned pins its views and builds the job. The first failure
+  /// becomes the call's refusal. Runs on the JavaScript thread, so an exception thrown
+  /// meanwhile by the caller's code is taken here, not left pending.
+  pub fn read<'env, Pin>(
+    env: &'env Env,
+    options: Option<Unknown<'env>>,
     known: &[&str],
-    build: impl FnOnce(&Options) -> Result<J, Failure>,
-  ) -> Self {
+    read: impl FnOnce(&Options<'env, '_>) -> Result<Pin, Failure>,
+  ) -> Self
+  where
+    Pin: FnOnce(&Pinning) -> Result<J, Failure>,
+  {
     let cancel = CancelToken::default();
     let mut abort = None;
     let mut progress = Progress::none();
     let job = Options::read(options, "options", known).and_then(|options| {
       abort = AbortWatch::watch(env, options.get("signal")?, "options.signal", &cancel)?;
-      let job = unpanicked(|| build(&options))?;
+      let pin = unpanicked(|| read(&options))?;
       progress = Progress::watch(
         env,
         options.get("onProgress")?,
         "options.onProgress",
         cancel.clone(),
       )?;
+      // SAFETY: every argument and option has been read and both watchers are set up; from
+      // here a sync call runs its job and returns, an async one queues it, and JavaScript
+      // runs again only in `settle` (a final `onProgress`, the result), after the work.
+      let pinning = unsafe { Pinning::new(env) };
+      let job = unpanicked(|| pin(&pinning))?;
       if let Some(total) = job.progress_total() {
         progress.set_total(total);
       }
@@ -280,6 +289,7 @@ impl<J: Job> Call<J> {
   /// refused call rejects at once, without visiting the pool.
   pub fn spawn(self, env: &Env) -> napi::Result<PromiseRaw<'_, Unknown<'static>>> {
     let (deferred, promise) = Deferred::new(env)?;
+    let promise = PromiseRaw::new(env.raw(), promise.raw());
     match self.job {
       Err(refusal) => {
         self.context.release(env);
@@ -363,51 +373,6 @@ impl<J: Job> Task for PartTask<J> {
     }
     Ok(())
   }
-}
-
-/// The resolving end of a promise made with `napi_create_promise`; used once, on the
-/// JavaScript thread.
-struct Deferred(sys::napi_deferred);
-
-// SAFETY: the handle is only ever used on the JavaScript thread that made it (in `finally` or
-// in the call itself); it merely travels through pool threads inside a task.
-unsafe impl Send for Deferred {}
-
-impl Deferred {
-  fn new<T>(env: &Env) -> napi::Result<(Self, PromiseRaw<'_, T>)> {
-    let (mut deferred, mut promise) = (ptr::null_mut(), ptr::null_mut());
-    napi::check_status!(unsafe {
-      sys::napi_create_promise(env.raw(), &mut deferred, &mut promise)
-    })?;
-    Ok((Self(deferred), PromiseRaw::new(env.raw(), promise)))
-  }
-
-  fn settle(self, env: &Env, outcome: Result<Unknown, Unknown>) {
-    // SAFETY: `self.0` came from `napi_create_promise` on this environment and is used once.
-    unsafe {
-      match outcome {
-        Ok(value) => sys::napi_resolve_deferred(env.raw(), self.0, value.raw()),
-        Err(error) => sys::napi_reject_deferred(env.raw(), self.0, error.raw()),
-      };
-    }
-  }
-}
-
-/// A new Buffer holding a copy of `bytes`, in V8's heap: for small results a copy is cheaper to
-/// make and collect than an external buffer with a finalizer.
-fn buffer_copy<'env>(env: &'env Env, bytes: &[u8]) -> napi::Result<Unknown<'env>> {
-  let mut value = ptr::null_mut();
-  // No `result_data`: under WASI asking for it would make emnapi mirror the copy in wasm memory.
-  napi::check_status!(unsafe {
-    sys::napi_create_buffer_copy(
-      env.raw(),
-      bytes.len(),
-      bytes.as_ptr().cast(),
-      ptr::null_mut(),
-      &mut value,
-    )
-  })?;
-  Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value) })
 }
 
 /// A Buffer holding `bytes`: natively the memory itself, handed over with no copy. Under WASI a

@@ -5,16 +5,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
+use napi::bindgen_prelude::{FnArgs, FunctionRef, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use std::ptr;
-
-use napi::{sys, Env, JsValue, Status, ValueType};
+use napi::{Env, JsValue, Status};
 
 use crate::cancel::CancelToken;
 use crate::error::{take_pending_exception, Failure};
-use crate::input::describe;
-use crate::input::Held;
+use crate::input::{self, Held};
+use crate::napi_raw;
 
 /// Milliseconds between two reports while work runs.
 const INTERVAL_MS: u64 = 100;
@@ -63,13 +61,7 @@ impl Progress {
     let Some(value) = value else {
       return Ok(Self::none());
     };
-    if value.get_type().ok() != Some(ValueType::Function) {
-      return Err(Failure::wrong_type(
-        argument,
-        "a function",
-        &describe(&value),
-      ));
-    }
+    let callback = input::callback(&value, argument)?;
     let broken = |_| {
       Failure::wrong_type(
         argument,
@@ -77,8 +69,6 @@ impl Progress {
         "a function that could not be wrapped",
       )
     };
-    let callback: Function<FnArgs<(f64, f64)>, Unknown> =
-      unsafe { value.cast() }.map_err(broken)?;
     let shared = Arc::new(Shared::new(callback.create_ref().map_err(broken)?, cancel));
     let on_js_thread = Arc::clone(&shared);
     let relay = env
@@ -157,26 +147,15 @@ impl Shared {
     self.finished.store(last, Ordering::Relaxed);
     let total = self.total.load(Ordering::Relaxed) as f64;
     // Called through napi directly, so what the callback throws is taken as the very value.
-    let called = (|| -> napi::Result<sys::napi_status> {
+    let called = (|| -> napi::Result<bool> {
       let callback = self.callback.borrow_back(env)?;
       let args = [
-        env.create_double(done as f64)?.raw(),
-        env.create_double(total)?.raw(),
+        env.create_double(done as f64)?.to_unknown(),
+        env.create_double(total)?.to_unknown(),
       ];
-      let (mut this, mut result) = (ptr::null_mut(), ptr::null_mut());
-      unsafe {
-        sys::napi_get_undefined(env.raw(), &mut this);
-        Ok(sys::napi_call_function(
-          env.raw(),
-          this,
-          callback.raw(),
-          2,
-          args.as_ptr(),
-          &mut result,
-        ))
-      }
+      Ok(napi_raw::call_function(env, &callback.to_unknown(), &args))
     })();
-    if !matches!(called, Ok(sys::Status::napi_ok)) {
+    if !matches!(called, Ok(true)) {
       if let Some(thrown) = take_pending_exception(env) {
         if let Ok(mut slot) = self.thrown.lock() {
           slot.get_or_insert(thrown);

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use encoding_rs::SHIFT_JIS;
 use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown};
-use napi::{Env, JsValue, ValueType};
+use napi::{Env, JsValue};
 use napi_derive::napi;
 use qrcode::types::Mode;
 use qrcode::EcLevel;
@@ -20,7 +20,7 @@ use super::progress::Progress;
 use super::{buffer_copy, buffer_of, Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::{version_name, ErrorKind, Failure};
-use crate::input::{self, describe, Bytes, Options};
+use crate::input::{self, Bytes, FlagOr, Options, PendingBytes, Pinning};
 use crate::qr::logo::{self, Clearing, Logo, LogoError};
 use crate::qr::options::{
   FinderShape, ModuleShape, EC_LEVEL_NAMES, MAX_IMAGE_SIDE, MAX_MARGIN, MAX_SCALE,
@@ -33,10 +33,20 @@ use crate::qr::{
 // ---------------------------------------------------------------------------------------------
 // What a call makes
 
-/// The data argument: a string, bytes, or segments.
-enum Data {
-  Bytes(Bytes),
+/// The data argument: a string, bytes, or segments; its bytes are [`PendingBytes`] while the
+/// arguments are read.
+enum Data<B = Bytes> {
+  Bytes(B),
   Pieces(Vec<Piece>),
+}
+
+impl Data<PendingBytes<'_>> {
+  fn pin(self, pinning: &Pinning) -> Result<Data, Failure> {
+    Ok(match self {
+      Self::Bytes(bytes) => Data::Bytes(bytes.pin(pinning)?),
+      Self::Pieces(pieces) => Data::Pieces(pieces),
+    })
+  }
 }
 
 impl Data {
@@ -76,17 +86,36 @@ enum Output {
   Symbol,
 }
 
-/// How to make a code from data: the encoding request, the look, the output.
-struct Recipe {
+/// How to make a code from data: the encoding request, the look, the output. The logo's image
+/// is [`PendingBytes`] while the arguments are read.
+struct Recipe<Image = Bytes> {
   request: Request,
   style: Style,
-  logo: Option<LogoSource>,
+  logo: Option<LogoSource<Image>>,
   output: Output,
 }
 
-struct LogoSource {
-  image: Bytes,
+struct LogoSource<Image = Bytes> {
+  image: Image,
   fraction: f64,
+}
+
+impl Recipe<PendingBytes<'_>> {
+  fn pin(self, pinning: &Pinning) -> Result<Recipe, Failure> {
+    let logo = match self.logo {
+      Some(LogoSource { image, fraction }) => Some(LogoSource {
+        image: image.pin(pinning)?,
+        fraction,
+      }),
+      None => None,
+    };
+    Ok(Recipe {
+      request: self.request,
+      style: self.style,
+      logo,
+      output: self.output,
+    })
+  }
 }
 
 pub enum Made {
@@ -209,17 +238,7 @@ fn js_string<'env>(env: &'env Env, text: &str) -> napi::Result<Unknown<'env>> {
   if !text.is_ascii() {
     return text.into_unknown(env);
   }
-  let mut value = std::ptr::null_mut();
-  let status = unsafe {
-    napi::sys::napi_create_string_latin1(
-      env.raw(),
-      text.as_ptr().cast(),
-      text.len() as isize,
-      &mut value,
-    )
-  };
-  napi::check_status!(status, "could not create a string of {} bytes", text.len())?;
-  Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value) })
+  Ok(env.create_string_latin1(text.as_bytes())?.to_unknown())
 }
 
 fn mime(format: ImageFormat) -> &'static str {
@@ -462,7 +481,12 @@ fn read_call(env: &Env, text: Unknown, options: Option<Unknown>, wanted: Wanted)
   Call::read(env, options, known, |options| {
     let data = read_data(env, text, "text")?;
     let recipe = read_recipe(env, options, wanted)?;
-    Ok(QrJob { data, recipe })
+    Ok(move |pinning: &Pinning| {
+      Ok(QrJob {
+        data: data.pin(pinning)?,
+        recipe: recipe.pin(pinning)?,
+      })
+    })
   })
 }
 
@@ -472,10 +496,15 @@ fn read_create_qr_batch(env: &Env, texts: Unknown, options: Option<Unknown>) -> 
     let recipe = read_recipe(env, options, Wanted::DataUrl)?;
     // A code takes tens of microseconds: at least 16 per range keeps round trips negligible.
     let parts = split(data.len(), 16);
-    Ok(QrBatchJob {
-      data,
-      recipe,
-      parts,
+    Ok(move |pinning: &Pinning| {
+      Ok(QrBatchJob {
+        data: data
+          .into_iter()
+          .map(|data| data.pin(pinning))
+          .collect::<Result<_, _>>()?,
+        recipe: recipe.pin(pinning)?,
+        parts,
+      })
     })
   })
 }
@@ -497,7 +526,11 @@ fn too_long(argument: &str, length: usize) -> Failure {
 
 /// The bytes of one piece of data, refused unread when it is longer than any code holds: a
 /// string's UTF-8 is at least as long as its UTF-16, which V8 knows without converting.
-fn read_bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failure> {
+fn read_bytes<'env>(
+  env: &'env Env,
+  value: Unknown<'env>,
+  argument: &str,
+) -> Result<PendingBytes<'env>, Failure> {
   if let Some(units) = input::utf16_len(env, &value) {
     if units > MOST_CHARACTERS {
       return Err(too_long(argument, units));
@@ -510,7 +543,11 @@ fn read_bytes(env: &Env, value: Unknown, argument: &str) -> Result<Bytes, Failur
   Ok(bytes)
 }
 
-fn read_data(env: &Env, value: Unknown, argument: &str) -> Result<Data, Failure> {
+fn read_data<'env>(
+  env: &'env Env,
+  value: Unknown<'env>,
+  argument: &str,
+) -> Result<Data<PendingBytes<'env>>, Failure> {
   if !value.is_array().unwrap_or(false) {
     return Ok(Data::Bytes(read_bytes(env, value, argument)?));
   }
@@ -532,11 +569,7 @@ fn read_data(env: &Env, value: Unknown, argument: &str) -> Result<Data, Failure>
 
 /// A segment: a string (best modes), bytes (byte mode), or `{ data, mode? }`.
 fn read_piece(env: &Env, value: Unknown, name: &str) -> Result<Piece, Failure> {
-  let plain_object = matches!(value.get_type(), Ok(ValueType::Object))
-    && !value.is_typedarray().unwrap_or(true)
-    && !value.is_dataview().unwrap_or(true)
-    && !value.is_arraybuffer().unwrap_or(true);
-  let (data, mode, data_name) = if plain_object {
+  let (data, mode, data_name) = if input::is_plain_object(&value) {
     let segment = Options::read(Some(value), name, &["data", "mode"])?;
     let data_name = format!("{name}.data");
     let data = segment
@@ -547,9 +580,9 @@ fn read_piece(env: &Env, value: Unknown, name: &str) -> Result<Piece, Failure> {
   } else {
     (read_bytes(env, value, name)?, None, name.to_owned())
   };
-  let text = matches!(data, Bytes::Text(_));
+  let text = matches!(data, PendingBytes::Text(_));
   let shown = describe_bytes(&data);
-  Piece::new(mode, data.to_vec(), text).map_err(|error| {
+  Piece::new(mode, data.into_vec(env)?, text).map_err(|error| {
     let allowed = match error {
       PieceError::Empty => "not empty",
       PieceError::NotNumeric => "only the digits 0-9 in numeric mode",
@@ -567,13 +600,13 @@ fn read_piece(env: &Env, value: Unknown, name: &str) -> Result<Piece, Failure> {
   })
 }
 
-fn describe_bytes(bytes: &Bytes) -> String {
+fn describe_bytes(bytes: &PendingBytes) -> String {
   match bytes {
-    Bytes::Text(utf8) => format!(
+    PendingBytes::Text(utf8) => format!(
       "the string {}",
       input::quote(&String::from_utf8_lossy(utf8))
     ),
-    Bytes::Binary(view) => format!("{} bytes", view.len()),
+    PendingBytes::Binary(view) => format!("{} bytes", view.len()),
   }
 }
 
@@ -587,7 +620,11 @@ fn parse_mode(name: &str) -> Option<Mode> {
   }
 }
 
-fn read_recipe(env: &Env, options: &Options, wanted: Wanted) -> Result<Recipe, Failure> {
+fn read_recipe<'env>(
+  env: &'env Env,
+  options: &Options<'env, '_>,
+  wanted: Wanted,
+) -> Result<Recipe<PendingBytes<'env>>, Failure> {
   let micro = options.boolean("micro")?.unwrap_or(false);
   let logo = read_logo(env, options)?;
   if micro && logo.is_some() {
@@ -619,25 +656,15 @@ fn read_recipe(env: &Env, options: &Options, wanted: Wanted) -> Result<Recipe, F
 }
 
 fn read_eci(options: &Options) -> Result<Eci, Failure> {
-  let Some(value) = options.get("eci")? else {
-    return Ok(Eci::Auto);
-  };
-  let allowed = "'auto', true or false";
-  match value.get_type() {
-    Ok(ValueType::Boolean) => Ok(if unsafe { value.cast::<bool>() }.unwrap_or(false) {
-      Eci::Always
-    } else {
-      Eci::Never
-    }),
-    Ok(ValueType::String) => input::parsed(&value, "options.eci", allowed, |name| {
-      (name == "auto").then_some(Eci::Auto)
-    }),
-    _ => Err(Failure::wrong_type(
-      "options.eci",
-      allowed,
-      &describe(&value),
-    )),
-  }
+  let eci = options.flag_or_parsed("eci", "'auto', true or false", |name| {
+    (name == "auto").then_some(Eci::Auto)
+  })?;
+  Ok(match eci {
+    None => Eci::Auto,
+    Some(FlagOr::Flag(true)) => Eci::Always,
+    Some(FlagOr::Flag(false)) => Eci::Never,
+    Some(FlagOr::Parsed(eci)) => eci,
+  })
 }
 
 fn read_output(options: &Options, wanted: Wanted) -> Result<Output, Failure> {
@@ -736,7 +763,10 @@ fn read_style(options: &Options) -> Result<Style, Failure> {
   })
 }
 
-fn read_logo(env: &Env, options: &Options) -> Result<Option<LogoSource>, Failure> {
+fn read_logo<'env>(
+  env: &'env Env,
+  options: &Options<'env, '_>,
+) -> Result<Option<LogoSource<PendingBytes<'env>>>, Failure> {
   // `logo: null` means no logo, as `color: null` means the default colours.
   let logo = options.nested("logo", &["image", "size"])?;
   if !logo.is_given() {
@@ -771,7 +801,9 @@ fn path_of(env: &Env, value: Unknown) -> Result<PathBuf, Failure> {
 fn read_to_file(env: &Env, path: Unknown, text: Unknown, options: Option<Unknown>) -> Call<QrJob> {
   match path_of(env, path) {
     Ok(path) => read_call(env, text, options, Wanted::File(path)),
-    Err(failure) => Call::read(env, options, RENDERING_OPTIONS, |_| Err(failure)),
+    Err(failure) => Call::read(env, options, RENDERING_OPTIONS, |_| {
+      Err(failure).map(input::ready)
+    }),
   }
 }
 

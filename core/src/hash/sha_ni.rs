@@ -4,6 +4,11 @@
 //! 64 rounds. Several messages go through the rounds side by side, so the SHA unit always has
 //! independent work while one round pair waits on the last.
 
+// Every function here is `unsafe` only for the CPU features it is compiled with, which the
+// callers check once ([`available`]); inside, the intrinsics are called without a block each,
+// as RustCrypto's sha2 x86 backend does (and as edition 2021 already allows).
+#![allow(unsafe_op_in_unsafe_fn)]
+
 use std::arch::x86_64::*;
 
 use super::short::{INITIAL_STATE, PADDING_AFTER_64};
@@ -94,15 +99,21 @@ pub unsafe fn digest_64(message: &[u8; 64]) -> Digest {
 }
 
 /// The digests of `N` 64-byte messages, their rounds interleaved.
+///
+/// # Safety
+/// Needs the target features it is compiled with ([`available`]).
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 unsafe fn digest_64_lanes<const N: usize>(messages: [&[u8; 64]; N]) -> [Digest; N] {
   let mut states = [State::initial(); N];
+  // SAFETY: this function's own target features are the ones `Schedule::of` needs.
   let schedules = messages.map(|message| unsafe { Schedule::of(message) });
   rounds(&mut states, |lane, quad| schedules[lane].0[quad]);
+  // SAFETY: `quad < 16`, so the 16 bytes loaded lie within `PADDING_SCHEDULE`'s 256.
   rounds(&mut states, |_, quad| unsafe {
     _mm_loadu_si128(PADDING_SCHEDULE[4 * quad..].as_ptr().cast())
   });
+  // SAFETY: this function's own target features are the ones `digest` needs.
   states.map(|state| unsafe { state.digest() })
 }
 
@@ -115,6 +126,8 @@ struct State {
 }
 
 impl State {
+  /// # Safety
+  /// Needs the target features it is compiled with ([`available`]).
   #[inline]
   #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
   unsafe fn initial() -> Self {
@@ -128,6 +141,8 @@ impl State {
     }
   }
 
+  /// # Safety
+  /// Needs the target features it is compiled with ([`available`]).
   #[inline]
   #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
   unsafe fn add(self, other: Self) -> Self {
@@ -138,6 +153,8 @@ impl State {
   }
 
   /// The state as the big-endian bytes of a, b, …, h.
+  /// # Safety
+  /// Needs the target features it is compiled with ([`available`]).
   #[inline]
   #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
   unsafe fn digest(self) -> Digest {
@@ -157,6 +174,9 @@ impl State {
 }
 
 /// Reverses the bytes of each 32-bit lane: SHA-256 words are big-endian.
+///
+/// # Safety
+/// Needs the target features it is compiled with ([`available`]).
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 unsafe fn byte_swap_mask() -> __m128i {
@@ -167,6 +187,8 @@ unsafe fn byte_swap_mask() -> __m128i {
 struct Schedule([__m128i; 16]);
 
 impl Schedule {
+  /// # Safety
+  /// Needs the target features it is compiled with ([`available`]).
   #[inline]
   #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
   unsafe fn of(block: &[u8; 64]) -> Self {
@@ -193,6 +215,9 @@ impl Schedule {
 /// rounds `4 × quad ‥ 4 × quad + 4` from `schedule(lane, quad)`; then adds the state before the
 /// block, as the compression function ends. The lanes' rounds alternate, so each round pair
 /// has the other lane's to overlap with.
+///
+/// # Safety
+/// Needs the target features it is compiled with ([`available`]).
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 unsafe fn rounds<const N: usize>(
@@ -226,6 +251,7 @@ mod tests {
     let blocks: Vec<u8> = (0..64 * 11).map(|i| (i * 31 + i / 64 * 7) as u8).collect();
     for count in 0..=11 {
       let mut digests = vec![0u8; 32 * count];
+      // SAFETY: the CPU has the instructions, checked above.
       unsafe { digest_64_each(&blocks[..64 * count], &mut digests) };
       for (index, (block, digest)) in blocks
         .chunks_exact(64)
@@ -241,6 +267,7 @@ mod tests {
     }
     let single: &[u8; 64] = blocks[64..128].try_into().unwrap();
     assert_eq!(
+      // SAFETY: the CPU has the instructions, checked above.
       unsafe { digest_64(single) }.as_slice(),
       Sha256::digest(single).as_slice()
     );

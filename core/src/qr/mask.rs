@@ -56,12 +56,16 @@ impl<const W: usize> Unmasked<W> {
     self.best_portable()
   }
 
+  /// # Safety
+  /// Needs the target features it is compiled with (see [`Self::best`]).
   #[cfg(target_arch = "x86_64")]
   #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vpopcntdq,avx2,popcnt")]
   unsafe fn best_avx512(&self) -> u8 {
     self.best_portable()
   }
 
+  /// # Safety
+  /// Needs the target features it is compiled with (see [`Self::best`]).
   #[cfg(target_arch = "x86_64")]
   #[target_feature(enable = "avx2,popcnt")]
   unsafe fn best_avx2(&self) -> u8 {
@@ -302,10 +306,12 @@ mod tests {
           #[cfg(target_arch = "x86_64")]
           {
             if has_avx2() {
+              // SAFETY: the CPU has AVX2, checked just above.
               assert_eq!(unsafe { unmasked.best_avx2() }, portable, "v{number} AVX2");
             }
             if has_avx512() {
               assert_eq!(
+                // SAFETY: the CPU has AVX-512, checked just above.
                 unsafe { unmasked.best_avx512() },
                 portable,
                 "v{number} AVX-512"
