@@ -11,7 +11,10 @@ use napi::{sys, Env, JsValue};
 
 use crate::cancel::Cancelled;
 use crate::input::Held;
+use crate::qr::logo::LogoError;
 use crate::qr::options::ImageTooLarge;
+use crate::qr::output::OutputError;
+use crate::qr::render::RenderError;
 use crate::qr::{encode, EncodeError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,6 +314,53 @@ impl From<ImageTooLarge> for Failure {
         error.side,
         crate::qr::options::MAX_IMAGE_SIDE
       ),
+    }
+  }
+}
+
+impl From<OutputError> for Failure {
+  fn from(error: OutputError) -> Self {
+    let range = |code, message| Self {
+      kind: ErrorKind::Range,
+      code,
+      message,
+    };
+    match error {
+      OutputError::Encode(error) => error.into(),
+      OutputError::Cancelled => Cancelled.into(),
+      OutputError::Logo(LogoError::Unreadable(reason)) => range(
+        "ERR_QR_LOGO_UNREADABLE",
+        format!("options.logo.image must be a PNG or JPEG image: {reason}"),
+      ),
+      OutputError::Logo(LogoError::TooLarge { .. }) => range(
+        "ERR_QR_LOGO_TOO_LARGE",
+        "options.logo does not fit this code".into(),
+      ),
+      OutputError::LogoTooLarge {
+        version,
+        fraction,
+        largest,
+      } => {
+        let advice = match largest {
+          Some(largest) => format!("at most {:.2} fits", (largest * 100.0).floor() / 100.0),
+          None => "no logo fits; use a larger options.version".into(),
+        };
+        range(
+          "ERR_QR_LOGO_TOO_LARGE",
+          format!(
+            "options.logo.size {fraction} would hide more of this version {} code than error \
+             correction level H recovers; {advice}",
+            version_name(version)
+          ),
+        )
+      }
+      OutputError::Render(RenderError::TooLarge(error)) => error.into(),
+      OutputError::Render(RenderError::Encoder(reason)) => Self {
+        kind: ErrorKind::Other,
+        code: "ERR_QR_RENDER",
+        message: format!("the image could not be encoded: {reason}"),
+      },
+      OutputError::Write { error, path } => Self::io(error, "writing", &path),
     }
   }
 }
