@@ -90,7 +90,7 @@ export interface QRCodeToDataURLOptions extends QRCodeRenderersOptions {
 
 export interface QRCodeToStringOptions extends QRCodeRenderersOptions {
   /** Default `'utf8'`. */
-  type?: 'utf8' | 'svg' | 'terminal' | null
+  type?: 'utf8' | 'txt' | 'svg' | 'image/svg+xml' | 'terminal' | null
 }
 
 export interface QRCodeToBufferOptions extends QRCodeRenderersOptions {

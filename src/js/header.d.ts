@@ -122,8 +122,8 @@ export interface QrImageOptions extends QrCreateOptions {
 }
 
 export interface QrStringOptions extends Omit<QrImageOptions, 'type'> {
-  /** `'utf8'` (default): Unicode half blocks; `'svg'`: an SVG document; `'terminal'`: ANSI colours. */
-  type?: 'utf8' | 'svg' | 'terminal'
+  /** `'utf8'` (default, or `'txt'`): Unicode half blocks; `'svg'`: an SVG document; `'terminal'`: ANSI colours. */
+  type?: 'utf8' | 'txt' | 'svg' | 'image/svg+xml' | 'terminal'
 }
 
 export interface QrBufferOptions extends Omit<QrImageOptions, 'type'> {

@@ -33,6 +33,7 @@ macro_rules! sync_twin {
 mod abort;
 #[cfg(feature = "fault-injection")]
 mod fault;
+mod formats;
 mod hash;
 mod hasher;
 mod live;

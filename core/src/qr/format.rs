@@ -2,8 +2,9 @@
 //! `toFile` recognises, every MIME type, and which options each format reads.
 //!
 //! The `type` parser, the choice by extension, data URLs' MIME types and every "must be one
-//! of …" message come from [`FORMATS`]. Adding a format is one row here and one encoder arm
-//! in `render`.
+//! of …" message come from [`FORMATS`]; the JavaScript shell reads the same table (the
+//! internal `__formats` export) and a test checks the TypeScript unions, the CLI and the
+//! README against it. Adding a format is one row here and one encoder arm in `render`.
 
 use std::sync::OnceLock;
 
