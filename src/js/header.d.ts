@@ -102,8 +102,8 @@ export interface QrImageOptions extends QrCreateOptions {
     /** Light modules and quiet zone, same forms; default `#ffffffff`. */
     light?: string
   }
-  /** `'image/png'` (default), `'image/jpeg'` or `'image/webp'` (lossless). */
-  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'png' | 'jpeg' | 'jpg' | 'webp'
+  /** `'image/png'` (default), `'image/jpeg'`, `'image/webp'` (lossless) or `'image/gif'`. */
+  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif' | 'png' | 'jpeg' | 'jpg' | 'webp' | 'gif'
   /** JPEG quality, 0–1; default 0.92. */
   rendererOpts?: { quality?: number }
   /** Module and finder shapes for images and SVG; text ignores them. */

@@ -576,9 +576,9 @@ fn read_file_call(
 /// Same defaults as node-qrcode: error correction level M, a 4-module quiet zone, 4 px per
 /// module, black on white. A string is encoded as UTF-8 in the fewest bits (numeric,
 /// alphanumeric, byte and, for Japanese, kanji segments); a `Uint8Array` as bytes; an array as
-/// the segments it lists. `options.type` may be `'image/jpeg'` or `'image/webp'`. Bad arguments
-/// reject with a `TypeError` or `RangeError`; data too long for any version rejects with a
-/// `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
+/// the segments it lists. `options.type` may be `'image/jpeg'`, `'image/webp'` or
+/// `'image/gif'`. Bad arguments reject with a `TypeError` or `RangeError`; data too long for any
+/// version rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
 ///
 /// @example
 /// res.send(`<img src="${await createQr('https://example.com/')}">`)
@@ -601,7 +601,8 @@ sync_twin! {
 }
 
 /// The code as file bytes in a Buffer, made on libuv's pool; node-qrcode's `toBuffer`.
-/// `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'svg'`, `'utf8'` or `'terminal'`.
+/// `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'gif'`, `'svg'`, `'utf8'` or
+/// `'terminal'`.
 #[napi(
   catch_unwind,
   ts_args_type = "text: QrData, options?: QrBufferOptions",
@@ -648,8 +649,8 @@ sync_twin! {
 
 /// Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns into a
 /// path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's `toFile`.
-/// The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`, `.webp`, `.svg`,
-/// `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
+/// The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`, `.webp`, `.gif`,
+/// `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
 #[napi(
   catch_unwind,
   ts_args_type = "path: string | Buffer | URL, text: QrData, options?: QrBufferOptions",

@@ -108,6 +108,14 @@ pub const FORMATS: &[FormatSpec] = &[
     make: |_| Format::Image(ImageFormat::Webp),
   },
   FormatSpec {
+    name: "gif",
+    aliases: &["image/gif"],
+    extensions: &["gif"],
+    mime: "image/gif",
+    options: &[],
+    make: |_| Format::Image(ImageFormat::Gif),
+  },
+  FormatSpec {
     name: "svg",
     aliases: &["image/svg+xml"],
     extensions: &["svg"],
@@ -317,5 +325,6 @@ mod tests {
     assert_eq!(mime(ImageFormat::Png), "image/png");
     assert_eq!(mime(ImageFormat::Jpeg { quality: 7 }), "image/jpeg");
     assert_eq!(mime(ImageFormat::Webp), "image/webp");
+    assert_eq!(mime(ImageFormat::Gif), "image/gif");
   }
 }

@@ -284,6 +284,7 @@ mod tests {
         b"\xff\xd8\xff",
       ),
       (ImageFormat::Webp, "data:image/webp;base64,", b"RIFF"),
+      (ImageFormat::Gif, "data:image/gif;base64,", b"GIF89a"),
     ] {
       let Made::Text(url) = recipe(Output::DataUrl(format), None)
         .make(&content, &CancelToken::default())
