@@ -65,6 +65,15 @@ impl Failure {
     }
   }
 
+  /// A value the call cannot work with, with its own `code`: `RangeError`.
+  fn range(code: &'static str, message: String) -> Self {
+    Self {
+      kind: ErrorKind::Range,
+      code,
+      message,
+    }
+  }
+
   /// `bytes` could not be allocated: an `Error` with Node's `ERR_MEMORY_ALLOCATION_FAILED`,
   /// rather than the abort an allocation failure is in Rust (WASI's wasm32 memory is small).
   pub fn out_of_memory(bytes: usize) -> Self {
@@ -240,20 +249,15 @@ impl From<Cancelled> for Failure {
 
 impl From<EncodeError> for Failure {
   fn from(error: EncodeError) -> Self {
-    let range = |code, message| Self {
-      kind: ErrorKind::Range,
-      code,
-      message,
-    };
     match error {
-      EncodeError::Empty => range(
+      EncodeError::Empty => Self::range(
         "ERR_QR_EMPTY_INPUT",
         "text must not be empty: a QR code needs at least one character or byte".into(),
       ),
       EncodeError::TooLong {
         level,
         micro: false,
-      } => range(
+      } => Self::range(
         "ERR_QR_DATA_TOO_LONG",
         format!(
           "text does not fit in a QR code at error correction level {level:?}: version 40 \
@@ -262,7 +266,7 @@ impl From<EncodeError> for Failure {
           encode::max_bytes(level)
         ),
       ),
-      EncodeError::TooLong { level, micro: true } => range(
+      EncodeError::TooLong { level, micro: true } => Self::range(
         "ERR_QR_DATA_TOO_LONG",
         format!(
           "text does not fit in a Micro QR code at error correction level {level:?}: M4 holds \
@@ -270,7 +274,7 @@ impl From<EncodeError> for Failure {
            options.micro off for more"
         ),
       ),
-      EncodeError::VersionTooSmall { version, needed } => range(
+      EncodeError::VersionTooSmall { version, needed } => Self::range(
         "ERR_QR_VERSION_TOO_SMALL",
         format!(
           "options.version {} cannot hold this data at this error correction level; the \
@@ -320,19 +324,14 @@ impl From<ImageTooLarge> for Failure {
 
 impl From<OutputError> for Failure {
   fn from(error: OutputError) -> Self {
-    let range = |code, message| Self {
-      kind: ErrorKind::Range,
-      code,
-      message,
-    };
     match error {
       OutputError::Encode(error) => error.into(),
       OutputError::Cancelled => Cancelled.into(),
-      OutputError::Logo(LogoError::Unreadable(reason)) => range(
+      OutputError::Logo(LogoError::Unreadable(reason)) => Self::range(
         "ERR_QR_LOGO_UNREADABLE",
         format!("options.logo.image must be a PNG or JPEG image: {reason}"),
       ),
-      OutputError::Logo(LogoError::TooLarge { .. }) => range(
+      OutputError::Logo(LogoError::TooLarge { .. }) => Self::range(
         "ERR_QR_LOGO_TOO_LARGE",
         "options.logo does not fit this code".into(),
       ),
@@ -345,7 +344,7 @@ impl From<OutputError> for Failure {
           Some(largest) => format!("at most {:.2} fits", (largest * 100.0).floor() / 100.0),
           None => "no logo fits; use a larger options.version".into(),
         };
-        range(
+        Self::range(
           "ERR_QR_LOGO_TOO_LARGE",
           format!(
             "options.logo.size {fraction} would hide more of this version {} code than error \
