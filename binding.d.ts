@@ -102,8 +102,8 @@ export interface QrImageOptions extends QrCreateOptions {
     /** Light modules and quiet zone, same forms; default `#ffffffff`. */
     light?: string
   }
-  /** `'image/png'` (default), `'image/jpeg'` or `'image/webp'` (lossless). */
-  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'png' | 'jpeg' | 'jpg' | 'webp'
+  /** `'image/png'` (default), `'image/jpeg'`, `'image/webp'` (lossless) or `'image/gif'`. */
+  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif' | 'png' | 'jpeg' | 'jpg' | 'webp' | 'gif'
   /** JPEG quality, 0–1; default 0.92. */
   rendererOpts?: { quality?: number }
   /** Module and finder shapes for images and SVG; text ignores them. */
@@ -122,8 +122,8 @@ export interface QrImageOptions extends QrCreateOptions {
 }
 
 export interface QrStringOptions extends Omit<QrImageOptions, 'type'> {
-  /** `'utf8'` (default): Unicode half blocks; `'svg'`: an SVG document; `'terminal'`: ANSI colours. */
-  type?: 'utf8' | 'svg' | 'terminal'
+  /** `'utf8'` (default, or `'txt'`): Unicode half blocks; `'svg'`: an SVG document; `'terminal'`: ANSI colours. */
+  type?: 'utf8' | 'txt' | 'svg' | 'image/svg+xml' | 'terminal'
 }
 
 export interface QrBufferOptions extends Omit<QrImageOptions, 'type'> {
@@ -196,9 +196,9 @@ export declare function create(text: QrData, options?: QrCreateOptions): Promise
  * Same defaults as node-qrcode: error correction level M, a 4-module quiet zone, 4 px per
  * module, black on white. A string is encoded as UTF-8 in the fewest bits (numeric,
  * alphanumeric, byte and, for Japanese, kanji segments); a `Uint8Array` as bytes; an array as
- * the segments it lists. `options.type` may be `'image/jpeg'` or `'image/webp'`. Bad arguments
- * reject with a `TypeError` or `RangeError`; data too long for any version rejects with a
- * `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
+ * the segments it lists. `options.type` may be `'image/jpeg'`, `'image/webp'` or
+ * `'image/gif'`. Bad arguments reject with a `TypeError` or `RangeError`; data too long for any
+ * version rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
  *
  * @example
  * res.send(`<img src="${await createQr('https://example.com/')}">`)
@@ -333,7 +333,8 @@ export declare function sha256Sync<E extends Sha256Encoding = 'buffer'>(input: B
 
 /**
  * The code as file bytes in a Buffer, made on libuv's pool; node-qrcode's `toBuffer`.
- * `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'svg'`, `'utf8'` or `'terminal'`.
+ * `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'gif'`, `'svg'`, `'utf8'` or
+ * `'terminal'`.
  */
 export declare function toBuffer(text: QrData, options?: QrBufferOptions): Promise<Buffer>
 
@@ -348,7 +349,8 @@ export declare function toBufferSync(text: QrData, options?: QrBufferOptions): B
  * Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns
  * into a path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's
  * `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
- * `.webp`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
+ * `.webp`, `.gif`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes
+ * (`ENOENT`, …).
  */
 export declare function toFile(path: string | Buffer | URL, text: QrData, options?: QrBufferOptions): Promise<void>
 

@@ -84,13 +84,13 @@ export interface QRCodeRenderersOptions extends QRCodeOptions {
 }
 
 export interface QRCodeToDataURLOptions extends QRCodeRenderersOptions {
-  /** Default `'image/png'`; JPEG and WebP are real JPEG and WebP. */
-  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'png' | 'jpeg' | 'jpg' | 'webp' | null
+  /** Default `'image/png'`; JPEG, WebP and GIF are real JPEG, WebP and GIF. */
+  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif' | 'png' | 'jpeg' | 'jpg' | 'webp' | 'gif' | null
 }
 
 export interface QRCodeToStringOptions extends QRCodeRenderersOptions {
   /** Default `'utf8'`. */
-  type?: 'utf8' | 'svg' | 'terminal' | null
+  type?: 'utf8' | 'txt' | 'svg' | 'image/svg+xml' | 'terminal' | null
 }
 
 export interface QRCodeToBufferOptions extends QRCodeRenderersOptions {
@@ -99,7 +99,7 @@ export interface QRCodeToBufferOptions extends QRCodeRenderersOptions {
 }
 
 export interface QRCodeToFileOptions extends QRCodeRenderersOptions {
-  /** Default: from the path's extension (.png .jpg .jpeg .webp .svg .txt), else PNG. */
+  /** Default: from the path's extension (.png .jpg .jpeg .webp .gif .svg .txt), else PNG. */
   type?: QrBufferOptions['type'] | null
 }
 
@@ -159,7 +159,7 @@ export type Callback<T> = (error: Error | null | undefined, result: T) => void
 /** The code as data, synchronously (it throws on bad input). */
 export declare function create(text: QRCodeData, options?: QRCodeRenderersOptions | null): QRCode
 
-/** A `data:image/png;base64,…` URL (or JPEG / WebP with `type`). */
+/** A `data:image/png;base64,…` URL (or JPEG / WebP / GIF with `type`). */
 export declare function toDataURL(text: QRCodeData, callback: Callback<string>): void
 export declare function toDataURL(text: QRCodeData, options: QRCodeToDataURLOptions | null | undefined, callback: Callback<string>): void
 export declare function toDataURL(text: QRCodeData, options?: QRCodeToDataURLOptions | null): Promise<string>

@@ -14,6 +14,11 @@ const { extname } = require('node:path')
 
 const qrhash = require('./index.js')
 
+/** The core's table row for half-block text (`__formats`, internal): the names and file extensions that mean it. */
+const UTF8 = qrhash.__formats().find((/** @type {{ name: string }} */ format) => format.name === 'utf8')
+/** Whether `type` names half-block text, which compat colours itself as node-qrcode does. @param {unknown} type */
+const isUtf8 = (type) => type === UTF8.name || UTF8.aliases.includes(type)
+
 // ---------------------------------------------------------------------------------------------
 // create(): node-qrcode's shape
 
@@ -426,7 +431,7 @@ function toBuffer(text, options, cb) {
  */
 async function bufferOf(text, options) {
   const rendered = renderOptions(options)
-  if (isPlainObject(rendered) && (rendered.type === 'utf8' || rendered.type === 'txt')) {
+  if (isPlainObject(rendered) && isUtf8(rendered.type)) {
     const { options: textOptions, invert } = textColours(rendered)
     const art = await qrhash.toString(toData(text), { ...textOptions, type: 'utf8' })
     return Buffer.from(invert ? invertBlocks(art) : art)
@@ -443,7 +448,7 @@ function toString(text, options, cb) {
   const args = splitArguments(options, cb)
   return settle(async () => {
     const rendered = renderOptions(args.options, 'utf8')
-    if (isPlainObject(rendered) && (rendered.type ?? 'utf8') === 'utf8') {
+    if (isPlainObject(rendered) && isUtf8(rendered.type ?? 'utf8')) {
       const { options: textOptions, invert } = textColours(rendered)
       const art = await qrhash.toString(toData(text), textOptions)
       return invert ? invertBlocks(art) : art
@@ -464,7 +469,7 @@ function toFile(path, text, options, cb) {
     const rendered = renderOptions(args.options)
     const type = isPlainObject(rendered) ? rendered.type : undefined
     const name = typeof path === 'string' ? path : Buffer.isBuffer(path) ? path.toString() : ''
-    const isText = type === 'utf8' || type === 'txt' || (type === undefined && extname(name).toLowerCase() === '.txt')
+    const isText = isUtf8(type) || (type === undefined && UTF8.extensions.includes(extname(name).slice(1).toLowerCase()))
     if (isText) {
       const { options: textOptions, invert } = textColours(rendered)
       if (invert) {

@@ -80,7 +80,7 @@ test('errors go to stderr with exit code 1, naming the flag', (t) => {
     [['x', '-s', '0'], '-s/--scale'],
     [['x', '-s', 'big'], '-s/--scale'],
     [['x', '-q', '-1'], '-q'],
-    [['x', '-t', 'gif'], '-t/--type'],
+    [['x', '-t', 'bmp'], '-t/--type'],
     [['x', '-w', '200', '-s', '4'], '-w/--width and -s/--scale'],
     [['x', '-w', 'wide'], '-w/--width'],
     [['x', '-v', '41'], '-v/--qversion'],
@@ -166,13 +166,14 @@ test('-i on text output draws the light modules as ink', async (t) => {
   t.true(inverse.stdout.startsWith('█'), 'the quiet zone is ink')
 })
 
-test('-t chooses the file format over the extension: png, svg, utf8, jpeg, webp, terminal', async (t) => {
+test('-t chooses the file format over the extension: png, svg, utf8, jpeg, webp, gif, terminal', async (t) => {
   const cases = [
     ['png', async (file: Buffer) => zxingRead(file)],
     ['svg', async (file: Buffer) => readSvg(file.toString())],
     ['utf8', async (file: Buffer) => readText(file.toString())],
     ['jpeg', async (file: Buffer) => readWithSharp(file)],
     ['webp', async (file: Buffer) => readWithSharp(file)],
+    ['gif', async (file: Buffer) => zxingRead(file)],
     ['terminal', async (file: Buffer) => readTerminal(file.toString())],
   ] as const
   for (const [type, read] of cases) {
@@ -183,10 +184,11 @@ test('-t chooses the file format over the extension: png, svg, utf8, jpeg, webp,
   }
   t.is(readFileSync(join(dir, 'typed-jpeg.out')).readUInt16BE(0), 0xffd8, 'a real JPEG')
   t.is(readFileSync(join(dir, 'typed-webp.out')).subarray(8, 12).toString(), 'WEBP', 'a real WebP')
+  t.is(readFileSync(join(dir, 'typed-gif.out')).subarray(0, 6).toString(), 'GIF89a', 'a real GIF')
 })
 
-test('-o picks the format from the extension: .jpg, .jpeg, .webp too; PNG when unknown', async (t) => {
-  for (const [name, magic] of [['e.jpg', 'ffd8'], ['e.JPEG', 'ffd8'], ['e.webp', '52494646'], ['e.bin', '89504e47']] as const) {
+test('-o picks the format from the extension: .jpg, .jpeg, .webp, .gif too; PNG when unknown', async (t) => {
+  for (const [name, magic] of [['e.jpg', 'ffd8'], ['e.JPEG', 'ffd8'], ['e.webp', '52494646'], ['qr.gif', '474946383961'], ['e.bin', '89504e47']] as const) {
     const out = join(dir, name)
     t.is(run(['-o', out, `file ${name}`]).status, 0)
     const file = readFileSync(out)
@@ -207,6 +209,8 @@ test('-t without -o prints svg, utf8 or terminal text, and writes images to a re
   t.is(png.stdout.readUInt32BE(16), 29 * 3)
   const webp = runBinary(['-t', 'webp', 'piped webp'])
   t.is((await readWithSharp(webp.stdout)).text, 'piped webp')
+  const gif = runBinary(['-t', 'gif', 'piped gif'])
+  t.is((await readWithSharp(gif.stdout)).text, 'piped gif')
 })
 
 test('--small with -t terminal: half blocks in ANSI colours that decode', async (t) => {

@@ -301,6 +301,28 @@ test('toBuffer: a PNG by default; promise and callback forms agree', async (t) =
   const webp = await QRCode.toBuffer('webp text', { type: 'image/webp' })
   t.is(webp.subarray(8, 12).toString(), 'WEBP', 'a real WebP')
   t.is((await readWithSharp(webp)).text, 'webp text')
+  const gif = await QRCode.toBuffer('gif text', { type: 'gif' })
+  t.is(gif.subarray(0, 6).toString(), 'GIF89a', 'a real GIF')
+  t.is((await zxingRead(gif)).text, 'gif text')
+})
+
+test("GIF through compat: toDataURL 'image/gif', toFile('qr.gif'), toFileStream", async (t) => {
+  const url = await QRCode.toDataURL('gif url', { type: 'image/gif', color: { dark: '#1a237e' } })
+  t.true(url.startsWith('data:image/gif;base64,'), url.slice(0, 30))
+  t.is((await zxingRead(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'))).text, 'gif url')
+  const dir = mkdtempSync(join(tmpdir(), 'qrhash-compat-gif-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const path = join(dir, 'qr.gif')
+  await QRCode.toFile(path, 'gif file')
+  const file = readFileSync(path)
+  t.is(file.subarray(0, 6).toString(), 'GIF89a', 'node-qrcode writes PNG bytes here; compat writes a GIF')
+  t.is((await zxingRead(file)).text, 'gif file')
+  const chunks: Buffer[] = []
+  const stream = new Writable({ write: (chunk, _encoding, callback) => (chunks.push(chunk), callback()) })
+  const finished = new Promise((resolve) => stream.once('finish', resolve))
+  QRCode.toFileStream(stream, 'gif stream', { type: 'gif' })
+  await finished
+  t.is((await zxingRead(Buffer.concat(chunks))).text, 'gif stream')
 })
 
 test("toString { type: 'svg' } decodes and honours scale and width", async (t) => {

@@ -724,12 +724,12 @@ interface EnumOption {
 }
 const perType = (fn: string): string[] =>
   ({
-    createQr: ['', 'gif', 'svg', 'PNG', 'utf8', 'image/gif'],
-    toDataURL: ['', 'gif', 'svg', 'PNG', 'utf8', 'image/gif'],
-    createQrBatch: ['', 'gif', 'svg', 'PNG'],
-    toBuffer: ['', 'gif', 'PNG', 'image/gif', 'text'],
-    toFile: ['', 'gif', 'PNG', 'image/gif'],
-    toString: ['', 'png', 'gif', 'jpeg', 'UTF8'],
+    createQr: ['', 'bmp', 'svg', 'PNG', 'utf8', 'image/bmp', 'GIF'],
+    toDataURL: ['', 'bmp', 'svg', 'PNG', 'utf8', 'image/bmp'],
+    createQrBatch: ['', 'bmp', 'svg', 'PNG'],
+    toBuffer: ['', 'bmp', 'PNG', 'image/bmp', 'text', 'image/GIF'],
+    toFile: ['', 'bmp', 'PNG', 'image/bmp'],
+    toString: ['', 'png', 'gif', 'image/gif', 'jpeg', 'UTF8'],
   })[fn] ?? []
 const ENUM_OPTIONS: EnumOption[] = [
   { name: 'options.errorCorrectionLevel', targets: QR_TARGETS, build: (errorCorrectionLevel) => ({ errorCorrectionLevel }), bad: ['', 'Z', 'medium ', 'M\0', '\ud800', 'x'.repeat(100)] },
@@ -1618,7 +1618,7 @@ test('compat: toFileStream reports bad input on the stream; toCanvas always refu
   for (const [options, expected] of [
     [{ scale: 1e4 }, outOfRange('options.scale', 1e4)],
     [{ widht: 1 }, unknownKey('options.widht')],
-    [{ type: 'gif' }, badValue('options.type', 'gif')],
+    [{ type: 'bmp' }, badValue('options.type', 'bmp')],
   ] as const) {
     const stream = new Writable({ write: (_chunk, _encoding, callback) => callback() })
     const emitted = new Promise<unknown>((resolve) => stream.once('error', resolve))

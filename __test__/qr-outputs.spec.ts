@@ -1,5 +1,5 @@
 // Every image and text output qrhash makes decodes to exactly its input: zxing-wasm reads each
-// one back (PNG files directly; JPEG and WebP through sharp's decoder; SVG rendered by resvg;
+// one back (PNG and GIF files directly; JPEG and WebP through sharp's decoder; SVG rendered by resvg;
 // half-block and ANSI terminal text parsed back into modules), for each option that changes the
 // symbol or its drawing.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -106,13 +106,15 @@ function differingPixels(a: Decoded, b: Decoded): number {
   return count
 }
 
-/** zxing's reading of a file qrhash wrote: PNG (read by zxing itself), JPEG, WebP or SVG. */
+/** zxing's reading of a file qrhash wrote: PNG or GIF (read by zxing itself), JPEG, WebP or SVG. */
 async function readFile(bytes: Uint8Array, micro = false): Promise<ReadResult> {
   decodes++
   const formats = [micro ? ('MicroQRCode' as const) : ('QRCode' as const)]
   switch (formatOf(bytes)) {
     case 'png':
       return micro ? zxingReadAs(formats, bytes) : zxingRead(bytes)
+    case 'gif':
+      return zxingReadAs(formats, bytes)
     case 'jpeg':
     case 'webp':
       return zxingReadAs(formats, await pixelsOf(bytes))
@@ -530,6 +532,7 @@ for (const [name, text] of [
         await decodesTo(t, readFile(Buffer.from(toStringSync(text, { logo, type: 'svg' }))), { text, ecLevel: 'H' }, `${label}: SVG`)
         await decodesTo(t, readFile(toBufferSync(text, { logo, type: 'webp', style: { modules: 'rounded', finder: 'rounded' } })), { text, ecLevel: 'H' }, `${label}: WebP, rounded`)
         await decodesTo(t, readFile(toBufferSync(text, { logo, type: 'jpeg', scale: 6 })), { text, ecLevel: 'H' }, `${label}: JPEG`)
+        await decodesTo(t, readFile(toBufferSync(text, { logo, type: 'gif' })), { text, ecLevel: 'H' }, `${label}: GIF`)
       }
     }
   })
@@ -574,6 +577,8 @@ test('JPEG: every quality decodes; data URLs name their type', async (t) => {
     ['webp', 'image/webp'],
     ['image/png', 'image/png'],
     ['png', 'image/png'],
+    ['image/gif', 'image/gif'],
+    ['gif', 'image/gif'],
   ] as const) {
     const url = await createQr(EXAMPLE_URL, { type })
     t.true(url.startsWith(`data:${mime};base64,`), `${type}: ${url.slice(0, 30)}`)
@@ -591,6 +596,53 @@ test('WebP is lossless: its pixels are the PNG pixels, for every kind of drawing
     t.deepEqual([a.width, a.height], [b.width, b.height])
     t.is(differingPixels(a, b), 0, `${JSON.stringify(options)}: pixels differ between WebP and PNG`)
   }
+})
+
+/** The colours in a one-frame GIF's palette (its local or global colour table), as it declares them. */
+function gifPaletteSize(gif: Uint8Array): number {
+  const tableSize = (packed: number) => (packed & 0x80 ? 2 << (packed & 7) : 0)
+  const global = tableSize(gif[10]!)
+  let at = 13 + 3 * global
+  // Extensions (0x21, label, sub-blocks) come before the image descriptor (0x2c).
+  while (gif[at] === 0x21) {
+    at += 2
+    while (gif[at]! !== 0) at += gif[at]! + 1
+    at++
+  }
+  if (gif[at] !== 0x2c) throw new Error(`no image descriptor at byte ${at}`)
+  return tableSize(gif[at + 9]!) || global
+}
+
+test('GIF: plain codes are two exact colours, styles keep a small palette, a logo is quantized; every one decodes', async (t) => {
+  for (const text of [EXAMPLE_URL, KANJI, OTPAUTH]) {
+    const expected = { text, bytes: text === KANJI ? null : undefined }
+    const plain = toBufferSync(text, { type: 'gif' })
+    t.is(formatOf(plain), 'gif')
+    t.is(gifPaletteSize(plain), 2, `${text}: two colours`)
+    const [a, b] = [await rawPixelsOf(plain), await rawPixelsOf(toBufferSync(text))]
+    t.is(differingPixels(a, b), 0, `${text}: the PNG's pixels`)
+    await decodesTo(t, readFile(plain), expected, `${text}: GIF`)
+    await decodesTo(t, readPixels(await pixelsOf(plain)), expected, `${text}: GIF through sharp`)
+
+    const coloured = { color: { dark: '#3e2723', light: '#fffde7' }, style: { modules: 'dots', finder: 'rounded' }, scale: 6 } as const
+    const styled = await toBuffer(text, { ...coloured, type: 'image/gif' })
+    t.true(gifPaletteSize(styled) <= 32, `${text}: anti-aliased shapes need at most 17 colours, got ${gifPaletteSize(styled)}`)
+    const [styledGif, styledPng] = [await rawPixelsOf(styled), await rawPixelsOf(toBufferSync(text, coloured))]
+    t.is(differingPixels(styledGif, styledPng), 0, `${text}: every blend level kept exactly`)
+    await decodesTo(t, readFile(styled), expected, `${text}: styled, coloured GIF`)
+
+    const logo = toBufferSync(text, { logo: { image: LOGO, size: 0.25 }, type: 'gif', style: { modules: 'rounded' } })
+    const pixels = await rawPixelsOf(logo)
+    const centre = pixelAt(pixels, pixels.width >> 1, pixels.height >> 1)
+    t.true(
+      centre.slice(0, 3).every((channel, i) => Math.abs(channel - LOGO_RED[i]!) <= 24),
+      `${text}: the logo is drawn at the centre (${centre})`,
+    )
+    await decodesTo(t, readFile(logo), { ...expected, ecLevel: 'H' }, `${text}: GIF with a logo`)
+  }
+  const transparent = toBufferSync(EXAMPLE_URL, { type: 'gif', color: { light: '#fff0' } })
+  const corner = pixelAt(await rawPixelsOf(transparent), 0, 0)
+  t.is(corner[3], 0, 'a transparent light colour stays transparent')
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -642,11 +694,14 @@ test('toFile and toFileSync: the format follows the extension or type; each file
   const dir = mkdtempSync(join(tmpdir(), 'qrhash-outputs-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const text = 'https://example.com/files?id=42'
-  const cases: Array<[string, QrBufferOptions, 'png' | 'jpeg' | 'webp' | 'svg' | 'utf8' | 'terminal']> = [
+  const cases: Array<[string, QrBufferOptions, 'png' | 'jpeg' | 'webp' | 'gif' | 'svg' | 'utf8' | 'terminal']> = [
     ['qr.png', {}, 'png'],
     ['qr.jpg', {}, 'jpeg'],
     ['qr.jpeg', { rendererOpts: { quality: 0.8 } }, 'jpeg'],
     ['qr.webp', {}, 'webp'],
+    ['qr.gif', {}, 'gif'],
+    ['QR.GIF', { color: { dark: '#1a237e' } }, 'gif'],
+    ['typed.png', { type: 'image/gif' }, 'gif'],
     ['qr.svg', { scale: 3 }, 'svg'],
     ['qr.txt', {}, 'utf8'],
     ['no-extension', {}, 'png'],
@@ -727,6 +782,11 @@ test('createQrBatch: 200 texts give createQrSync of each, in order; a sample dec
   }
   const typed = await createQrBatch([EXAMPLE_URL, OTPAUTH], { type: 'webp' })
   t.true(typed.every((url) => url.startsWith('data:image/webp;base64,')))
+  const gifs = await createQrBatch([EXAMPLE_URL, OTPAUTH], { type: 'image/gif' })
+  for (const [i, text] of [EXAMPLE_URL, OTPAUTH].entries()) {
+    t.true(gifs[i]!.startsWith('data:image/gif;base64,'))
+    await decodesTo(t, readFile(Buffer.from(gifs[i]!.slice(gifs[i]!.indexOf(',') + 1), 'base64')), { text }, `GIF batch ${i}`)
+  }
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,27 @@ const { parseArgs } = require('node:util')
 
 const qrhash = require('../index.js')
 
+/**
+ * The addon's table of output formats (internal, untyped): what `-t` takes and `-o`'s extension
+ * chooses, so the CLI lists exactly the formats the library makes.
+ * @typedef {{ name: string, aliases: string[], extensions: string[], mime: string, image: boolean, options: string[] }} Format
+ * @type {Format[]}
+ */
+const FORMATS = /** @type {{ __formats(): Format[] }} */ (/** @type {unknown} */ (qrhash)).__formats()
+
+/** -t values: each format's name and its aliases but MIME types (`jpg` for jpeg, `txt` for utf8). */
+const TYPES = new Map(FORMATS.flatMap((format) => [format.name, ...format.aliases.filter((alias) => !alias.includes('/'))].map((name) => [name, format])))
+
+/** `-o` extensions, lower case with the dot. */
+const FORMAT_OF_EXTENSION = new Map(FORMATS.flatMap((format) => format.extensions.map((extension) => [`.${extension}`, format])))
+
+/** `a, b or c` */
+const listed = (/** @type {string[]} */ names) => `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`
+
+const TYPE_NAMES = listed(FORMATS.map((format) => format.name))
+const TYPE_ALIASES = listed([...TYPES.keys()].filter((name) => !FORMATS.some((format) => format.name === name)))
+const EXTENSIONS = listed([...FORMAT_OF_EXTENSION.keys()])
+
 const USAGE = `Usage:
   qrhash [options] [text...]
   qrhash --sha256 [FILE...]
@@ -23,9 +44,10 @@ QR code options:
   -m, --mask N          mask pattern, 0-7 (default: the one with the lowest penalty)
 
 Renderer options:
-  -t, --type TYPE       png, svg, utf8, jpeg, webp or terminal. With -o: the file's format
-                        (default: from its extension, PNG when unknown). Without: what is
-                        printed (default utf8; images go to standard output when redirected)
+  -t, --type TYPE       ${TYPE_NAMES} (also ${TYPE_ALIASES}).
+                        With -o: the file's format (default: from its extension, PNG when
+                        unknown). Without: what is printed (default utf8; images go to standard
+                        output when redirected)
   -i, --inverse         swap the dark and light colours (light modules drawn as ink)
   -w, --width N         image width in pixels (not with -s)
   -s, --scale N         pixels per module, 1-256 (default 4)
@@ -33,7 +55,7 @@ Renderer options:
   -l, --lightcolor HEX  light colour: rgb, rgba, rrggbb or rrggbbaa, # optional (default ffffff)
   -d, --darkcolor HEX   dark colour, same forms (default 000000)
       --small           with -t terminal: two module rows per line (utf8 always is)
-  -o, --output FILE     write the code to FILE: .png, .jpg/.jpeg, .webp, .svg or .txt
+  -o, --output FILE     write the code to FILE: ${EXTENSIONS}
 
 Other options:
       --sha256          hash files instead of drawing a code
@@ -45,22 +67,6 @@ Examples:
   qrhash -o out.png "some text"           save as a PNG image
   qrhash -d F00 -o out.png "some text"    red modules
   echo -n "some text" | qrhash -t svg     print an SVG document`
-
-/** -t values: the name on the command line → qrhash's type. */
-const TYPES = /** @type {const} */ ({
-  png: 'png',
-  svg: 'svg',
-  utf8: 'utf8',
-  txt: 'utf8',
-  jpeg: 'jpeg',
-  jpg: 'jpeg',
-  webp: 'webp',
-  terminal: 'terminal',
-})
-/** @typedef {(typeof TYPES)[keyof typeof TYPES]} Format */
-
-/** @type {Record<string, Format>} */
-const FORMAT_OF_EXTENSION = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp', '.svg': 'svg', '.txt': 'utf8' }
 
 /**
  * The API names options; a CLI user typed flags. With -i the colours are swapped, so the
@@ -160,22 +166,17 @@ function optionsOf(flags) {
  */
 async function render(text, format, flags) {
   const options = optionsOf(flags)
-  switch (format) {
-    case 'png':
-    case 'jpeg':
-    case 'webp':
-      return qrhash.toBuffer(text, { ...options, type: format })
-    case 'svg':
-      return qrhash.toString(text, { ...options, type: 'svg' })
-    case 'terminal':
-      return qrhash.toString(text, { ...options, type: 'terminal', small: flags.small === true })
-    case 'utf8': {
-      // Half blocks carry no colour (qrhash checks the colours and ignores them): dark
-      // modules are the ink, or the light ones with -i.
-      const art = await qrhash.toString(text, { ...options, type: 'utf8' })
-      return flags.inverse ? invertBlocks(art) : art
-    }
+  const type = /** @type {any} */ (format.name)
+  if (format.image) return qrhash.toBuffer(text, { ...options, type })
+  if (format.name === 'utf8') {
+    // Half blocks carry no colour (qrhash checks the colours and ignores them): dark
+    // modules are the ink, or the light ones with -i.
+    const art = await qrhash.toString(text, { ...options, type })
+    return flags.inverse ? invertBlocks(art) : art
   }
+  // `small` only where the table says the format reads it (the terminal).
+  const small = format.options.includes('small') ? { small: flags.small === true } : {}
+  return qrhash.toString(text, { ...options, type, ...small })
 }
 
 /**
@@ -183,21 +184,18 @@ async function render(text, format, flags) {
  * @param {Flags} flags
  */
 async function drawCode(text, flags) {
-  /** @type {Format | undefined} */
-  let type
-  if (flags.type !== undefined) {
-    type = Object.hasOwn(TYPES, flags.type) ? TYPES[/** @type {keyof typeof TYPES} */ (flags.type)] : undefined
-    if (type === undefined) throw new RangeError(`-t/--type must be png, svg, utf8, jpeg, webp or terminal, got '${flags.type}'`)
-  }
+  const type = flags.type === undefined ? undefined : TYPES.get(flags.type)
+  if (flags.type !== undefined && type === undefined) throw new RangeError(`-t/--type must be ${TYPE_NAMES}, got '${flags.type}'`)
+  const named = (/** @type {string} */ name) => /** @type {Format} */ (TYPES.get(name))
   if (flags.output !== undefined) {
-    const format = type ?? FORMAT_OF_EXTENSION[extname(flags.output).toLowerCase()] ?? 'png'
+    const format = type ?? FORMAT_OF_EXTENSION.get(extname(flags.output).toLowerCase()) ?? named('png')
     await writeFile(flags.output, await render(text, format, flags))
     process.stderr.write(`qrhash: wrote ${flags.output}\n`)
-    process.stdout.write(/** @type {string} */ (await render(text, 'utf8', flags)))
+    process.stdout.write(/** @type {string} */ (await render(text, named('utf8'), flags)))
     return
   }
-  const format = type ?? 'utf8'
-  if ((format === 'png' || format === 'jpeg' || format === 'webp') && process.stdout.isTTY) {
+  const format = type ?? named('utf8')
+  if (format.image && process.stdout.isTTY) {
     throw new RangeError(`-t/--type ${flags.type} writes an image: give -o FILE, or redirect standard output`)
   }
   process.stdout.write(await render(text, format, flags))

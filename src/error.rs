@@ -11,7 +11,10 @@ use napi::{Env, JsValue};
 use crate::cancel::Cancelled;
 use crate::input::Held;
 use crate::napi_raw::{self, ErrorClass};
+use crate::qr::logo::LogoError;
 use crate::qr::options::ImageTooLarge;
+use crate::qr::output::OutputError;
+use crate::qr::render::RenderError;
 use crate::qr::{encode, EncodeError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +62,15 @@ impl Failure {
     Self {
       code: "ERR_OUT_OF_RANGE",
       ..Self::bad_value(argument, allowed, given)
+    }
+  }
+
+  /// A value the call cannot work with, with its own `code`: `RangeError`.
+  fn range(code: &'static str, message: String) -> Self {
+    Self {
+      kind: ErrorKind::Range,
+      code,
+      message,
     }
   }
 
@@ -211,20 +223,15 @@ impl From<Cancelled> for Failure {
 
 impl From<EncodeError> for Failure {
   fn from(error: EncodeError) -> Self {
-    let range = |code, message| Self {
-      kind: ErrorKind::Range,
-      code,
-      message,
-    };
     match error {
-      EncodeError::Empty => range(
+      EncodeError::Empty => Self::range(
         "ERR_QR_EMPTY_INPUT",
         "text must not be empty: a QR code needs at least one character or byte".into(),
       ),
       EncodeError::TooLong {
         level,
         micro: false,
-      } => range(
+      } => Self::range(
         "ERR_QR_DATA_TOO_LONG",
         format!(
           "text does not fit in a QR code at error correction level {level:?}: version 40 \
@@ -233,7 +240,7 @@ impl From<EncodeError> for Failure {
           encode::max_bytes(level)
         ),
       ),
-      EncodeError::TooLong { level, micro: true } => range(
+      EncodeError::TooLong { level, micro: true } => Self::range(
         "ERR_QR_DATA_TOO_LONG",
         format!(
           "text does not fit in a Micro QR code at error correction level {level:?}: M4 holds \
@@ -241,7 +248,7 @@ impl From<EncodeError> for Failure {
            options.micro off for more"
         ),
       ),
-      EncodeError::VersionTooSmall { version, needed } => range(
+      EncodeError::VersionTooSmall { version, needed } => Self::range(
         "ERR_QR_VERSION_TOO_SMALL",
         format!(
           "options.version {} cannot hold this data at this error correction level; the \
@@ -285,6 +292,48 @@ impl From<ImageTooLarge> for Failure {
         error.side,
         crate::qr::options::MAX_IMAGE_SIDE
       ),
+    }
+  }
+}
+
+impl From<OutputError> for Failure {
+  fn from(error: OutputError) -> Self {
+    match error {
+      OutputError::Encode(error) => error.into(),
+      OutputError::Cancelled => Cancelled.into(),
+      OutputError::Logo(LogoError::Unreadable(reason)) => Self::range(
+        "ERR_QR_LOGO_UNREADABLE",
+        format!("options.logo.image must be a PNG or JPEG image: {reason}"),
+      ),
+      OutputError::Logo(LogoError::TooLarge { .. }) => Self::range(
+        "ERR_QR_LOGO_TOO_LARGE",
+        "options.logo does not fit this code".into(),
+      ),
+      OutputError::LogoTooLarge {
+        version,
+        fraction,
+        largest,
+      } => {
+        let advice = match largest {
+          Some(largest) => format!("at most {:.2} fits", (largest * 100.0).floor() / 100.0),
+          None => "no logo fits; use a larger options.version".into(),
+        };
+        Self::range(
+          "ERR_QR_LOGO_TOO_LARGE",
+          format!(
+            "options.logo.size {fraction} would hide more of this version {} code than error \
+             correction level H recovers; {advice}",
+            version_name(version)
+          ),
+        )
+      }
+      OutputError::Render(RenderError::TooLarge(error)) => error.into(),
+      OutputError::Render(RenderError::Encoder(reason)) => Self {
+        kind: ErrorKind::Other,
+        code: "ERR_QR_RENDER",
+        message: format!("the image could not be encoded: {reason}"),
+      },
+      OutputError::Write { error, path } => Self::io(error, "writing", &path),
     }
   }
 }

@@ -16,17 +16,18 @@ const { Resvg }: typeof import('@resvg/resvg-js') = require('@resvg/resvg-js')
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 
 /** Which file format `bytes` start with. */
-export function formatOf(bytes: Uint8Array): 'png' | 'jpeg' | 'webp' | 'svg' | 'unknown' {
+export function formatOf(bytes: Uint8Array): 'png' | 'jpeg' | 'webp' | 'gif' | 'svg' | 'unknown' {
   const head = Buffer.from(bytes.subarray(0, 16))
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png'
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg'
   if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'webp'
+  if (head.toString('latin1', 0, 6) === 'GIF89a' || head.toString('latin1', 0, 6) === 'GIF87a') return 'gif'
   if (head.toString('latin1', 0, 4) === '<svg') return 'svg'
   return 'unknown'
 }
 
 /**
- * The RGBA pixels of a PNG, JPEG or WebP file as libvips decodes them, composited over white
+ * The RGBA pixels of a PNG, JPEG, WebP or GIF file as libvips decodes them, composited over white
  * (what a viewer shows for colours with alpha).
  */
 export async function pixelsOf(image: Uint8Array): Promise<Decoded> {

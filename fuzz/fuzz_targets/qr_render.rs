@@ -1,14 +1,22 @@
-//! Any data and any drawing options → encode → every renderer. Beyond "no panic": the symbol
-//! has the size and settings asked for, and a decoded PNG shows each module in its colour.
+//! Any data, any drawing options and any logo → the whole output pipeline (`Recipe::make`, as
+//! the addon runs it): encode, logo re-versioning, every renderer, data URLs. Beyond "no
+//! panic": the symbol has the size and settings asked for (a larger version only to make room
+//! for a logo), a data URL holds exactly the image bytes, and a decoded PNG shows each module in
+//! its colour.
 #![no_main]
+
+use std::io::Cursor;
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use qrcode::EcLevel;
+use qrhash_core::cancel::CancelToken;
+use qrhash_core::qr::format::{Format, TextFormat};
 use qrhash_core::qr::logo::Logo;
 use qrhash_core::qr::options::{FinderShape, ModuleShape, MAX_MARGIN, MAX_SCALE};
-use qrhash_core::qr::render::{self, ImageFormat, Placed};
-use qrhash_core::qr::{encode, Content, Eci, Request, Rgba, Style};
+use qrhash_core::qr::output::{data_url, LogoSource, Made, Output, OutputError, Recipe};
+use qrhash_core::qr::render::{ImageFormat, RenderError};
+use qrhash_core::qr::{Content, Eci, Request, Rgba, Style, Symbol};
 
 /// Raster images above this side are only sized, not drawn: the fuzzer wants many runs a second.
 const MAX_DRAWN_SIDE: u32 = 600;
@@ -31,7 +39,39 @@ struct Case {
   finder: u8,
   quality: u8,
   small: bool,
-  logo: Option<(Vec<u8>, u8)>,
+  logo: Option<LogoCase>,
+}
+
+/// A logo: a small PNG drawn from fuzz bytes, or the bytes themselves (mostly unreadable).
+#[derive(Arbitrary, Debug)]
+struct LogoCase {
+  as_png: bool,
+  side: (u8, u8),
+  bytes: Vec<u8>,
+  size: u8,
+}
+
+impl LogoCase {
+  fn image(&self) -> Vec<u8> {
+    if !self.as_png {
+      return self.bytes.clone();
+    }
+    let (width, height) = (
+      1 + u32::from(self.side.0 % 24),
+      1 + u32::from(self.side.1 % 24),
+    );
+    let pixels = image::RgbaImage::from_fn(width, height, |x, y| {
+      let at = ((y * width + x) * 4) as usize;
+      image::Rgba(std::array::from_fn(|channel| {
+        self.bytes.get(at + channel).copied().unwrap_or(0xff)
+      }))
+    });
+    let mut png = Cursor::new(Vec::new());
+    pixels
+      .write_to(&mut png, image::ImageFormat::Png)
+      .expect("a small PNG encodes");
+    png.into_inner()
+  }
 }
 
 fuzz_target!(|case: Case| {
@@ -49,20 +89,6 @@ fuzz_target!(|case: Case| {
     mask: case.mask,
     eci: [Eci::Auto, Eci::Always, Eci::Never][usize::from(case.eci % 3)],
   };
-  // Out-of-range versions and masks must come back as errors, never as panics.
-  let Ok(symbol) = encode(&content, &request) else {
-    return;
-  };
-  assert_eq!(symbol.matrix.width(), symbol.version.width() as usize);
-  assert_eq!(symbol.level, request.level);
-  if let Some(version) = request.version {
-    let (qrcode::Version::Normal(number) | qrcode::Version::Micro(number)) = symbol.version;
-    assert_eq!(i16::from(version), number);
-  }
-  if let Some(mask) = request.mask {
-    assert_eq!(mask, symbol.mask);
-  }
-
   // The same caps the JavaScript options reader enforces.
   let rgba = |[r, g, b, a]: [u8; 4]| Rgba { r, g, b, a };
   let style = Style {
@@ -75,27 +101,52 @@ fuzz_target!(|case: Case| {
       [usize::from(case.modules % 3)],
     finder: [FinderShape::Square, FinderShape::Rounded][usize::from(case.finder % 2)],
   };
-  let logo = case
-    .logo
-    .and_then(|(image, size)| Logo::decode(&image, 0.05 + f64::from(size % 36) / 100.0).ok());
-  let placed = logo.as_ref().and_then(|logo| {
-    let clearing = logo.place(symbol.version, symbol.level).ok()?;
-    Some(Placed { logo, clearing })
+  let logo = case.logo.as_ref().map(|logo| LogoSource {
+    image: logo.image(),
+    fraction: 0.05 + f64::from(logo.size % 36) / 100.0,
   });
+  let recipe = |output| Recipe {
+    request,
+    style,
+    logo: logo.as_ref().map(|logo| LogoSource {
+      image: logo.image.as_slice(),
+      fraction: logo.fraction,
+    }),
+    output,
+  };
+  let make = |output| recipe(output).make(&content, &CancelToken::default());
 
-  let svg = render::svg(&symbol.matrix, &style, placed.as_ref());
-  let utf8 = render::utf8(&symbol.matrix, &style);
+  // Out-of-range versions and masks, unreadable logos and logos no version affords must come
+  // back as errors, never as panics.
+  let symbol = match make(Output::Symbol) {
+    Ok(Made::Symbol(symbol)) => symbol,
+    Ok(other) => panic!("a symbol was asked for, not {other:?}"),
+    Err(OutputError::Encode(_) | OutputError::Logo(_) | OutputError::LogoTooLarge { .. }) => return,
+    Err(other) => panic!("encoding alone cannot fail with {other:?}"),
+  };
+  check_symbol(&symbol, &request);
+  if logo.is_some() {
+    check_logo_version(&recipe(Output::Symbol), &content, &symbol);
+  }
   let side = style.side_modules(symbol.matrix.width());
-  assert_eq!(utf8.lines().count(), side.div_ceil(2));
-  render::terminal(&symbol.matrix, &style, case.small);
-  let Ok(side_px) = style.side_px(symbol.matrix.width()) else {
-    assert!(
-      svg.is_err(),
-      "an SVG too large to size is refused like an image"
-    );
+  let side_px = style.side_px(symbol.matrix.width());
+
+  match make(Output::String(TextFormat::Utf8)) {
+    Ok(Made::Text(utf8)) => assert_eq!(utf8.lines().count(), side.div_ceil(2)),
+    other => panic!("utf8 text: {other:?}"),
+  }
+  assert!(matches!(
+    make(Output::String(TextFormat::Terminal { small: case.small })),
+    Ok(Made::Text(_))
+  ));
+  match (make(Output::String(TextFormat::Svg)), side_px) {
+    (Ok(Made::Text(svg)), Ok(_)) => assert!(svg.starts_with("<svg ")),
+    (Err(OutputError::Render(RenderError::TooLarge(_))), Err(_)) => {}
+    (svg, side_px) => panic!("an SVG is refused exactly when the image is: {svg:?}, {side_px:?}"),
+  }
+  let Ok(side_px) = side_px else {
     return;
   };
-  assert!(svg.expect("an image of a valid size").starts_with("<svg "));
   if side_px > MAX_DRAWN_SIDE {
     return;
   }
@@ -105,14 +156,62 @@ fuzz_target!(|case: Case| {
       quality: 1 + case.quality % 100,
     },
     ImageFormat::Webp,
+    ImageFormat::Gif,
   ];
   for format in formats {
-    let bytes = render::image(&symbol.matrix, &style, placed.as_ref(), format).expect("drawn");
+    let Ok(Made::Bytes(bytes)) = make(Output::Buffer(Format::Image(format))) else {
+      panic!("{format:?} drawn");
+    };
     if format == ImageFormat::Png {
-      check_png(&bytes, &symbol.matrix, &style, side_px, placed.is_some());
+      check_png(&bytes, &symbol.matrix, &style, side_px, logo.is_some());
+      let Ok(Made::Text(url)) = make(Output::DataUrl(format)) else {
+        panic!("a PNG data URL");
+      };
+      assert_eq!(url, data_url(format, &bytes));
     }
   }
 });
+
+/// The symbol has the size and settings asked for.
+fn check_symbol(symbol: &Symbol, request: &Request) {
+  assert_eq!(symbol.matrix.width(), symbol.version.width() as usize);
+  assert_eq!(symbol.level, request.level);
+  if let Some(version) = request.version {
+    assert_eq!(version_number(symbol.version), i16::from(version));
+  }
+  if let Some(mask) = request.mask {
+    assert_eq!(mask, symbol.mask);
+  }
+}
+
+/// With a logo, the symbol's version affords it; with the version free, it is the smallest
+/// version from the one the data needs upwards that does.
+fn check_logo_version(recipe: &Recipe<&[u8]>, content: &Content, symbol: &Symbol) {
+  let source = recipe.logo.as_ref().expect("a logo was given");
+  let logo = Logo::decode(source.image, source.fraction).expect("it decoded in make");
+  assert!(logo.place(symbol.version, symbol.level).is_ok());
+  let Ok((plain, None)) = recipe.encode(content, None) else {
+    panic!("the data encodes without the logo");
+  };
+  let (number, needed) = (
+    version_number(symbol.version),
+    version_number(plain.version),
+  );
+  assert!(number >= needed);
+  if recipe.request.version.is_none() && number > needed {
+    let smaller = qrcode::Version::Normal(number - 1);
+    assert!(
+      logo.place(smaller, symbol.level).is_err(),
+      "version {number} was chosen though {} affords the logo",
+      number - 1
+    );
+  }
+}
+
+fn version_number(version: qrcode::Version) -> i16 {
+  let (qrcode::Version::Normal(number) | qrcode::Version::Micro(number)) = version;
+  number
+}
 
 /// The PNG is `side_px` square, and each square module's centre pixel has its module's colour
 /// (away from a logo; shaped modules are checked only at finder centres, which are always dark).

@@ -102,8 +102,8 @@ export interface QrImageOptions extends QrCreateOptions {
     /** Light modules and quiet zone, same forms; default `#ffffffff`. */
     light?: string
   }
-  /** `'image/png'` (default), `'image/jpeg'` or `'image/webp'` (lossless). */
-  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'png' | 'jpeg' | 'jpg' | 'webp'
+  /** `'image/png'` (default), `'image/jpeg'`, `'image/webp'` (lossless) or `'image/gif'`. */
+  type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif' | 'png' | 'jpeg' | 'jpg' | 'webp' | 'gif'
   /** JPEG quality, 0–1; default 0.92. */
   rendererOpts?: { quality?: number }
   /** Module and finder shapes for images and SVG; text ignores them. */
@@ -122,8 +122,8 @@ export interface QrImageOptions extends QrCreateOptions {
 }
 
 export interface QrStringOptions extends Omit<QrImageOptions, 'type'> {
-  /** `'utf8'` (default): Unicode half blocks; `'svg'`: an SVG document; `'terminal'`: ANSI colours. */
-  type?: 'utf8' | 'svg' | 'terminal'
+  /** `'utf8'` (default, or `'txt'`): Unicode half blocks; `'svg'`: an SVG document; `'terminal'`: ANSI colours. */
+  type?: 'utf8' | 'txt' | 'svg' | 'image/svg+xml' | 'terminal'
 }
 
 export interface QrBufferOptions extends Omit<QrImageOptions, 'type'> {

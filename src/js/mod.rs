@@ -55,6 +55,7 @@ macro_rules! export_with_sync_twin_rules {
 mod abort;
 #[cfg(feature = "fault-injection")]
 mod fault;
+mod formats;
 mod hash;
 mod hasher;
 mod live;

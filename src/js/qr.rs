@@ -1,13 +1,11 @@
 //! The QR functions: node-qrcode's server API (`toDataURL`, `toBuffer`, `toString`, `toFile`,
 //! `create`), `createQr` and `createQrBatch`; one recipe, many outputs, each call a job on
-//! libuv's pool with a `…Sync` twin.
+//! libuv's pool with a `…Sync` twin. This module reads the arguments into a core
+//! [`Recipe`] and converts what it makes; the pipeline itself is `qrhash_core::qr::output`.
 
 use std::ops::Range;
 use std::path::PathBuf;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-use encoding_rs::SHIFT_JIS;
 use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
@@ -19,16 +17,16 @@ use super::partition::split;
 use super::progress::Progress;
 use super::{buffer_copy, buffer_of, Call, Job};
 use crate::cancel::CancelToken;
-use crate::error::{version_name, ErrorKind, Failure};
+use crate::error::Failure;
 use crate::input::{self, Bytes, FlagOr, Options, PendingBytes, Pinning};
-use crate::qr::logo::{self, Clearing, Logo, LogoError};
+use crate::qr::format::{self, Accepted, Format, Settings, TextFormat};
+use crate::qr::logo;
 use crate::qr::options::{
   FinderShape, ModuleShape, EC_LEVEL_NAMES, MAX_IMAGE_SIDE, MAX_MARGIN, MAX_SCALE,
 };
-use crate::qr::render::{self, ImageFormat, Placed, RenderError};
-use crate::qr::{
-  encode, parse_ec_level, Content, Eci, Piece, PieceError, Request, Rgba, Style, Symbol,
-};
+use crate::qr::output::{segment_data, LogoSource, Made, Output, Recipe, SegmentData};
+use crate::qr::render::ImageFormat;
+use crate::qr::{parse_ec_level, Content, Eci, Piece, PieceError, Request, Rgba, Style, Symbol};
 
 // ---------------------------------------------------------------------------------------------
 // What a call makes
@@ -59,176 +57,13 @@ impl Data {
   }
 }
 
-/// A text rendering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TextFormat {
-  Svg,
-  Utf8,
-  Terminal { small: bool },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-  Image(ImageFormat),
-  Text(TextFormat),
-}
-
-/// What the call hands back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Output {
-  /// `data:image/…;base64,…`
-  DataUrl(ImageFormat),
-  Buffer(Format),
-  String(TextFormat),
-  /// Written to the path; the call resolves to `undefined`.
-  File(PathBuf, Format),
-  /// The modules and what they hold, as `create` returns them.
-  Symbol,
-}
-
-/// How to make a code from data: the encoding request, the look, the output. The logo's image
-/// is [`PendingBytes`] while the arguments are read.
-struct Recipe<Image = Bytes> {
-  request: Request,
-  style: Style,
-  logo: Option<LogoSource<Image>>,
-  output: Output,
-}
-
-struct LogoSource<Image = Bytes> {
-  image: Image,
-  fraction: f64,
-}
-
-impl Recipe<PendingBytes<'_>> {
-  fn pin(self, pinning: &Pinning) -> Result<Recipe, Failure> {
-    let logo = match self.logo {
-      Some(LogoSource { image, fraction }) => Some(LogoSource {
-        image: image.pin(pinning)?,
-        fraction,
-      }),
-      None => None,
-    };
-    Ok(Recipe {
-      request: self.request,
-      style: self.style,
-      logo,
-      output: self.output,
-    })
-  }
-}
-
-pub enum Made {
-  Text(String),
-  Bytes(Vec<u8>),
-  Symbol(Box<Symbol>),
-  Nothing,
-}
-
-impl Recipe {
-  fn make(&self, data: &Data, cancel: &CancelToken) -> Result<Made, Failure> {
-    let logo = match &self.logo {
-      Some(source) => Some(Logo::decode(&source.image, source.fraction).map_err(logo_failure)?),
-      None => None,
-    };
-    let (symbol, clearing) = self.encode(data, logo.as_ref())?;
-    cancel.check()?;
-    let placed = logo
-      .as_ref()
-      .zip(clearing)
-      .map(|(logo, clearing)| Placed { logo, clearing });
-    let render = |format| self.render(&symbol, format, placed.as_ref());
-    Ok(match &self.output {
-      Output::Symbol => Made::Symbol(Box::new(symbol)),
-      Output::DataUrl(format) => {
-        let image = render(Format::Image(*format))?.into_bytes();
-        let prefix = format!("data:{};base64,", mime(*format));
-        let mut url = String::with_capacity(prefix.len() + image.len().div_ceil(3) * 4);
-        url.push_str(&prefix);
-        STANDARD.encode_string(&image, &mut url);
-        Made::Text(url)
-      }
-      Output::Buffer(format) => Made::Bytes(render(*format)?.into_bytes()),
-      Output::String(format) => render(Format::Text(*format))?,
-      Output::File(path, format) => {
-        let contents = render(*format)?.into_bytes();
-        std::fs::write(path, contents).map_err(|error| Failure::io(error, "writing", path))?;
-        Made::Nothing
-      }
-    })
-  }
-
-  /// The symbol, and where the logo goes. Without a fixed version, a logo too large for the
-  /// smallest version that holds the data gets the next version up that can afford it.
-  fn encode(
-    &self,
-    data: &Data,
-    logo: Option<&Logo>,
-  ) -> Result<(Symbol, Option<Clearing>), Failure> {
-    let content = data.content();
-    let mut symbol = encode(&content, &self.request)?;
-    let Some(logo) = logo else {
-      return Ok((symbol, None));
-    };
-    loop {
-      match logo.place(symbol.version, symbol.level) {
-        Ok(clearing) => return Ok((symbol, Some(clearing))),
-        Err(LogoError::TooLarge { largest }) => {
-          let next = match symbol.version {
-            qrcode::Version::Normal(number) if self.request.version.is_none() && number < 40 => {
-              number as u8 + 1
-            }
-            _ => return Err(logo_too_large(&symbol, logo.fraction, largest)),
-          };
-          let request = Request {
-            version: Some(next),
-            ..self.request
-          };
-          symbol = encode(&content, &request)?;
-        }
-        Err(other) => return Err(logo_failure(other)),
-      }
-    }
-  }
-
-  fn render(
-    &self,
-    symbol: &Symbol,
-    format: Format,
-    placed: Option<&Placed>,
-  ) -> Result<Made, Failure> {
-    let matrix = &symbol.matrix;
-    Ok(match format {
-      Format::Image(format) => {
-        Made::Bytes(render::image(matrix, &self.style, placed, format).map_err(render_failure)?)
-      }
-      Format::Text(TextFormat::Svg) => {
-        Made::Text(render::svg(matrix, &self.style, placed).map_err(render_failure)?)
-      }
-      Format::Text(TextFormat::Utf8) => Made::Text(render::utf8(matrix, &self.style)),
-      Format::Text(TextFormat::Terminal { small }) => {
-        Made::Text(render::terminal(matrix, &self.style, small))
-      }
-    })
-  }
-}
-
-impl Made {
-  fn into_bytes(self) -> Vec<u8> {
-    match self {
-      Self::Text(text) => text.into_bytes(),
-      Self::Bytes(bytes) => bytes,
-      Self::Symbol(_) | Self::Nothing => Vec::new(),
-    }
-  }
-
-  fn into_js<'env>(self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-    match self {
-      Self::Text(text) => js_string(env, &text),
-      Self::Bytes(bytes) => buffer_of(env, bytes),
-      Self::Symbol(symbol) => symbol_to_js(env, &symbol),
-      Self::Nothing => ().into_unknown(env),
-    }
+/// A made result as JavaScript: a string, a Buffer, `create()`'s packed symbol, or `undefined`.
+fn made_to_js(made: Made, env: &Env) -> napi::Result<Unknown<'_>> {
+  match made {
+    Made::Text(text) => js_string(env, &text),
+    Made::Bytes(bytes) => buffer_of(env, bytes),
+    Made::Symbol(symbol) => symbol_to_js(env, &symbol),
+    Made::Nothing => ().into_unknown(env),
   }
 }
 
@@ -239,56 +74,6 @@ fn js_string<'env>(env: &'env Env, text: &str) -> napi::Result<Unknown<'env>> {
     return text.into_unknown(env);
   }
   Ok(env.create_string_latin1(text.as_bytes())?.to_unknown())
-}
-
-fn mime(format: ImageFormat) -> &'static str {
-  match format {
-    ImageFormat::Png => "image/png",
-    ImageFormat::Jpeg { .. } => "image/jpeg",
-    ImageFormat::Webp => "image/webp",
-  }
-}
-
-fn logo_failure(error: LogoError) -> Failure {
-  match error {
-    LogoError::Unreadable(reason) => Failure {
-      kind: ErrorKind::Range,
-      code: "ERR_QR_LOGO_UNREADABLE",
-      message: format!("options.logo.image must be a PNG or JPEG image: {reason}"),
-    },
-    LogoError::TooLarge { .. } => Failure {
-      kind: ErrorKind::Range,
-      code: "ERR_QR_LOGO_TOO_LARGE",
-      message: "options.logo does not fit this code".into(),
-    },
-  }
-}
-
-fn logo_too_large(symbol: &Symbol, fraction: f64, largest: Option<f64>) -> Failure {
-  let advice = match largest {
-    Some(largest) => format!("at most {:.2} fits", (largest * 100.0).floor() / 100.0),
-    None => "no logo fits; use a larger options.version".into(),
-  };
-  Failure {
-    kind: ErrorKind::Range,
-    code: "ERR_QR_LOGO_TOO_LARGE",
-    message: format!(
-      "options.logo.size {fraction} would hide more of this version {} code than error \
-       correction level H recovers; {advice}",
-      version_name(symbol.version)
-    ),
-  }
-}
-
-fn render_failure(error: RenderError) -> Failure {
-  match error {
-    RenderError::TooLarge(error) => error.into(),
-    RenderError::Encoder(reason) => Failure {
-      kind: ErrorKind::Other,
-      code: "ERR_QR_RENDER",
-      message: format!("the image could not be encoded: {reason}"),
-    },
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,16 +125,13 @@ fn symbol_parts_to_js<'env>(
   symbol: &Symbol,
   head: Unknown,
 ) -> napi::Result<Unknown<'env>> {
-  let plan = &symbol.plan;
-  let mut array = env.create_array(plan.runs.len() as u32 + 1)?;
+  let mut array = env.create_array(symbol.plan.runs.len() as u32 + 1)?;
   array.set(0, head)?;
-  for (index, run) in plan.runs.iter().enumerate() {
-    let bytes = &plan.bytes[run.span.begin..run.span.end];
+  for (index, data) in segment_data(symbol).enumerate() {
     let slot = index as u32 + 1;
-    match run.span.mode {
-      Mode::Kanji => array.set(slot, SHIFT_JIS.decode(bytes).0.as_ref())?,
-      Mode::Byte if !run.text => array.set(slot, buffer_copy(env, bytes)?)?,
-      _ => array.set(slot, String::from_utf8_lossy(bytes).as_ref())?,
+    match data {
+      SegmentData::Text(text) => array.set(slot, text.as_ref())?,
+      SegmentData::Bytes(bytes) => array.set(slot, buffer_copy(env, bytes)?)?,
     }
   }
   array.into_unknown(env)
@@ -370,25 +152,25 @@ fn mode_index(mode: Mode) -> u8 {
 
 pub struct QrJob {
   data: Data,
-  recipe: Recipe,
+  recipe: Recipe<Bytes>,
 }
 
 impl Job for QrJob {
   type Part = Made;
 
   fn run(&self, _part: usize, cancel: &CancelToken, _progress: &Progress) -> Result<Made, Failure> {
-    self.recipe.make(&self.data, cancel)
+    Ok(self.recipe.make(&self.data.content(), cancel)?)
   }
 
   fn to_js<'env>(&self, env: &'env Env, mut parts: Vec<Made>) -> napi::Result<Unknown<'env>> {
-    parts.remove(0).into_js(env)
+    made_to_js(parts.remove(0), env)
   }
 }
 
 /// Many codes made alike, in contiguous ranges, one per pool thread.
 pub struct QrBatchJob {
   data: Vec<Data>,
-  recipe: Recipe,
+  recipe: Recipe<Bytes>,
   parts: Vec<Range<usize>>,
 }
 
@@ -410,9 +192,12 @@ impl Job for QrBatchJob {
       .iter()
       .zip(range)
       .map(|(data, index)| {
-        self.recipe.make(data, cancel).map_err(|failure| Failure {
-          message: format!("texts[{index}]: {}", failure.message),
-          ..failure
+        self.recipe.make(&data.content(), cancel).map_err(|error| {
+          let failure = Failure::from(error);
+          Failure {
+            message: format!("texts[{index}]: {}", failure.message),
+            ..failure
+          }
         })
       })
       .collect()
@@ -421,7 +206,7 @@ impl Job for QrBatchJob {
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Vec<Made>>) -> napi::Result<Unknown<'env>> {
     let mut array = env.create_array(self.data.len() as u32)?;
     for (index, made) in parts.into_iter().flatten().enumerate() {
-      array.set(index as u32, made.into_js(env)?)?;
+      array.set(index as u32, made_to_js(made, env)?)?;
     }
     array.into_unknown(env)
   }
@@ -456,10 +241,6 @@ const RENDERING_OPTIONS: &[&str] = &[
   "logo",
 ];
 
-const IMAGE_TYPES: &str = "'image/png', 'image/jpeg' or 'image/webp'";
-const STRING_TYPES: &str = "'utf8' (or 'txt'), 'svg' (or 'image/svg+xml') or 'terminal'";
-const ANY_TYPES: &str = "'png', 'jpeg', 'webp' (or 'image/png', 'image/jpeg', 'image/webp'), \
-   'svg' (or 'image/svg+xml'), 'utf8' (or 'txt') or 'terminal'";
 const MODE_NAMES: &str = "'numeric', 'alphanumeric', 'byte' or 'kanji'";
 
 /// How a function chooses its output.
@@ -484,7 +265,7 @@ fn read_call(env: &Env, text: Unknown, options: Option<Unknown>, wanted: Wanted)
     Ok(move |pinning: &Pinning| {
       Ok(QrJob {
         data: data.pin(pinning)?,
-        recipe: recipe.pin(pinning)?,
+        recipe: recipe.try_map_image(|image| image.pin(pinning))?,
       })
     })
   })
@@ -502,7 +283,7 @@ fn read_create_qr_batch(env: &Env, texts: Unknown, options: Option<Unknown>) -> 
           .into_iter()
           .map(|data| data.pin(pinning))
           .collect::<Result<_, _>>()?,
-        recipe: recipe.pin(pinning)?,
+        recipe: recipe.try_map_image(|image| image.pin(pinning))?,
         parts,
       })
     })
@@ -668,51 +449,32 @@ fn read_eci(options: &Options) -> Result<Eci, Failure> {
 }
 
 fn read_output(options: &Options, wanted: Wanted) -> Result<Output, Failure> {
-  let small = options.boolean("small")?.unwrap_or(false);
-  let quality = quality(options)?;
-  let named = |allowed: &str, keep: &dyn Fn(Format) -> bool| {
-    options.parsed("type", allowed, |name| {
-      format_named(name, small, quality).filter(|format| keep(*format))
+  let settings = Settings {
+    small: options.boolean("small")?.unwrap_or(false),
+    quality: quality(options)?,
+  };
+  let named = |accepted: Accepted| {
+    options.parsed("type", accepted.allowed(), |name| {
+      accepted.parse(name, settings)
     })
   };
-  let image_only = |format: Format| matches!(format, Format::Image(_));
-  let text_only = |format: Format| matches!(format, Format::Text(_));
   let png = Format::Image(ImageFormat::Png);
   Ok(match wanted {
     Wanted::Symbol => Output::Symbol,
-    Wanted::DataUrl => match named(IMAGE_TYPES, &image_only)?.unwrap_or(png) {
+    Wanted::DataUrl => match named(Accepted::Images)?.unwrap_or(png) {
       Format::Image(format) => Output::DataUrl(format),
-      Format::Text(_) => unreachable!("filtered to images"),
+      Format::Text(_) => unreachable!("only images are accepted"),
     },
-    Wanted::Buffer => Output::Buffer(named(ANY_TYPES, &|_| true)?.unwrap_or(png)),
-    Wanted::String => match named(STRING_TYPES, &text_only)? {
+    Wanted::Buffer => Output::Buffer(named(Accepted::Any)?.unwrap_or(png)),
+    Wanted::String => match named(Accepted::Texts)? {
       Some(Format::Text(format)) => Output::String(format),
       _ => Output::String(TextFormat::Utf8),
     },
     Wanted::File(path) => {
-      let by_extension = || {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        format_named(&extension, small, quality)
-      };
-      let format = named(ANY_TYPES, &|_| true)?
-        .or_else(by_extension)
-        .unwrap_or(png);
+      let by_extension = || format::by_extension(path.extension()?.to_str()?, settings);
+      let format = named(Accepted::Any)?.or_else(by_extension).unwrap_or(png);
       Output::File(path, format)
     }
-  })
-}
-
-/// A format by node-qrcode's names (`png`, `image/png`, `svg`, `utf8`, `txt`, `terminal`) and
-/// ours (`jpeg`, `jpg`, `webp` and their MIME types).
-fn format_named(name: &str, small: bool, quality: u8) -> Option<Format> {
-  Some(match name {
-    "png" | "image/png" => Format::Image(ImageFormat::Png),
-    "jpeg" | "jpg" | "image/jpeg" => Format::Image(ImageFormat::Jpeg { quality }),
-    "webp" | "image/webp" => Format::Image(ImageFormat::Webp),
-    "svg" | "image/svg+xml" => Format::Text(TextFormat::Svg),
-    "utf8" | "txt" => Format::Text(TextFormat::Utf8),
-    "terminal" => Format::Text(TextFormat::Terminal { small }),
-    _ => return None,
   })
 }
 
@@ -817,9 +579,9 @@ export_with_sync_twin! {
   /// Same defaults as node-qrcode: error correction level M, a 4-module quiet zone, 4 px per
   /// module, black on white. A string is encoded as UTF-8 in the fewest bits (numeric,
   /// alphanumeric, byte and, for Japanese, kanji segments); a `Uint8Array` as bytes; an array as
-  /// the segments it lists. `options.type` may be `'image/jpeg'` or `'image/webp'`. Bad arguments
-  /// reject with a `TypeError` or `RangeError`; data too long for any version rejects with a
-  /// `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
+  /// the segments it lists. `options.type` may be `'image/jpeg'`, `'image/webp'` or
+  /// `'image/gif'`. Bad arguments reject with a `TypeError` or `RangeError`; data too long for any
+  /// version rejects with a `RangeError` whose `code` is `ERR_QR_DATA_TOO_LONG`.
   ///
   /// @example
   /// res.send(`<img src="${await createQr('https://example.com/')}">`)
@@ -829,7 +591,8 @@ export_with_sync_twin! {
 
 export_with_sync_twin! {
   /// The code as file bytes in a Buffer, made on libuv's pool; node-qrcode's `toBuffer`.
-  /// `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'svg'`, `'utf8'` or `'terminal'`.
+  /// `options.type`: `'png'` (default), `'jpeg'`, `'webp'`, `'gif'`, `'svg'`, `'utf8'` or
+  /// `'terminal'`.
   fn to_buffer, to_buffer_sync(text) => read_call(Wanted::Buffer);
   ts("text: QrData, options?: QrBufferOptions") -> "Promise<Buffer>", "Buffer";
 }
@@ -849,7 +612,8 @@ export_with_sync_twin! {
   /// Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns
   /// into a path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's
   /// `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
-  /// `.webp`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes (`ENOENT`, …).
+  /// `.webp`, `.gif`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes
+  /// (`ENOENT`, …).
   fn to_file, to_file_sync(path, text) => read_to_file();
   ts("path: string | Buffer | URL, text: QrData, options?: QrBufferOptions") -> "Promise<void>", "void";
 }

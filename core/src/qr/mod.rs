@@ -1,11 +1,14 @@
 //! QR codes: data → segments (`segment`) → module matrix (`encode`, with the mask chosen by
-//! `mask` over bit-packed `line`s), how it is drawn (`options`), images (`render`).
+//! `mask` over bit-packed `line`s), how it is drawn (`options`), images (`render`), and the
+//! pipeline from a recipe to a result (`output`) in the formats one table lists (`format`).
 
 pub mod encode;
+pub mod format;
 mod line;
 pub mod logo;
 mod mask;
 pub mod options;
+pub mod output;
 pub mod render;
 pub mod segment;
 mod template;

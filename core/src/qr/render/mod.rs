@@ -1,7 +1,7 @@
-//! A matrix drawn with a [`Style`]: PNG, JPEG, WebP, SVG, or text for a terminal.
+//! A matrix drawn with a [`Style`]: PNG, JPEG, WebP, GIF, SVG, or text for a terminal.
 //!
-//! Plain square modules in two colours take the 1-bit PNG path; shaped modules, logos, JPEG and
-//! WebP are drawn into RGBA pixels first ([`raster`]).
+//! Plain square modules in two colours take the 1-bit PNG path; shaped modules, logos, JPEG,
+//! WebP and GIF are drawn into RGBA pixels first ([`raster`]).
 
 mod png;
 mod raster;

@@ -1,5 +1,6 @@
-//! Images in pixels: PNG, JPEG or WebP, with shaped modules and a logo drawn in RGBA.
+//! Images in pixels: PNG, JPEG, WebP or GIF, with shaped modules and a logo drawn in RGBA.
 
+use image::codecs::gif::GifEncoder;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::webp::WebPEncoder;
 use image::{ExtendedColorType, ImageEncoder, RgbaImage};
@@ -19,6 +20,10 @@ pub enum ImageFormat {
   },
   /// Lossless: for two-colour art it is both exact and smaller than lossy WebP.
   Webp,
+  /// Paletted, with 1-bit transparency: exact for up to 256 colours (two for plain modules,
+  /// the anti-aliasing levels for shapes), a quantized palette with a logo. Pixels that are not
+  /// fully transparent are opaque.
+  Gif,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,9 +79,17 @@ pub fn image(
     ImageFormat::Webp => WebPEncoder::new_lossless(&mut out)
       .write_image(pixels.as_raw(), width, height, ExtendedColorType::Rgba8)
       .map_err(failed)?,
+    // The encoder takes the pixels without a copy; the trailer is written when it drops.
+    ImageFormat::Gif => GifEncoder::new_with_speed(&mut out, GIF_QUANTIZER_SPEED)
+      .encode_frame(image::Frame::new(pixels))
+      .map_err(failed)?,
   }
   Ok(out)
 }
+
+/// NeuQuant's sampling step (1‥=30) when a logo brings more than 256 colours: 10 is the
+/// `gif` crate's suggested balance; lower costs far more time for no readable difference.
+const GIF_QUANTIZER_SPEED: i32 = 10;
 
 /// 8-bit RGB, or RGBA when some pixel is not opaque.
 fn write_png(pixels: &RgbaImage, out: &mut Vec<u8>) {
@@ -203,7 +216,7 @@ mod tests {
       scale: 2,
       ..Style::default()
     };
-    for format in [ImageFormat::Png, ImageFormat::Webp] {
+    for format in [ImageFormat::Png, ImageFormat::Webp, ImageFormat::Gif] {
       // Force the RGBA path for PNG with a translucent colour.
       let style = Style {
         dark: Rgba::from_hex("#000000fe").unwrap(),

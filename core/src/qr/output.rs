@@ -1,0 +1,414 @@
+//! The output pipeline: data and a [`Recipe`] (how to encode, how to draw, what to hand back)
+//! → segments → symbol → logo placed → bytes, text, a file, or the symbol itself.
+//!
+//! Everything a QR call does after its arguments are read happens here, so `cargo test` and
+//! the fuzzers reach all of it; the napi layer only builds the recipe and converts the result.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use encoding_rs::SHIFT_JIS;
+use qrcode::types::Mode;
+use qrcode::Version;
+
+use super::format::{self, Format, TextFormat};
+use super::logo::{Clearing, Logo, LogoError};
+use super::render::{self, ImageFormat, Placed, RenderError};
+use super::{encode, Content, EncodeError, Request, Style, Symbol};
+use crate::cancel::{CancelToken, Cancelled};
+
+/// What the call hands back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+  /// `data:image/…;base64,…`
+  DataUrl(ImageFormat),
+  Buffer(Format),
+  String(TextFormat),
+  /// Written to the path; the call hands back nothing.
+  File(PathBuf, Format),
+  /// The modules and what they hold, as `create` returns them.
+  Symbol,
+}
+
+/// How to make a code from data: the encoding request, the look, the logo, the output.
+/// `I` holds the logo's encoded image (a borrowed JavaScript buffer in the addon).
+pub struct Recipe<I> {
+  pub request: Request,
+  pub style: Style,
+  pub logo: Option<LogoSource<I>>,
+  pub output: Output,
+}
+
+/// A logo as given: a PNG or JPEG file, and its width as a fraction of the symbol's.
+pub struct LogoSource<I> {
+  pub image: I,
+  pub fraction: f64,
+}
+
+/// A made result.
+#[derive(Debug)]
+pub enum Made {
+  Text(String),
+  Bytes(Vec<u8>),
+  Symbol(Box<Symbol>),
+  /// A file was written.
+  Nothing,
+}
+
+/// Why a code could not be made.
+#[derive(Debug)]
+pub enum OutputError {
+  Encode(EncodeError),
+  Cancelled,
+  /// The logo does not decode, or does not fit the code.
+  Logo(LogoError),
+  /// With the version free, no version up to 40 affords the logo; or the version is fixed and
+  /// this one does not. `largest` is the largest logo that fits `version`.
+  LogoTooLarge {
+    version: Version,
+    fraction: f64,
+    largest: Option<f64>,
+  },
+  Render(RenderError),
+  Write {
+    error: std::io::Error,
+    path: PathBuf,
+  },
+}
+
+impl From<EncodeError> for OutputError {
+  fn from(error: EncodeError) -> Self {
+    Self::Encode(error)
+  }
+}
+
+impl From<Cancelled> for OutputError {
+  fn from(_: Cancelled) -> Self {
+    Self::Cancelled
+  }
+}
+
+impl From<RenderError> for OutputError {
+  fn from(error: RenderError) -> Self {
+    Self::Render(error)
+  }
+}
+
+impl<I> Recipe<I> {
+  /// The same recipe with its logo image held another way (the addon reads the image as a
+  /// handle first and takes its memory only once no JavaScript can run).
+  pub fn try_map_image<J, E>(self, map: impl FnOnce(I) -> Result<J, E>) -> Result<Recipe<J>, E> {
+    let logo = match self.logo {
+      Some(LogoSource { image, fraction }) => Some(LogoSource {
+        image: map(image)?,
+        fraction,
+      }),
+      None => None,
+    };
+    Ok(Recipe {
+      request: self.request,
+      style: self.style,
+      logo,
+      output: self.output,
+    })
+  }
+}
+
+impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
+  /// The output for `content`. `cancel` is checked once the symbol is encoded, before drawing.
+  pub fn make(&self, content: &Content, cancel: &CancelToken) -> Result<Made, OutputError> {
+    let logo = match &self.logo {
+      Some(source) => {
+        Some(Logo::decode(&source.image, source.fraction).map_err(OutputError::Logo)?)
+      }
+      None => None,
+    };
+    let (symbol, clearing) = self.encode(content, logo.as_ref())?;
+    cancel.check()?;
+    let placed = logo
+      .as_ref()
+      .zip(clearing)
+      .map(|(logo, clearing)| Placed { logo, clearing });
+    let render = |format| self.render(&symbol, format, placed.as_ref());
+    Ok(match &self.output {
+      Output::Symbol => Made::Symbol(Box::new(symbol)),
+      Output::DataUrl(format) => Made::Text(data_url(
+        *format,
+        &render(Format::Image(*format))?.into_bytes(),
+      )),
+      Output::Buffer(format) => Made::Bytes(render(*format)?.into_bytes()),
+      Output::String(format) => render(Format::Text(*format))?,
+      Output::File(path, format) => {
+        write(path, &render(*format)?.into_bytes())?;
+        Made::Nothing
+      }
+    })
+  }
+
+  /// The symbol, and where the logo goes. Without a fixed version, a logo too large for the
+  /// smallest version that holds the data gets the next version up that can afford it.
+  pub fn encode(
+    &self,
+    content: &Content,
+    logo: Option<&Logo>,
+  ) -> Result<(Symbol, Option<Clearing>), OutputError> {
+    let mut symbol = encode(content, &self.request)?;
+    let Some(logo) = logo else {
+      return Ok((symbol, None));
+    };
+    loop {
+      match logo.place(symbol.version, symbol.level) {
+        Ok(clearing) => return Ok((symbol, Some(clearing))),
+        Err(LogoError::TooLarge { largest }) => {
+          let next = match symbol.version {
+            Version::Normal(number) if self.request.version.is_none() && number < 40 => {
+              number as u8 + 1
+            }
+            _ => {
+              return Err(OutputError::LogoTooLarge {
+                version: symbol.version,
+                fraction: logo.fraction,
+                largest,
+              })
+            }
+          };
+          let request = Request {
+            version: Some(next),
+            ..self.request
+          };
+          symbol = encode(content, &request)?;
+        }
+        Err(other) => return Err(OutputError::Logo(other)),
+      }
+    }
+  }
+
+  fn render(
+    &self,
+    symbol: &Symbol,
+    format: Format,
+    placed: Option<&Placed>,
+  ) -> Result<Made, RenderError> {
+    let matrix = &symbol.matrix;
+    Ok(match format {
+      Format::Image(format) => Made::Bytes(render::image(matrix, &self.style, placed, format)?),
+      Format::Text(TextFormat::Svg) => Made::Text(render::svg(matrix, &self.style, placed)?),
+      Format::Text(TextFormat::Utf8) => Made::Text(render::utf8(matrix, &self.style)),
+      Format::Text(TextFormat::Terminal { small }) => {
+        Made::Text(render::terminal(matrix, &self.style, small))
+      }
+    })
+  }
+}
+
+impl Made {
+  fn into_bytes(self) -> Vec<u8> {
+    match self {
+      Self::Text(text) => text.into_bytes(),
+      Self::Bytes(bytes) => bytes,
+      Self::Symbol(_) | Self::Nothing => Vec::new(),
+    }
+  }
+}
+
+/// `data:<mime>;base64,<image>`, allocated once at its final length.
+pub fn data_url(format: ImageFormat, image: &[u8]) -> String {
+  const HEAD: [&str; 2] = ["data:", ";base64,"];
+  let mime = format::mime(format);
+  let mut url =
+    String::with_capacity(HEAD[0].len() + mime.len() + HEAD[1].len() + image.len().div_ceil(3) * 4);
+  url.push_str(HEAD[0]);
+  url.push_str(mime);
+  url.push_str(HEAD[1]);
+  STANDARD.encode_string(image, &mut url);
+  url
+}
+
+fn write(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
+  std::fs::write(path, contents).map_err(|error| OutputError::Write {
+    error,
+    path: path.to_owned(),
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// create(): what each segment holds
+
+/// One segment's data as `create()` reports it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SegmentData<'a> {
+  /// Text: kanji decoded from Shift_JIS, text given as a string, digits and alphanumerics.
+  Text(Cow<'a, str>),
+  /// Bytes given as bytes.
+  Bytes(&'a [u8]),
+}
+
+/// Each segment's data, in order, with the modes `symbol.plan.runs` gives.
+pub fn segment_data(symbol: &Symbol) -> impl Iterator<Item = SegmentData<'_>> {
+  let plan = &symbol.plan;
+  plan.runs.iter().map(|run| {
+    let bytes = &plan.bytes[run.span.begin..run.span.end];
+    match run.span.mode {
+      Mode::Kanji => SegmentData::Text(SHIFT_JIS.decode(bytes).0),
+      Mode::Byte if !run.text => SegmentData::Bytes(bytes),
+      _ => SegmentData::Text(String::from_utf8_lossy(bytes)),
+    }
+  })
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::qr::segment::{Eci, Piece};
+  use qrcode::EcLevel;
+
+  fn recipe(output: Output, logo: Option<Vec<u8>>) -> Recipe<Vec<u8>> {
+    Recipe {
+      request: Request {
+        level: if logo.is_some() {
+          EcLevel::H
+        } else {
+          EcLevel::M
+        },
+        version: None,
+        micro: false,
+        mask: None,
+        eci: Eci::Auto,
+      },
+      style: Style::default(),
+      logo: logo.map(|image| LogoSource {
+        image,
+        fraction: 0.3,
+      }),
+      output,
+    }
+  }
+
+  fn logo_png() -> Vec<u8> {
+    let image = image::RgbaImage::from_pixel(8, 8, image::Rgba([200, 30, 30, 255]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    png.into_inner()
+  }
+
+  #[test]
+  fn data_urls_state_each_image_format() {
+    let content = Content::Text(b"https://example.com/");
+    for (format, prefix, magic) in [
+      (ImageFormat::Png, "data:image/png;base64,", &b"\x89PNG"[..]),
+      (
+        ImageFormat::Jpeg { quality: 80 },
+        "data:image/jpeg;base64,",
+        b"\xff\xd8\xff",
+      ),
+      (ImageFormat::Webp, "data:image/webp;base64,", b"RIFF"),
+      (ImageFormat::Gif, "data:image/gif;base64,", b"GIF89a"),
+    ] {
+      let Made::Text(url) = recipe(Output::DataUrl(format), None)
+        .make(&content, &CancelToken::default())
+        .unwrap()
+      else {
+        panic!("a data URL is text");
+      };
+      let body = url.strip_prefix(prefix).expect(prefix);
+      let image = STANDARD.decode(body).unwrap();
+      assert!(image.starts_with(magic), "{format:?}");
+      assert_eq!(
+        url.capacity(),
+        url.len(),
+        "{format:?}: allocated once, exactly"
+      );
+    }
+  }
+
+  #[test]
+  fn a_logo_too_large_for_the_smallest_version_gets_a_larger_one() {
+    let content = Content::Text(b"logo");
+    let plain = recipe(Output::Symbol, None);
+    let (small, _) = plain.encode(&content, None).unwrap();
+    let with_logo = recipe(Output::Symbol, Some(logo_png()));
+    let logo = Logo::decode(&logo_png(), 0.3).unwrap();
+    assert!(
+      logo.place(small.version, EcLevel::H).is_err(),
+      "does not fit the smallest"
+    );
+    let (larger, clearing) = with_logo.encode(&content, Some(&logo)).unwrap();
+    let number = |version| match version {
+      Version::Normal(number) => number,
+      Version::Micro(_) => unreachable!(),
+    };
+    assert!(number(larger.version) > number(small.version));
+    assert_eq!(logo.place(larger.version, EcLevel::H).ok(), clearing);
+
+    let fixed = Recipe {
+      request: Request {
+        version: Some(1),
+        ..with_logo.request
+      },
+      ..with_logo
+    };
+    assert!(matches!(
+      fixed.encode(&content, Some(&logo)),
+      Err(OutputError::LogoTooLarge { fraction, .. }) if fraction == 0.3
+    ));
+  }
+
+  #[test]
+  fn cancelled_work_stops_before_drawing() {
+    let cancel = CancelToken::default();
+    cancel.cancel();
+    let made = recipe(Output::Buffer(Format::Image(ImageFormat::Png)), None)
+      .make(&Content::Text(b"x"), &cancel);
+    assert!(matches!(made, Err(OutputError::Cancelled)));
+  }
+
+  #[test]
+  fn files_are_written_and_failures_name_the_path() {
+    let path = std::env::temp_dir().join(format!("qrhash-output-{}.svg", std::process::id()));
+    let made = recipe(
+      Output::File(path.clone(), Format::Text(TextFormat::Svg)),
+      None,
+    )
+    .make(&Content::Text(b"file"), &CancelToken::default())
+    .unwrap();
+    assert!(matches!(made, Made::Nothing));
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with("<svg "));
+    std::fs::remove_file(&path).unwrap();
+    let missing = path.join("nowhere.png"); // under the file just removed
+    match recipe(
+      Output::File(missing.clone(), Format::Image(ImageFormat::Png)),
+      None,
+    )
+    .make(&Content::Text(b"file"), &CancelToken::default())
+    {
+      Err(OutputError::Write { error, path }) => {
+        assert_eq!(path, missing);
+        assert_eq!(error.kind(), std::io::ErrorKind::NotFound);
+      }
+      other => panic!("{other:?}"),
+    }
+  }
+
+  #[test]
+  fn segments_come_back_as_given_and_kanji_as_text() {
+    let pieces = [
+      Piece::new(None, "点茗".as_bytes().to_vec(), true).unwrap(),
+      Piece::new(None, vec![0, 255], false).unwrap(),
+      Piece::new(None, b"12345".to_vec(), true).unwrap(),
+    ];
+    let (symbol, _) = recipe(Output::Symbol, None)
+      .encode(&Content::Pieces(&pieces), None)
+      .unwrap();
+    let data: Vec<SegmentData> = segment_data(&symbol).collect();
+    assert_eq!(
+      data,
+      [
+        SegmentData::Text("点茗".into()),
+        SegmentData::Bytes(&[0, 255]),
+        SegmentData::Text("12345".into()),
+      ]
+    );
+  }
+}
