@@ -2,10 +2,11 @@
 //! function with the one invariant it relies on stated beside its `unsafe` block.
 //!
 //! Every function takes the environment and values as napi-rs hands them to a call
-//! (`&Env`, [`Unknown`], [`Object`]): those are valid handles of that environment for as long as
-//! their lifetime says, which is what every N-API function asks of its arguments. Results are
-//! handed back with the lifetime of the values passed in, or of the `Env` borrow. None of these functions runs JavaScript, except
-//! [`call_function`] (and any function N-API documents as running a getter: [`property`]).
+//! (`&Env`, [`Unknown`], [`Object`]): those are valid handles of that environment for as long
+//! as their lifetime says, which is what every N-API function asks of its arguments. Results
+//! are handed back with the lifetime of the values passed in, or of the `Env` borrow. None of
+//! these functions runs JavaScript, except [`call_function`] (and any function N-API documents
+//! as running a getter: [`property`]).
 
 use std::ptr;
 
