@@ -152,62 +152,6 @@ fn read_sha256(env: &Env, input: Unknown, options: Option<Unknown>) -> Call<Sha2
   })
 }
 
-export_with_sync_twin! {
-  /// SHA-256 of `input`, computed on libuv's thread pool.
-  ///
-  /// Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
-  /// input's bytes while the promise is pending gives an unspecified digest, never a crash.
-  /// Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
-  /// `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
-  /// `options.signal` rejects with an `AbortError`.
-  ///
-  /// @example
-  /// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
-  fn sha256, sha256_sync(input) => read_sha256();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E>") -> "Promise<Digest<E>>", "Digest<E>";
-}
-
-/// Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
-/// the calling thread, allocating nothing: the fastest form for small messages in a hot loop
-/// (a Buffer or Uint8Array is read and written with no napi reference at all).
-///
-/// @example
-/// const digest = sha256Into(record, Buffer.allocUnsafe(32))
-#[napi(
-  catch_unwind,
-  ts_generic_types = "O extends BinaryLike",
-  ts_args_type = "input: BinaryLike | string, output: O",
-  ts_return_type = "O"
-)]
-pub fn sha256_into<'env>(
-  env: &'env Env,
-  input: Unknown<'env>,
-  output: Unknown<'env>,
-) -> napi::Result<Unknown<'env>> {
-  let written = input::lend_bytes(env, input, "input").and_then(|data| {
-    let out = input::lend_output(env, output, "output")?;
-    // SAFETY: both arguments have been read, and from here to the return only the digest is
-    // computed and written: no JavaScript runs.
-    let pinning = unsafe { Pinning::new(env) };
-    let digest = data.with(&pinning, |data| Ok(records::digest_of(data)))?;
-    out.with_mut(&pinning, |out| match out.get_mut(..DIGEST_LEN) {
-      Some(slot) => {
-        slot.copy_from_slice(&digest);
-        Ok(())
-      }
-      None => Err(Failure::out_of_range(
-        "output",
-        &format!("at least {DIGEST_LEN} bytes"),
-        &format!("{} bytes", out.len()),
-      )),
-    })
-  });
-  match written {
-    Ok(()) => Ok(output),
-    Err(failure) => Err(throw(env, Refusal::new(env, failure).to_value(env))),
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // sha256Many
 
@@ -268,13 +212,6 @@ fn read_sha256_many(env: &Env, inputs: Unknown, options: Option<Unknown>) -> Cal
       })
     })
   })
-}
-
-export_with_sync_twin! {
-  /// The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
-  /// parallel across libuv's pool.
-  fn sha256_many, sha256_many_sync(inputs) => read_sha256_many();
-  ts<"E extends Sha256Encoding = 'buffer'">("inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>") -> "Promise<Array<Digest<E>>>", "Array<Digest<E>>";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,18 +376,6 @@ fn read_sha256_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Cal
   })
 }
 
-export_with_sync_twin! {
-  /// The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
-  /// written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
-  /// or into a new Buffer, which the promise resolves to.
-  ///
-  /// The records are split into contiguous ranges, one per libuv pool thread, each hashed in
-  /// place and written into its own slice of the output: no copies, no serialisation, and a
-  /// SharedArrayBuffer that worker threads fill works as input and output alike.
-  fn sha256_batch, sha256_batch_sync(input) => read_sha256_batch();
-  ts<"O extends BinaryLike = Buffer">("input: BinaryLike | string, options?: Sha256BatchOptions<O>") -> "Promise<O>", "O";
-}
-
 // ---------------------------------------------------------------------------------------------
 // sha256MerkleRoot
 
@@ -522,15 +447,6 @@ fn read_sha256_merkle_root(
   })
 }
 
-export_with_sync_twin! {
-  /// The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
-  /// hashed, then each pair of digests, level by level, to one digest. A level with an odd number
-  /// of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
-  /// digest. Subtrees are hashed in parallel across libuv's pool.
-  fn sha256_merkle_root, sha256_merkle_root_sync(input) => read_sha256_merkle_root();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256MerkleOptions<E>") -> "Promise<Digest<E>>", "Digest<E>";
-}
-
 // ---------------------------------------------------------------------------------------------
 // sha256Iterate
 
@@ -575,13 +491,6 @@ fn read_sha256_iterate(
       })
     })
   })
-}
-
-export_with_sync_twin! {
-  /// A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
-  /// (0 to 2³² − 1); resolves to d_rounds.
-  fn sha256_iterate, sha256_iterate_sync(input, rounds) => read_sha256_iterate();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, rounds: number, options?: Sha256Options<E>") -> "Promise<Digest<E>>", "Digest<E>";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -638,6 +547,100 @@ fn read_sha256_file(env: &Env, path: Unknown, options: Option<Unknown>) -> Call<
       }))
     },
   )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+export_with_sync_twin! {
+  /// SHA-256 of `input`, computed on libuv's thread pool.
+  ///
+  /// Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
+  /// input's bytes while the promise is pending gives an unspecified digest, never a crash.
+  /// Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
+  /// `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
+  /// `options.signal` rejects with an `AbortError`.
+  ///
+  /// @example
+  /// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
+  fn sha256, sha256_sync(input) => read_sha256();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E>") -> "Promise<Digest<E>>", "Digest<E>";
+}
+
+/// Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
+/// the calling thread, allocating nothing: the fastest form for small messages in a hot loop
+/// (a Buffer or Uint8Array is read and written with no napi reference at all).
+///
+/// @example
+/// const digest = sha256Into(record, Buffer.allocUnsafe(32))
+#[napi(
+  catch_unwind,
+  ts_generic_types = "O extends BinaryLike",
+  ts_args_type = "input: BinaryLike | string, output: O",
+  ts_return_type = "O"
+)]
+pub fn sha256_into<'env>(
+  env: &'env Env,
+  input: Unknown<'env>,
+  output: Unknown<'env>,
+) -> napi::Result<Unknown<'env>> {
+  let written = input::lend_bytes(env, input, "input").and_then(|data| {
+    let out = input::lend_output(env, output, "output")?;
+    // SAFETY: both arguments have been read, and from here to the return only the digest is
+    // computed and written: no JavaScript runs.
+    let pinning = unsafe { Pinning::new(env) };
+    let digest = data.with(&pinning, |data| Ok(records::digest_of(data)))?;
+    out.with_mut(&pinning, |out| match out.get_mut(..DIGEST_LEN) {
+      Some(slot) => {
+        slot.copy_from_slice(&digest);
+        Ok(())
+      }
+      None => Err(Failure::out_of_range(
+        "output",
+        &format!("at least {DIGEST_LEN} bytes"),
+        &format!("{} bytes", out.len()),
+      )),
+    })
+  });
+  match written {
+    Ok(()) => Ok(output),
+    Err(failure) => Err(throw(env, Refusal::new(env, failure).to_value(env))),
+  }
+}
+
+export_with_sync_twin! {
+  /// The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
+  /// parallel across libuv's pool.
+  fn sha256_many, sha256_many_sync(inputs) => read_sha256_many();
+  ts<"E extends Sha256Encoding = 'buffer'">("inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>") -> "Promise<Array<Digest<E>>>", "Array<Digest<E>>";
+}
+
+export_with_sync_twin! {
+  /// The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
+  /// written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
+  /// or into a new Buffer, which the promise resolves to.
+  ///
+  /// The records are split into contiguous ranges, one per libuv pool thread, each hashed in
+  /// place and written into its own slice of the output: no copies, no serialisation, and a
+  /// SharedArrayBuffer that worker threads fill works as input and output alike.
+  fn sha256_batch, sha256_batch_sync(input) => read_sha256_batch();
+  ts<"O extends BinaryLike = Buffer">("input: BinaryLike | string, options?: Sha256BatchOptions<O>") -> "Promise<O>", "O";
+}
+
+export_with_sync_twin! {
+  /// The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
+  /// hashed, then each pair of digests, level by level, to one digest. A level with an odd number
+  /// of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
+  /// digest. Subtrees are hashed in parallel across libuv's pool.
+  fn sha256_merkle_root, sha256_merkle_root_sync(input) => read_sha256_merkle_root();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256MerkleOptions<E>") -> "Promise<Digest<E>>", "Digest<E>";
+}
+
+export_with_sync_twin! {
+  /// A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
+  /// (0 to 2³² − 1); resolves to d_rounds.
+  fn sha256_iterate, sha256_iterate_sync(input, rounds) => read_sha256_iterate();
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, rounds: number, options?: Sha256Options<E>") -> "Promise<Digest<E>>", "Digest<E>";
 }
 
 export_with_sync_twin! {
