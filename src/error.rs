@@ -11,7 +11,7 @@ use napi::{Env, JsValue};
 use crate::cancel::Cancelled;
 use crate::input::Held;
 use crate::napi_raw::{self, ErrorClass};
-use crate::qr::logo::LogoError;
+use crate::qr::logo::{LogoError, MAX_LOGO_SIDE};
 use crate::qr::options::ImageTooLarge;
 use crate::qr::output::OutputError;
 use crate::qr::render::RenderError;
@@ -304,6 +304,13 @@ impl From<OutputError> for Failure {
       OutputError::Logo(LogoError::Unreadable(reason)) => Self::range(
         "ERR_QR_LOGO_UNREADABLE",
         format!("options.logo.image must be a PNG or JPEG image: {reason}"),
+      ),
+      OutputError::Logo(LogoError::TooManyPixels { width, height }) => Self::range(
+        "ERR_QR_LOGO_IMAGE_TOO_LARGE",
+        format!(
+          "options.logo.image must be at most {MAX_LOGO_SIDE} × {MAX_LOGO_SIDE} pixels; its \
+           header says {width} × {height}"
+        ),
       ),
       OutputError::Logo(LogoError::TooLarge { .. }) => Self::range(
         "ERR_QR_LOGO_TOO_LARGE",

@@ -101,17 +101,16 @@ fuzz_target!(|case: Case| {
       [usize::from(case.modules % 3)],
     finder: [FinderShape::Square, FinderShape::Rounded][usize::from(case.finder % 2)],
   };
-  let logo = case.logo.as_ref().map(|logo| LogoSource {
-    image: logo.image(),
-    fraction: 0.05 + f64::from(logo.size % 36) / 100.0,
-  });
+  let logo = case
+    .logo
+    .as_ref()
+    .map(|logo| LogoSource::new(logo.image(), 0.05 + f64::from(logo.size % 36) / 100.0));
   let recipe = |output| Recipe {
     request,
     style,
-    logo: logo.as_ref().map(|logo| LogoSource {
-      image: logo.image.as_slice(),
-      fraction: logo.fraction,
-    }),
+    logo: logo
+      .as_ref()
+      .map(|logo| LogoSource::new(logo.image.as_slice(), logo.fraction)),
     output,
   };
   let make = |output| recipe(output).make(&content, &CancelToken::default());

@@ -552,7 +552,7 @@ fn read_logo<'env>(
       "the number 0",
     ));
   }
-  Ok(Some(LogoSource { image, fraction }))
+  Ok(Some(LogoSource::new(image, fraction)))
 }
 
 fn path_of(env: &Env, value: Unknown) -> Result<PathBuf, Failure> {

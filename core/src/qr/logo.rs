@@ -6,8 +6,10 @@
 //! standard's placement: data codewords are interleaved across blocks, then the error
 //! correction codewords, laid out in two-column zigzags from the bottom-right corner.
 
+use std::io::Cursor;
+
 use image::imageops::FilterType;
-use image::RgbaImage;
+use image::{ImageFormat, ImageReader, Limits, RgbaImage};
 use qrcode::{ec, EcLevel, Version};
 
 use super::template::Template;
@@ -30,6 +32,8 @@ pub struct Clearing {
 pub enum LogoError {
   /// Neither a PNG nor a JPEG that decodes.
   Unreadable(String),
+  /// The file's header says it is wider or taller than [`MAX_LOGO_SIDE`]; nothing was decoded.
+  TooManyPixels { width: u32, height: u32 },
   /// The logo would hide more than level H recovers; `largest` is the biggest size that fits.
   TooLarge { largest: Option<f64> },
 }
@@ -38,11 +42,41 @@ pub enum LogoError {
 pub const MAX_FRACTION: f64 = 0.4;
 pub const DEFAULT_FRACTION: f64 = 0.2;
 
+/// Logo files are at most this many pixels on a side, checked from the file's header before
+/// any pixel is decoded: a few kilobytes of PNG can claim 23 000 × 23 000 pixels, which take
+/// seconds and gigabytes to decode. A logo covers at most 40 % of a code that is itself at most
+/// 16 384 px wide, so no drawing needs more.
+pub const MAX_LOGO_SIDE: u32 = 4096;
+
 impl Logo {
+  /// Decodes a PNG or JPEG file (the formats the documentation names; others are refused
+  /// whatever the `image` crate could read) of at most [`MAX_LOGO_SIDE`] pixels a side.
   pub fn decode(bytes: &[u8], fraction: f64) -> Result<Self, LogoError> {
-    let image = image::load_from_memory(bytes)
-      .map_err(|error| LogoError::Unreadable(error.to_string()))?
-      .into_rgba8();
+    let unreadable = |error: image::ImageError| LogoError::Unreadable(error.to_string());
+    let reader = || -> Result<ImageReader<Cursor<&[u8]>>, LogoError> {
+      let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|error| LogoError::Unreadable(error.to_string()))?;
+      match reader.format() {
+        Some(ImageFormat::Png | ImageFormat::Jpeg) => Ok(reader),
+        Some(other) => Err(LogoError::Unreadable(format!(
+          "{} is not accepted",
+          other.extensions_str().first().unwrap_or(&"this format")
+        ))),
+        None => Err(LogoError::Unreadable("not a PNG or JPEG file".into())),
+      }
+    };
+    let (width, height) = reader()?.into_dimensions().map_err(unreadable)?;
+    if width > MAX_LOGO_SIDE || height > MAX_LOGO_SIDE {
+      return Err(LogoError::TooManyPixels { width, height });
+    }
+    // The header was read twice; the limits hold the decoder to what it said.
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_LOGO_SIDE);
+    limits.max_image_height = Some(MAX_LOGO_SIDE);
+    let mut reader = reader()?;
+    reader.limits(limits);
+    let image = reader.decode().map_err(unreadable)?.into_rgba8();
     Ok(Self { image, fraction })
   }
 
@@ -171,6 +205,51 @@ impl Blocks {
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  /// A one-row PNG (or WebP) `width` pixels wide, as the image crate writes it.
+  fn file_of_width(width: u32, format: ImageFormat) -> Vec<u8> {
+    let mut file = Cursor::new(Vec::new());
+    RgbaImage::new(width, 1)
+      .write_to(&mut file, format)
+      .expect("a small image encodes");
+    file.into_inner()
+  }
+
+  #[test]
+  fn a_logo_is_refused_from_its_header_above_the_side_limit() {
+    let wide = file_of_width(MAX_LOGO_SIDE + 1, ImageFormat::Png);
+    assert_eq!(
+      Logo::decode(&wide, 0.2).err(),
+      Some(LogoError::TooManyPixels {
+        width: MAX_LOGO_SIDE + 1,
+        height: 1
+      })
+    );
+    let widest = file_of_width(MAX_LOGO_SIDE, ImageFormat::Png);
+    let logo = Logo::decode(&widest, 0.2).expect("the limit itself decodes");
+    assert_eq!(logo.image.dimensions(), (MAX_LOGO_SIDE, 1));
+  }
+
+  #[test]
+  fn only_png_and_jpeg_logos_are_decoded() {
+    let webp = file_of_width(8, ImageFormat::WebP);
+    assert!(
+      matches!(Logo::decode(&webp, 0.2), Err(LogoError::Unreadable(reason)) if reason.contains("webp")),
+      "a WebP logo is refused"
+    );
+    let jpeg = {
+      let mut file = Cursor::new(Vec::new());
+      image::RgbImage::new(8, 8)
+        .write_to(&mut file, ImageFormat::Jpeg)
+        .expect("a small JPEG encodes");
+      file.into_inner()
+    };
+    assert!(Logo::decode(&jpeg, 0.2).is_ok());
+    assert!(matches!(
+      Logo::decode(b"not an image", 0.2),
+      Err(LogoError::Unreadable(_))
+    ));
+  }
 
   #[test]
   fn placement_order_fills_exactly_the_codewords() {

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -41,10 +42,33 @@ pub struct Recipe<I> {
   pub output: Output,
 }
 
-/// A logo as given: a PNG or JPEG file, and its width as a fraction of the symbol's.
+/// A logo as given: a PNG or JPEG file, and its width as a fraction of the symbol's. It is
+/// decoded once, by the first code that needs it: a batch of codes shares one decoding.
 pub struct LogoSource<I> {
   pub image: I,
   pub fraction: f64,
+  decoded: OnceLock<Result<Logo, LogoError>>,
+}
+
+impl<I> LogoSource<I> {
+  pub fn new(image: I, fraction: f64) -> Self {
+    Self {
+      image,
+      fraction,
+      decoded: OnceLock::new(),
+    }
+  }
+}
+
+impl<I: std::ops::Deref<Target = [u8]>> LogoSource<I> {
+  /// The decoded logo; decoded on the first call, on whichever thread makes it.
+  fn decoded(&self) -> Result<&Logo, OutputError> {
+    self
+      .decoded
+      .get_or_init(|| Logo::decode(&self.image, self.fraction))
+      .as_ref()
+      .map_err(|error| OutputError::Logo(error.clone()))
+  }
 }
 
 /// A made result.
@@ -98,13 +122,12 @@ impl From<RenderError> for OutputError {
 
 impl<I> Recipe<I> {
   /// The same recipe with its logo image held another way (the addon reads the image as a
-  /// handle first and takes its memory only once no JavaScript can run).
+  /// handle first and takes its memory only once no JavaScript can run). Not yet decoded.
   pub fn try_map_image<J, E>(self, map: impl FnOnce(I) -> Result<J, E>) -> Result<Recipe<J>, E> {
     let logo = match self.logo {
-      Some(LogoSource { image, fraction }) => Some(LogoSource {
-        image: map(image)?,
-        fraction,
-      }),
+      Some(LogoSource {
+        image, fraction, ..
+      }) => Some(LogoSource::new(map(image)?, fraction)),
       None => None,
     };
     Ok(Recipe {
@@ -120,15 +143,12 @@ impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
   /// The output for `content`. `cancel` is checked once the symbol is encoded, before drawing.
   pub fn make(&self, content: &Content, cancel: &CancelToken) -> Result<Made, OutputError> {
     let logo = match &self.logo {
-      Some(source) => {
-        Some(Logo::decode(&source.image, source.fraction).map_err(OutputError::Logo)?)
-      }
+      Some(source) => Some(source.decoded()?),
       None => None,
     };
-    let (symbol, clearing) = self.encode(content, logo.as_ref())?;
+    let (symbol, clearing) = self.encode(content, logo)?;
     cancel.check()?;
     let placed = logo
-      .as_ref()
       .zip(clearing)
       .map(|(logo, clearing)| Placed { logo, clearing });
     let render = |format| self.render(&symbol, format, placed.as_ref());
@@ -278,12 +298,31 @@ mod tests {
         eci: Eci::Auto,
       },
       style: Style::default(),
-      logo: logo.map(|image| LogoSource {
-        image,
-        fraction: 0.3,
-      }),
+      logo: logo.map(|image| LogoSource::new(image, 0.3)),
       output,
     }
+  }
+
+  #[test]
+  fn a_logo_is_decoded_once_for_every_code_of_a_recipe() {
+    let recipe = recipe(
+      Output::Buffer(Format::Image(ImageFormat::Png)),
+      Some(logo_png()),
+    );
+    let source = recipe.logo.as_ref().expect("a logo");
+    assert!(
+      source.decoded.get().is_none(),
+      "not decoded before a code needs it"
+    );
+    let make = |text: &str| {
+      recipe
+        .make(&Content::Text(text.as_bytes()), &CancelToken::default())
+        .expect("a code with a logo");
+      source.decoded.get().expect("decoded by make") as *const _
+    };
+    let first = make("one");
+    assert_eq!(make("two"), first, "the second code reuses the decoding");
+    assert_eq!(make("three"), first, "and the third");
   }
 
   fn logo_png() -> Vec<u8> {
