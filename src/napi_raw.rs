@@ -88,14 +88,13 @@ pub fn function<'env, Args: JsValuesTupleIntoVec, Return>(
 /// What N-API tells of a TypedArray, without its memory.
 pub struct TypedArrayInfo<'env> {
   pub kind: TypedArrayType,
-  pub byte_offset: usize,
   pub buffer: Unknown<'env>,
 }
 
-/// `value`'s element type, buffer and offset in it when it is a TypedArray, without taking a
+/// `value`'s element type and buffer when it is a TypedArray, without taking a
 /// pointer to its memory (which under WASI would make emnapi copy it into wasm memory).
 pub fn typed_array<'v>(env: &Env, value: &Unknown<'v>) -> Option<TypedArrayInfo<'v>> {
-  let (mut kind, mut buffer, mut byte_offset) = (0, ptr::null_mut(), 0);
+  let (mut kind, mut buffer) = (0, ptr::null_mut());
   // SAFETY: handles of `env` (see the module); N-API refuses a value that is no TypedArray
   // with a status, which is checked, and writes nothing through the null pointers.
   let status = unsafe {
@@ -106,12 +105,11 @@ pub fn typed_array<'v>(env: &Env, value: &Unknown<'v>) -> Option<TypedArrayInfo<
       ptr::null_mut(),
       ptr::null_mut(),
       &mut buffer,
-      &mut byte_offset,
+      ptr::null_mut(),
     )
   };
   (status == sys::Status::napi_ok).then(|| TypedArrayInfo {
     kind: TypedArrayType::from(kind),
-    byte_offset,
     buffer: wrap(env, buffer),
   })
 }
@@ -163,23 +161,6 @@ pub fn typed_array_memory(env: &Env, view: &Unknown) -> Option<(*mut u8, usize)>
 /// Whether the buffer of `view`, a TypedArray, is attached.
 pub fn is_attached_view(env: &Env, view: &Unknown) -> bool {
   typed_array(env, view).is_some_and(|info| matches!(is_detached(env, &info.buffer), Ok(false)))
-}
-
-/// A DataView's buffer and the offset of the view in it.
-pub fn data_view<'v>(env: &Env, value: &Unknown<'v>) -> napi::Result<(Unknown<'v>, usize)> {
-  let (mut length, mut buffer, mut byte_offset) = (0, ptr::null_mut(), 0);
-  // SAFETY: handles of `env`; a value that is no DataView is refused with a status.
-  napi::check_status!(unsafe {
-    sys::napi_get_dataview_info(
-      env.raw(),
-      value.raw(),
-      &mut length,
-      ptr::null_mut(),
-      &mut buffer,
-      &mut byte_offset,
-    )
-  })?;
-  Ok((wrap(env, buffer), byte_offset))
 }
 
 /// Whether `buffer`'s memory was transferred or detached. Anything but an ArrayBuffer is
@@ -389,8 +370,26 @@ pub fn error_value(env: &Env, error: napi::Error) -> Unknown<'_> {
 /// `callee(...args)` with `this` undefined; `false` when it threw (the exception is left
 /// pending) or could not be called.
 pub fn call_function(env: &Env, callee: &Unknown, args: &[Unknown]) -> bool {
-  let this = undefined(env);
   let args: Vec<sys::napi_value> = args.iter().map(JsValue::raw).collect();
+  call_raw(env, callee, &args).is_some()
+}
+
+/// `callee(...args)` with `this` undefined, and what it returned; `None` when it threw (the
+/// exception is left pending) or could not be called.
+pub fn call<'env, const N: usize>(
+  env: &'env Env,
+  callee: &Unknown,
+  args: [&Unknown; N],
+) -> Option<Unknown<'env>> {
+  call_raw(env, callee, &args.map(JsValue::raw))
+}
+
+fn call_raw<'env>(
+  env: &'env Env,
+  callee: &Unknown,
+  args: &[sys::napi_value],
+) -> Option<Unknown<'env>> {
+  let this = undefined(env);
   let mut result = ptr::null_mut();
   // SAFETY: handles of `env`; `args` holds `args.len()` of them.
   let status = unsafe {
@@ -403,7 +402,7 @@ pub fn call_function(env: &Env, callee: &Unknown, args: &[Unknown]) -> bool {
       &mut result,
     )
   };
-  status == sys::Status::napi_ok
+  (status == sys::Status::napi_ok).then(|| wrap(env, result))
 }
 
 /// A new Buffer holding a copy of `bytes`, in V8's heap: for small results a copy is cheaper to

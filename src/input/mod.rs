@@ -19,10 +19,12 @@
 //!
 //! Binary arguments are never copied natively: every kind of view or buffer becomes a
 //! `Uint8Array` over the same memory. Whether a buffer's length can change is decided in one
-//! place, `views::byte_view`.
+//! place, `views::byte_view`, by JavaScript's own getters captured when the module loaded
+//! (`intrinsics`), never by a property or global the caller could have replaced.
 
 mod describe;
 mod handles;
+mod intrinsics;
 mod options;
 mod scalars;
 mod views;

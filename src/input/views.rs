@@ -8,11 +8,14 @@
 
 use std::ops::Deref;
 
-use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, TypedArrayType, Uint8Array, Unknown};
+use napi::bindgen_prelude::{TypedArrayType, Uint8Array, Unknown};
 use napi::{Env, JsValue, ValueType};
 
 use super::describe::describe;
 use super::handles::Held;
+use super::intrinsics::{
+  buffer_kind, data_view_buffer, fixed_copy, uint8_over, BufferKind, ViewForm,
+};
 use super::scalars::utf8;
 use super::Pinning;
 use crate::error::Failure;
@@ -156,7 +159,7 @@ pub fn bytes_among<'env>(
     Ok(ValueType::Object) => {
       let view = match byte_view(env, &value, seen) {
         Ok(View::Fixed(view)) => Ok(view),
-        Ok(View::Resizable { view, .. }) => fixed_copy(env, view),
+        Ok(View::Resizable { view, .. }) => fixed_copy(env, &view),
         Ok(View::Detached) => return Err(wrong_type(DETACHED)),
         Ok(View::NotBinary) | Err(_) => return Err(wrong_type(&describe(&value))),
       };
@@ -171,25 +174,21 @@ pub fn bytes_among<'env>(
 
 /// Which buffers the arguments of one call are views of, so that many views of one buffer
 /// (slices of an upload, Node's Buffer pool) ask once whether it can change length: the
-/// question is a property read through N-API, which costs more than hashing 64 bytes.
+/// question is a call into JavaScript, which costs more than hashing 64 bytes.
 #[derive(Default)]
 pub struct Seen<'env> {
-  last: Option<(Unknown<'env>, Option<&'static str>)>,
+  last: Option<(Unknown<'env>, BufferKind)>,
 }
 
 impl<'env> Seen<'env> {
-  /// [`length_can_change`] for `buffer`, asked only when it is not the last buffer seen.
-  fn length_can_change(
-    &mut self,
-    env: &Env,
-    buffer: Unknown<'env>,
-  ) -> napi::Result<Option<&'static str>> {
+  /// [`buffer_kind`] of `buffer`, asked only when it is not the last buffer seen.
+  fn buffer_kind(&mut self, env: &Env, buffer: Unknown<'env>) -> napi::Result<BufferKind> {
     if let Some((last, kind)) = &self.last {
       if napi_raw::strict_equals(env, last, &buffer)? {
         return Ok(*kind);
       }
     }
-    let kind = length_can_change(&buffer)?;
+    let kind = buffer_kind(env, &buffer)?;
     self.last = Some((buffer, kind));
     Ok(kind)
   }
@@ -210,94 +209,49 @@ enum View<'env> {
 /// A `Uint8Array` over the memory of any TypedArray, DataView, ArrayBuffer or
 /// SharedArrayBuffer.
 ///
-/// Buffers and Uint8Arrays are taken as they are. Everything else gets a new view made with the
-/// global `Uint8Array` constructor, the only way Node 20's N-API has to reach a bare
-/// SharedArrayBuffer.
+/// Buffers and Uint8Arrays are taken as they are. Everything else gets a new view made by the
+/// `Uint8Array` constructor captured at load time (see [`intrinsics`](super::intrinsics)), the
+/// only way Node 20's N-API has to reach a bare SharedArrayBuffer; its offset and length come
+/// from the value's internal slots, never from a property the caller could forge.
 ///
 /// A view of a resizable ArrayBuffer or growable SharedArrayBuffer is told apart, as
 /// [`View::Resizable`]: natively a shrink would pull the memory from under a pool thread, and
 /// emnapi (WASI) sizes its wasm copy of a buffer when it first meets it, so a buffer that grew
 /// since would overflow that copy. Whether a buffer can change length is decided here, and only
-/// here.
+/// here, by the captured getters.
 fn byte_view<'env>(
   env: &'env Env,
   value: &Unknown<'env>,
   seen: &mut Seen<'env>,
 ) -> napi::Result<View<'env>> {
-  let (buffer, byte_offset, is_uint8) = if value.is_typedarray()? {
-    let TypedArrayInfo {
-      kind,
-      buffer,
-      byte_offset,
-      ..
-    } = napi_raw::typed_array(env, value).ok_or_else(|| napi::Error::from_reason("typed array"))?;
-    (buffer, byte_offset, kind == TypedArrayType::Uint8)
+  let (buffer, form) = if value.is_typedarray()? {
+    let TypedArrayInfo { kind, buffer, .. } =
+      napi_raw::typed_array(env, value).ok_or_else(|| napi::Error::from_reason("typed array"))?;
+    let form = (kind != TypedArrayType::Uint8).then_some(ViewForm::TypedArray);
+    (buffer, form)
   } else if value.is_dataview()? {
-    // Ask whether its buffer is detached first: emnapi (WASI) throws from the info call then.
-    let view_buffer: Unknown = as_object(value).get_named_property("buffer")?;
-    if napi_raw::is_detached(env, &view_buffer)? {
-      return Ok(View::Detached);
-    }
-    let (buffer, byte_offset) = napi_raw::data_view(env, value)?;
-    (buffer, byte_offset, false)
-  } else if value.is_arraybuffer()? || is_shared_array_buffer(env, value)? {
-    (*value, 0, false)
+    (data_view_buffer(env, value)?, Some(ViewForm::DataView))
+  } else if value.is_arraybuffer()? {
+    (*value, Some(ViewForm::Buffer))
   } else {
-    return Ok(View::NotBinary);
+    let kind = seen.buffer_kind(env, *value)?;
+    if kind == BufferKind::NotABuffer {
+      return Ok(View::NotBinary);
+    }
+    (*value, Some(ViewForm::Buffer))
   };
   if napi_raw::is_detached(env, &buffer)? {
     return Ok(View::Detached);
   }
-  let length_can_change = seen.length_can_change(env, buffer)?;
-  let view = if is_uint8 {
-    *value
-  } else {
-    // Every view and buffer has `byteLength`, whatever its element type (Float16Array
-    // included); the constructor checks it against the buffer, so a forged one cannot reach
-    // past the end.
-    let byte_length: f64 = as_object(value).get_named_property("byteLength")?;
-    let constructor: Function<FnArgs<(Unknown, f64, f64)>, Unknown> =
-      env.get_global()?.get_named_property("Uint8Array")?;
-    constructor.new_instance((buffer, byte_offset as f64, byte_length).into())?
+  let kind = seen.buffer_kind(env, buffer)?;
+  let view = match form {
+    None => *value,
+    Some(form) => uint8_over(env, value, form)?,
   };
-  Ok(match length_can_change {
+  Ok(match kind.changing() {
     Some(kind) => View::Resizable { view, kind },
     None => View::Fixed(view),
   })
-}
-
-/// `value`, known to be an object, as one.
-fn as_object<'env>(value: &Unknown<'env>) -> napi::bindgen_prelude::Object<'env> {
-  napi::bindgen_prelude::Object::from_raw(value.value().env, value.raw())
-}
-
-/// What kind of buffer `buffer` is when its length can change: a resizable ArrayBuffer or a
-/// growable SharedArrayBuffer.
-fn length_can_change(buffer: &Unknown) -> napi::Result<Option<&'static str>> {
-  let buffer = as_object(buffer);
-  for (flag, kind) in [
-    ("resizable", "a resizable ArrayBuffer"),
-    ("growable", "a growable SharedArrayBuffer"),
-  ] {
-    let set: Unknown = buffer.get_named_property(flag)?;
-    if let Some(set) = napi_raw::boolean(&set) {
-      return Ok(set.then_some(kind));
-    }
-  }
-  Ok(None)
-}
-
-/// A copy of a `Uint8Array`'s bytes in a new buffer of fixed length, made by JavaScript's
-/// `new Uint8Array(view)` (so that under WASI emnapi never sees the resizable original).
-fn fixed_copy<'env>(env: &'env Env, view: Unknown<'env>) -> napi::Result<Unknown<'env>> {
-  let constructor: Function<Unknown, Unknown> =
-    env.get_global()?.get_named_property("Uint8Array")?;
-  constructor.new_instance(view)
-}
-
-fn is_shared_array_buffer(env: &Env, value: &Unknown) -> napi::Result<bool> {
-  let constructor: Function = env.get_global()?.get_named_property("SharedArrayBuffer")?;
-  value.instanceof(constructor)
 }
 
 /// A binary argument that work writes into: a view of the caller's memory, and the caller's
