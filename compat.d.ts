@@ -179,7 +179,7 @@ export declare function toFile(path: string | Buffer, text: QRCodeData, callback
 export declare function toFile(path: string | Buffer, text: QRCodeData, options: QRCodeToFileOptions | null | undefined, callback: Callback<void>): void
 export declare function toFile(path: string | Buffer, text: QRCodeData, options?: QRCodeToFileOptions | null): Promise<void>
 
-/** Writes the image (PNG by default) to `stream` and ends it; errors are emitted on the stream. */
+/** Writes the image (PNG by default) to `stream` and ends it; a failure is emitted on the stream as `'error'`, which stays open (as in node-qrcode). */
 export declare function toFileStream(stream: Writable, text: QRCodeData, options?: QRCodeToFileStreamOptions | null): void
 
 /**

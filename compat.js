@@ -336,6 +336,28 @@ function toData(text) {
   })
 }
 
+/** Options the renderers take here beyond qrhash's own: node-qrcode's, translated above. */
+const RENDER_EXTRAS = ['toSJISFunc', 'inverse', 'quality']
+
+/**
+ * `error`, qrhash's refusal of an unknown option ("… takes a, b"), listing also `extras`, the
+ * options qrhash/compat takes; any other error as it is.
+ * @param {unknown} error
+ * @param {string[]} extras
+ */
+function withCompatKeys(error, extras) {
+  if (!(error instanceof TypeError) || /** @type {any} */ (error).code !== 'ERR_INVALID_ARG_VALUE') return error
+  const listed = / is not an option here; \S+ takes (.*)$/.exec(error.message)
+  if (listed === null) return error
+  const known = new Set(listed[1].split(', '))
+  const added = extras.filter((key) => !known.has(key))
+  if (added.length === 0) return error
+  const message = `${error.message}, ${added.join(', ')}`
+  if (typeof error.stack === 'string') error.stack = error.stack.replace(error.message, message)
+  error.message = message
+  return error
+}
+
 // ---------------------------------------------------------------------------------------------
 // Calling convention
 
@@ -368,7 +390,7 @@ function settle(work, cb) {
   /** @type {Promise<T>} */
   let promise
   try {
-    promise = work()
+    promise = work().catch((error) => Promise.reject(withCompatKeys(error, RENDER_EXTRAS)))
   } catch (error) {
     promise = Promise.reject(error) // translating the arguments failed: reported like any other error
   }
@@ -392,7 +414,12 @@ function settle(work, cb) {
  * @param {unknown} [options]
  */
 function create(text, options) {
-  const symbol = qrhash.createSync(toData(text), createOptions(options))
+  let symbol
+  try {
+    symbol = qrhash.createSync(toData(text), createOptions(options))
+  } catch (error) {
+    throw withCompatKeys(error, ['toSJISFunc', ...RENDER_KEYS])
+  }
   const data = new Uint8Array(symbol.modules.buffer, symbol.modules.byteOffset, symbol.modules.length)
   return {
     modules: new BitMatrix(symbol.size, data, reservedModules(symbol.version, symbol.micro, symbol.size)),
@@ -431,13 +458,24 @@ function toBuffer(text, options, cb) {
  */
 async function bufferOf(text, options) {
   const rendered = renderOptions(options)
-  if (isPlainObject(rendered) && isUtf8(rendered.type)) {
-    const { options: textOptions, invert } = textColours(rendered)
-    const art = await qrhash.toString(toData(text), { ...textOptions, type: 'utf8' })
-    return Buffer.from(invert ? invertBlocks(art) : art)
-  }
+  if (isPlainObject(rendered) && isUtf8(rendered.type)) return Buffer.from(await utf8Art(text, rendered))
   return qrhash.toBuffer(toData(text), rendered)
 }
+
+/**
+ * node-qrcode's half-block text: coloured as it colours it, and with no newline after the last
+ * row (qrhash ends every line; node-qrcode joins them).
+ * @param {unknown} text
+ * @param {any} rendered the output of renderOptions
+ */
+async function utf8Art(text, rendered) {
+  const { options, invert } = textColours(rendered)
+  const art = withoutFinalNewline(await qrhash.toString(toData(text), { ...options, type: 'utf8' }))
+  return invert ? invertBlocks(art) : art
+}
+
+/** @param {string} text */
+const withoutFinalNewline = (text) => (text.endsWith('\n') ? text.slice(0, -1) : text)
 
 /**
  * @param {unknown} text
@@ -448,12 +486,11 @@ function toString(text, options, cb) {
   const args = splitArguments(options, cb)
   return settle(async () => {
     const rendered = renderOptions(args.options, 'utf8')
-    if (isPlainObject(rendered) && isUtf8(rendered.type ?? 'utf8')) {
-      const { options: textOptions, invert } = textColours(rendered)
-      const art = await qrhash.toString(toData(text), textOptions)
-      return invert ? invertBlocks(art) : art
-    }
-    return qrhash.toString(toData(text), rendered)
+    if (!isPlainObject(rendered)) return qrhash.toString(toData(text), rendered)
+    if (isUtf8(rendered.type ?? 'utf8')) return utf8Art(text, rendered)
+    const art = await qrhash.toString(toData(text), rendered)
+    // node-qrcode's small terminal code ends with its last row; its full-size one with a newline.
+    return rendered.type === 'terminal' && rendered.small === true ? withoutFinalNewline(art) : art
   }, args.cb)
 }
 
@@ -464,28 +501,26 @@ function toString(text, options, cb) {
  * @param {unknown} [cb]
  */
 function toFile(path, text, options, cb) {
+  // node-qrcode throws at once when the text is missing, e.g. `toFile(path, callback)`.
+  if (text === undefined || typeof text === 'function') {
+    throw Object.assign(new TypeError(`toFile(path, text, [options], [cb]) needs the text second, got ${text === undefined ? 'nothing' : 'a function'}`), { code: 'ERR_INVALID_ARG_TYPE' })
+  }
   const args = splitArguments(options, cb)
   return settle(async () => {
     const rendered = renderOptions(args.options)
     const type = isPlainObject(rendered) ? rendered.type : undefined
     const name = typeof path === 'string' ? path : Buffer.isBuffer(path) ? path.toString() : ''
     const isText = isUtf8(type) || (type === undefined && UTF8.extensions.includes(extname(name).slice(1).toLowerCase()))
-    if (isText) {
-      const { options: textOptions, invert } = textColours(rendered)
-      if (invert) {
-        const art = await qrhash.toString(toData(text), { ...textOptions, type: 'utf8' })
-        await writeFile(/** @type {string | Buffer} */ (path), invertBlocks(art))
-        return undefined
-      }
-    }
-    await qrhash.toFile(/** @type {string | Buffer} */ (path), toData(text), rendered)
+    if (isText) await writeFile(/** @type {string | Buffer} */ (path), await utf8Art(text, rendered))
+    else await qrhash.toFile(/** @type {string | Buffer} */ (path), toData(text), rendered)
     return undefined
   }, args.cb)
 }
 
 /**
- * Writes the image (PNG unless `options.type` says otherwise) to `stream` and ends it; an error
- * destroys the stream with it, so the stream emits 'error'.
+ * Writes the image (PNG unless `options.type` says otherwise) to `stream` and ends it. An error
+ * is emitted on the stream as `'error'`, as node-qrcode does, and the stream is left open: an
+ * HTTP response can still send a 500.
  * @param {import('node:stream').Writable} stream
  * @param {unknown} text
  * @param {unknown} [options]
@@ -494,7 +529,7 @@ function toFileStream(stream, text, options) {
   if (arguments.length < 2) throw new TypeError('toFileStream(stream, text, [options]) needs a stream and the text')
   bufferOf(text, options).then(
     (image) => stream.end(image),
-    (error) => (typeof stream.destroy === 'function' ? stream.destroy(error) : stream.emit('error', error)),
+    (error) => stream.emit('error', withCompatKeys(error, RENDER_EXTRAS)),
   )
 }
 

@@ -523,3 +523,76 @@ test('abort: the qrhash signal option works through compat', async (t) => {
   controller.abort()
   await t.throwsAsync(QRCode.toDataURL('x', { signal: controller.signal }), { name: 'AbortError' })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Held to node-qrcode itself: the differences its own tests found
+
+test('text output ends as node-qrcode ends it: no newline after the last row of utf8 or small terminal codes', async (t) => {
+  // The masks may differ (each library picks its own), so the shape is compared, and the text read back.
+  const shape = (art: string) => ({ lines: art.split('\n').length, width: art.split('\n')[0]!.length, endsWithNewline: art.endsWith('\n') })
+  const same = async (name: string, mine: string, theirs: string) => {
+    t.deepEqual(shape(mine), shape(theirs), name)
+    t.is((await readText(mine)).text, PONY, name)
+  }
+  const forms: [string, () => Record<string, unknown>][] = [
+    ['toString() (utf8 by default)', () => ({})],
+    ["toString({ type: 'utf8' })", () => ({ type: 'utf8' })],
+    ['toString, white on black', () => ({ type: 'utf8', color: { dark: '#fff', light: '#000' } })],
+  ]
+  for (const [name, options] of forms) await same(name, await QRCode.toString(PONY, options()), await nodeQrcode.toString(PONY, options()))
+  const theirs = await nodeQrcode.toString(PONY, { type: 'utf8' })
+  t.false(theirs.endsWith('\n'), "node-qrcode's utf8 text ends with its last row")
+  await same("toBuffer({ type: 'utf8' })", (await QRCode.toBuffer(PONY, { type: 'utf8' })).toString(), theirs)
+  const ours = join(dir, 'ours.txt')
+  const node = join(dir, 'theirs.txt')
+  await QRCode.toFile(ours, PONY)
+  await nodeQrcode.toFile(node, PONY)
+  await same("toFile('x.txt')", readFileSync(ours, 'utf8'), readFileSync(node, 'utf8'))
+  // The terminal renderers draw differently (colours); where each ends is what node-qrcode's does.
+  for (const small of [false, true]) {
+    const mine = await QRCode.toString(PONY, { type: 'terminal', small })
+    const reference = await nodeQrcode.toString(PONY, { type: 'terminal', small })
+    t.is(mine.endsWith('\n'), reference.endsWith('\n'), `terminal, small: ${small}`)
+  }
+})
+
+test('toFileStream: a failure is emitted on the stream, which stays open, as node-qrcode leaves it', async (t) => {
+  const tooLong = 'x'.repeat(8000)
+  const run = async (toFileStream: (stream: Writable, text: string) => void) => {
+    const written: Buffer[] = []
+    const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => (written.push(chunk), done()) })
+    const errors: Error[] = []
+    stream.on('error', (error) => errors.push(error))
+    toFileStream(stream, tooLong)
+    toFileStream(stream, tooLong)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const destroyed = stream.destroyed
+    // An HTTP response would now send its 500.
+    await new Promise<void>((resolve) => stream.end('500', () => resolve()))
+    return { errors: errors.length, destroyed, written: Buffer.concat(written).toString() }
+  }
+  const theirs = await run((stream, text) => nodeQrcode.toFileStream(stream as never, text))
+  const ours = await run((stream, text) => QRCode.toFileStream(stream, text))
+  t.deepEqual(theirs, { errors: 2, destroyed: false, written: '500' }, "node-qrcode's behaviour, as measured")
+  t.deepEqual(ours, theirs)
+})
+
+test('toFile(path, callback) throws at once, as node-qrcode does, naming what is missing', (t) => {
+  t.throws(() => nodeQrcode.toFile(join(dir, 'x.png'), (() => {}) as never))
+  const error = t.throws(() => QRCode.toFile(join(dir, 'x.png'), (() => {}) as never), { instanceOf: TypeError })
+  t.regex(error!.message, /needs the text second, got a function/)
+  t.throws(() => QRCode.toFile(join(dir, 'x.png'), undefined as never), { message: /got nothing/ })
+})
+
+test("a misspelt option's message lists the options compat takes, node-qrcode's included", async (t) => {
+  type RenderOptions = Parameters<typeof QRCode.toDataURL>[1]
+  const rendering = await t.throwsAsync(QRCode.toDataURL('x', { colour: 'red' } as object as RenderOptions), { code: 'ERR_INVALID_ARG_VALUE' })
+  t.regex(rendering!.message, /^options\.colour is not an option here; options takes .*\bcolor\b.*\btoSJISFunc, inverse, quality$/)
+  t.true(rendering!.stack!.startsWith(`TypeError: ${rendering!.message}`), 'the stack shows the same message')
+  const viaCallbackForm = await viaCallback((cb) => QRCode.toString('x', { colour: 'red' } as never, cb))
+  t.is(viaCallbackForm.err!.message, rendering!.message)
+  const creating = t.throws(() => QRCode.create('x', { colour: 'red' } as never), { code: 'ERR_INVALID_ARG_VALUE' })
+  for (const key of ['toSJISFunc', 'margin', 'scale', 'width', 'inverse', 'quality']) t.regex(creating!.message, new RegExp(`\\b${key}\\b`), key)
+  // And an option compat takes is no error.
+  await t.notThrowsAsync(QRCode.toDataURL('x', { toSJISFunc: () => 0, inverse: false, quality: 0.9 } as object as RenderOptions))
+})
