@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -29,14 +29,42 @@ function runBinary(args: string[], input?: string) {
 /** zxing's DataMask for a code it read. */
 const maskOf = (read: { extra: string }) => (JSON.parse(read.extra) as { DataMask: number }).DataMask
 
-test('qrhash TEXT -o out.png writes a PNG that decodes and prints the code', async (t) => {
+test('qrhash TEXT -o out.png writes a PNG that decodes and says so in one line; --print also draws it', async (t) => {
   const out = join(dir, 'qr.png')
   const { status, stdout, stderr } = run(['https://example.com', '-o', out])
   t.is(status, 0, stderr)
   const png = readFileSync(out)
   t.is((await zxingRead(png)).text, 'https://example.com')
   t.is(new TextDecoder().decode(jsqrRead(png)), 'https://example.com')
-  t.is(stdout, toStringSync('https://example.com'))
+  t.is(stdout, '', 'the code is not printed unless asked')
+  t.is(stderr, `qrhash: wrote ${out} (png, ${png.length} bytes)\n`)
+  const printed = run(['https://example.com', '-o', out, '--print'])
+  t.is(printed.status, 0, printed.stderr)
+  t.is(printed.stdout, toStringSync('https://example.com'))
+})
+
+/** Runs the CLI as if its standard output were a terminal, with `env` added. */
+function runInTerminal(args: string[], env: Record<string, string> = {}) {
+  const preload = "Object.defineProperty(process.stdout, 'isTTY', { value: true })"
+  const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, cli, ...args], {
+    input: '',
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', ...env },
+  })
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+test('in a terminal the code is drawn dark on light in explicit colours, whatever the theme; NO_COLOR gives plain blocks', async (t) => {
+  const coloured = runInTerminal(['terminal text'])
+  t.is(coloured.status, 0, coloured.stderr)
+  t.true(coloured.stdout.includes('\x1b[38;2;0;0;0m') || coloured.stdout.includes('\x1b[48;2;0;0;0m'), 'black, explicitly')
+  t.true(coloured.stdout.includes('\x1b[48;2;255;255;255m') || coloured.stdout.includes('\x1b[38;2;255;255;255m'), 'white, explicitly')
+  t.true(coloured.stdout.includes('▀'), 'two module rows per line, as compact as utf8')
+  t.is((await readTerminal(coloured.stdout)).text, 'terminal text')
+  t.is(runInTerminal(['terminal text'], { NO_COLOR: '1' }).stdout, toStringSync('terminal text'))
+  t.is(run(['terminal text']).stdout, toStringSync('terminal text'), 'redirected: plain half blocks, no escape codes')
+  const inverse = runInTerminal(['-i', 'terminal text'])
+  t.is((await readTerminal(inverse.stdout)).text, 'terminal text', '-i swaps the colours and still reads')
 })
 
 test('-e, -s and -q reach the image; .svg and .txt outputs', async (t) => {
@@ -187,8 +215,15 @@ test('-t chooses the file format over the extension: png, svg, utf8, jpeg, webp,
   t.is(readFileSync(join(dir, 'typed-gif.out')).subarray(0, 6).toString(), 'GIF89a', 'a real GIF')
 })
 
-test('-o picks the format from the extension: .jpg, .jpeg, .webp, .gif too; PNG when unknown', async (t) => {
-  for (const [name, magic] of [['e.jpg', 'ffd8'], ['e.JPEG', 'ffd8'], ['e.webp', '52494646'], ['qr.gif', '474946383961'], ['e.bin', '89504e47']] as const) {
+test('-o picks the format from the extension: .jpg, .jpeg, .webp, .gif too; an unknown one is an error naming the known', async (t) => {
+  for (const name of ['e.bin', 'e.pdf', 'no-extension']) {
+    const out = join(dir, name)
+    const refused = run(['-o', out, `file ${name}`])
+    t.is(refused.status, 1, name)
+    t.regex(refused.stderr, /^qrhash: -o\/--output .* (has the unknown extension \.\w+|has no extension): name the file \.png, .*\.gif.* or \.txt, or give -t TYPE\n$/, name)
+    t.false(existsSync(out), `${name}: nothing written`)
+  }
+  for (const [name, magic] of [['e.jpg', 'ffd8'], ['e.JPEG', 'ffd8'], ['e.webp', '52494646'], ['qr.gif', '474946383961'], ['e.PNG', '89504e47']] as const) {
     const out = join(dir, name)
     t.is(run(['-o', out, `file ${name}`]).status, 0)
     const file = readFileSync(out)

@@ -35,7 +35,8 @@ const USAGE = `Usage:
   qrhash --sha256 [FILE...]
 
 Draws a QR code for text (or for standard input when no text is given and it is not a
-terminal) in the terminal, and writes it to a file with -o; with --sha256, prints the SHA-256
+terminal) in the terminal (dark on light in any theme; NO_COLOR=1 for plain half blocks),
+or writes it to a file with -o; with --sha256, prints the SHA-256
 of each FILE (or of standard input) as sha256sum does. The flags are node-qrcode's.
 
 QR code options:
@@ -56,6 +57,8 @@ Renderer options:
   -d, --darkcolor HEX   dark colour, same forms (default 000000)
       --small           with -t terminal: two module rows per line (utf8 always is)
   -o, --output FILE     write the code to FILE: ${EXTENSIONS}
+                        (the format its extension names, or -t's); says so in one line
+      --print           with -o: also draw the code in the terminal
 
 Other options:
       --sha256          hash files instead of drawing a code
@@ -138,7 +141,7 @@ const invertBlocks = (text) => text.replace(/[ █▀▄]/g, (c) => ({ ' ': '█
 /**
  * @typedef {{ output?: string, type?: string, qversion?: string, error?: string, mask?: string,
  *   inverse?: boolean, width?: string, scale?: string, qzone?: string, lightcolor?: string,
- *   darkcolor?: string, small?: boolean }} Flags
+ *   darkcolor?: string, small?: boolean, print?: boolean }} Flags
  */
 
 /** @param {Flags} flags */
@@ -174,8 +177,9 @@ async function render(text, format, flags) {
     const art = await qrhash.toString(text, { ...options, type })
     return flags.inverse ? invertBlocks(art) : art
   }
-  // `small` only where the table says the format reads it (the terminal).
-  const small = format.options.includes('small') ? { small: flags.small === true } : {}
+  // `small` only where the table says the format reads it (the terminal); drawn without -t,
+  // the terminal code is as compact as utf8's.
+  const small = format.options.includes('small') ? { small: flags.small === true || flags.type === undefined } : {}
   return qrhash.toString(text, { ...options, type, ...small })
 }
 
@@ -186,19 +190,42 @@ async function render(text, format, flags) {
 async function drawCode(text, flags) {
   const type = flags.type === undefined ? undefined : TYPES.get(flags.type)
   if (flags.type !== undefined && type === undefined) throw new RangeError(`-t/--type must be ${TYPE_NAMES}, got '${flags.type}'`)
-  const named = (/** @type {string} */ name) => /** @type {Format} */ (TYPES.get(name))
   if (flags.output !== undefined) {
-    const format = type ?? FORMAT_OF_EXTENSION.get(extname(flags.output).toLowerCase()) ?? named('png')
-    await writeFile(flags.output, await render(text, format, flags))
-    process.stderr.write(`qrhash: wrote ${flags.output}\n`)
-    process.stdout.write(/** @type {string} */ (await render(text, named('utf8'), flags)))
+    const format = type ?? formatOfFile(flags.output)
+    const written = await render(text, format, flags)
+    await writeFile(flags.output, written)
+    process.stderr.write(`qrhash: wrote ${flags.output} (${format.name}, ${Buffer.byteLength(written)} bytes)\n`)
+    if (flags.print) process.stdout.write(await render(text, terminalFormat(), flags))
     return
   }
-  const format = type ?? named('utf8')
+  const format = type ?? terminalFormat()
   if (format.image && process.stdout.isTTY) {
     throw new RangeError(`-t/--type ${flags.type} writes an image: give -o FILE, or redirect standard output`)
   }
   process.stdout.write(await render(text, format, flags))
+}
+
+/**
+ * The format `-o FILE` writes without -t: the one its extension names, else an error naming
+ * the extensions known (a PNG in a file named .gif or .pdf would mislead whatever opens it).
+ * @param {string} file
+ */
+function formatOfFile(file) {
+  const extension = extname(file).toLowerCase()
+  const format = FORMAT_OF_EXTENSION.get(extension)
+  if (format !== undefined) return format
+  const found = extension === '' ? 'has no extension' : `has the unknown extension ${extension}`
+  throw new RangeError(`-o/--output ${file} ${found}: name the file ${EXTENSIONS}, or give -t TYPE`)
+}
+
+/**
+ * What the code is drawn as without -t: in a terminal, half blocks in explicit colours (dark on
+ * light whatever the terminal's theme, so that it scans; node-qrcode's CLI colours too), unless
+ * NO_COLOR is set; plain half blocks when the output is redirected.
+ */
+function terminalFormat() {
+  const coloured = process.stdout.isTTY === true && !process.env.NO_COLOR
+  return /** @type {Format} */ (TYPES.get(coloured ? 'terminal' : 'utf8'))
 }
 
 async function main() {
@@ -217,6 +244,7 @@ async function main() {
       darkcolor: { type: 'string', short: 'd' },
       small: { type: 'boolean' },
       output: { type: 'string', short: 'o' },
+      print: { type: 'boolean' },
       sha256: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
