@@ -78,16 +78,21 @@ test('the page shows the code of the text as it is typed; a screenshot of it dec
   }
 })
 
-test('the page shows the server\'s message for a text too long for a code', async (t) => {
+test('the page shows the server\'s message for a text too long for a code, and clears the previous code', async (t) => {
   t.timeout(180_000)
   const { url } = await startServer()
   const page = await (await launchBrowser()).newPage()
   try {
     await page.goto(url)
+    await page.locator('#text').fill('a code first')
+    await page.waitForFunction(() => document.querySelector<HTMLImageElement>('#code')?.dataset['text'] === 'a code first', undefined, { timeout: 60_000 })
     await page.locator('#text').fill('x'.repeat(MAX_TEXT_BYTES + 1))
     const status = page.locator('#status').filter({ hasText: `at most ${MAX_TEXT_BYTES}` })
     await status.waitFor({ timeout: 60_000 })
     t.regex((await status.textContent()) ?? '', new RegExp(`at most ${MAX_TEXT_BYTES}`))
+    // The old code would be read as the new text's: the page must not show it beside the error.
+    t.is(await page.locator('#code').getAttribute('src'), null)
+    t.is(await page.locator('#code').getAttribute('data-text'), null)
   } finally {
     await page.close()
   }
