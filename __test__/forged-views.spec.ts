@@ -48,7 +48,7 @@ for (const [forgery, call] of probes) {
     // A resizable output is refused (it could shrink while written); everything else is read.
     // The WebAssembly build's glue (emnapi) looks up globalThis.Uint8Array itself when it
     // copies a view into wasm memory, so there replacing that global makes calls throw: an
-    // error, never a wrong digest (README, "Known differences between builds").
+    // error, never a wrong digest (docs/robustness.md, "Known differences between builds").
     const gluesUint8Array = __napiBindingTarget !== 'native' && forgery.includes('globalThis.Uint8Array')
     const allowed = call.includes('(output)') ? ['refused'] : gluesUint8Array ? ['error'] : ['same']
     t.true(allowed.includes(report!.outcome), `${report!.outcome}: ${report!.detail}`)

@@ -1,6 +1,6 @@
 // The core's one table of output formats (the internal `__formats` export) against every list
 // written by hand elsewhere: the TypeScript unions (src/js/header.d.ts, the generated
-// binding.d.ts, compat.d.ts), the README's formats table and CLI synopsis, and the CLI's own
+// binding.d.ts, compat.d.ts), the formats table of docs/api.md, the README's CLI synopsis, and the CLI's own
 // help and messages. Adding a format without updating one of them fails here.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -76,10 +76,10 @@ for (const [file, interfaces] of [
   })
 }
 
-test("README: the formats table has the table's rows, in order", (t) => {
-  const readme = read('README.md')
+test("docs/api.md: the formats table has the table's rows, in order", (t) => {
+  const readme = read('docs/api.md')
   const table = readme.match(/\n\| format \| `type` \| file extensions \| MIME type \| kind \| options of its own \|\n\|[-|]+\|\n((?:\|.*\|\n)+)/)?.[1]
-  if (table === undefined) return t.fail('no formats table in README.md')
+  if (table === undefined) return t.fail('no formats table in docs/api.md')
   const cells = (row: string) => row.split(' | ').map((cell) => cell.replace(/^\| |\s*\|$/g, ''))
   const listed = (cell: string, quote: string) => [...cell.matchAll(new RegExp(`\`${quote}([^\`']+)${quote}\``, 'g'))].map((match) => match[1]!)
   const rows = table.trimEnd().split('\n').map(cells)

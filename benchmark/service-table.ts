@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 export const RESULTS_FILE = path.join(BENCH_DIR, 'results.json')
-export const README_FILE = path.join(BENCH_DIR, '..', 'README.md')
+export const README_FILE = path.join(BENCH_DIR, 'README.md')
 const START = '<!-- service:start -->'
 const END = '<!-- service:end -->'
 
@@ -205,7 +205,7 @@ export function serviceSection(results: ServiceResults): string {
 export function replaceSection(readme: string, section: string): string {
   const start = readme.indexOf(START)
   const end = readme.indexOf(END)
-  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} section`)
+  if (start < 0 || end < start) throw new Error(`benchmark/README.md has no ${START} … ${END} section`)
   return `${readme.slice(0, start + START.length)}\n${section}\n${readme.slice(end)}`
 }
 
@@ -228,5 +228,5 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
     process.exit(1)
   }
   updateReadme(results)
-  console.log(`README.md: the QR service section, rendered from ${path.relative(process.cwd(), RESULTS_FILE)}`)
+  console.log(`benchmark/README.md: the QR service section, rendered from ${path.relative(process.cwd(), RESULTS_FILE)}`)
 }

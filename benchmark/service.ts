@@ -236,7 +236,7 @@ async function main(): Promise<void> {
 
   const shown = path.relative(process.cwd(), RESULTS_FILE)
   if (QUICK) {
-    console.log(`\nLeft ${shown} and README.md unchanged (quick run; only a full run writes them).`)
+    console.log(`\nLeft ${shown} and benchmark/README.md unchanged (quick run; only a full run writes them).`)
     return
   }
   // Read, modify, write: benchmark/bench.ts owns the file's other keys.

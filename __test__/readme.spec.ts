@@ -1,0 +1,95 @@
+// The README's snippets, unchanged, in a fresh `npm init -y` project (CommonJS, as npm makes
+// it) where qrhash is installed: each block marked `<!-- snippet: NAME -->` is written to NAME
+// and run as a newcomer would run it. qrhash and fastify are linked in from this checkout,
+// since the tests run offline.
+import { spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+import test from 'ava'
+
+import { zxingRead } from './helpers/decode.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const require = createRequire(import.meta.url)
+
+/** Each marked block of the README, by its file name. */
+function snippets(): Map<string, string> {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  const found = new Map<string, string>()
+  for (const match of readme.matchAll(/<!-- snippet: (\S+) -->\n```\w*\n([\s\S]*?)\n```/g)) found.set(match[1]!, `${match[2]!}\n`)
+  return found
+}
+
+const project = mkdtempSync(join(tmpdir(), 'qrhash-readme-'))
+test.after.always(() => rmSync(project, { recursive: true, force: true }))
+
+test.before(() => {
+  const init = spawnSync('npm', ['init', '-y'], { cwd: project, encoding: 'utf8' })
+  if (init.status !== 0) throw new Error(`npm init -y failed: ${init.stderr}`)
+  mkdirSync(join(project, 'node_modules'))
+  symlinkSync(root, join(project, 'node_modules', 'qrhash'), 'dir')
+  symlinkSync(dirname(require.resolve('fastify/package.json')), join(project, 'node_modules', 'fastify'), 'dir')
+  for (const [name, code] of snippets()) writeFileSync(join(project, name), code)
+})
+
+const helloHex = createHash('sha256').update('hello').digest('hex')
+
+test('the README marks the quick start in ESM and CommonJS and the web service', (t) => {
+  t.deepEqual([...snippets().keys()].sort(), ['quick-start.cjs', 'quick-start.mjs', 'service.mjs'])
+  t.not(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).type, 'module', 'npm init -y makes a CommonJS project')
+})
+
+/** Runs `file` in the project with `node` (and `flags`), as its author would. */
+function run(file: string, flags: string[] = []) {
+  return spawnSync(process.execPath, [...flags, file], { cwd: project, encoding: 'utf8', timeout: 60_000 })
+}
+
+for (const [file, flags, label] of [
+  ['quick-start.mjs', [], 'quick-start.mjs with node'],
+  ['quick-start.cjs', [], 'quick-start.cjs with node, in the CommonJS project'],
+  ['quick-start.mts', ['--import', 'tsx'], 'the ES module form as TypeScript (quick-start.mts with tsx)'],
+] as const) {
+  test(`README quick start: ${label}`, (t) => {
+    if (file.endsWith('.mts')) writeFileSync(join(project, file), snippets().get('quick-start.mjs')!)
+    // tsx comes from this checkout, as a newcomer's own `npm install tsx` would provide it.
+    const resolved = flags.length > 0 ? ['--import', pathToFileURL(require.resolve('tsx')).href] : []
+    const result = run(file, resolved)
+    t.is(result.status, 0, result.stderr)
+    t.is(result.stdout, `data:image/png;base64, ${helloHex}\n`)
+  })
+}
+
+test('README web service: a code for ?text=, a 400 for a missing, empty or too long text', async (t) => {
+  const server = spawn(process.execPath, ['service.mjs'], { cwd: project, env: { ...process.env, PORT: '0' } })
+  t.teardown(() => server.kill())
+  let output = ''
+  const address = await new Promise<string>((resolve, reject) => {
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk
+      const found = /listening on (http:\/\/\S+)/.exec(output)
+      if (found) resolve(found[1]!)
+    })
+    server.stderr.on('data', (chunk: Buffer) => (output += chunk))
+    server.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)))
+  })
+  const get = async (query: string) => {
+    const response = await fetch(`${address}/qr${query}`)
+    return { status: response.status, body: (await response.json()) as { result?: string; error?: string } }
+  }
+  const ok = await get('?text=hello%20qrhash')
+  t.is(ok.status, 200)
+  t.is((await zxingRead(Buffer.from(ok.body.result!.split(',')[1]!, 'base64'))).text, 'hello qrhash')
+  for (const query of ['', '?text=', '?other=1']) {
+    const refused = await get(query)
+    t.is(refused.status, 400, `/qr${query}`)
+    t.regex(refused.body.error!, /give the text/, `/qr${query}`)
+  }
+  const tooLong = await get(`?text=${'x'.repeat(8000)}`)
+  t.is(tooLong.status, 400)
+  t.regex(tooLong.body.error!, /too long|does not fit|at most/i)
+})
