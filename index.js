@@ -8,7 +8,7 @@ const { Writable } = require('node:stream')
 const { fileURLToPath } = require('node:url')
 const { markAsUntransferable } = require('node:worker_threads')
 
-const { Sha256Hasher: NativeSha256Hasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
+const { __newSha256Hasher: newNativeHasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
 
 /**
  * sha256Sync without options writes into a Buffer from Node's pool: creating a Buffer through
@@ -26,7 +26,7 @@ const POOL_CHUNK_BYTES = 64 * 1024
  * `crypto.Hash`, or `await pipeline(source, hasher)` and then `hasher.digest()`.
  */
 class Sha256 extends Writable {
-  #hasher = new NativeSha256Hasher()
+  #hasher = newNativeHasher()
 
   /**
    * Adds `data` (a string as UTF-8, or any binary view) on the calling thread.
@@ -212,31 +212,33 @@ module.exports.toFileSync = function toFileSync(path, text, options) {
 }
 
 /**
- * The native hasher as a class declared in JavaScript: calling it without `new` is V8's
- * TypeError (a napi-rs class called so would wrap whatever `this` was, globalThis included),
- * and its methods called on anything else are TypeErrors in every build (the WebAssembly one
- * would otherwise fail differently).
+ * Incremental SHA-256 as a class declared in JavaScript around a native hasher kept private:
+ * calling it without `new` is V8's TypeError, its methods called on anything else are
+ * TypeErrors in every build, and the native class is on no prototype chain (it refuses to be
+ * constructed from JavaScript anyway).
  */
-class Sha256Hasher extends NativeSha256Hasher {
-  #hasher = true
+class Sha256Hasher {
+  #hasher = newNativeHasher()
 
-  /** @param {unknown} self */
-  static #check(self) {
+  /**
+   * @param {unknown} self
+   * @returns {import('./binding').Sha256Hasher}
+   */
+  static #native(self) {
     if (typeof self !== 'object' || self === null || !(#hasher in self)) {
       throw new TypeError('Sha256Hasher methods must be called on a Sha256Hasher')
     }
+    return /** @type {Sha256Hasher} */ (self).#hasher
   }
 
   /** @param {import('./binding').BinaryLike | string} data */
   update(data) {
-    Sha256Hasher.#check(this)
-    return super.update(data)
+    return Sha256Hasher.#native(this).update(data)
   }
 
   /** @param {import('./binding').BinaryLike | string} data */
   updateAsync(data) {
-    Sha256Hasher.#check(this)
-    return super.updateAsync(data)
+    return Sha256Hasher.#native(this).updateAsync(data)
   }
 
   /**
@@ -245,8 +247,7 @@ class Sha256Hasher extends NativeSha256Hasher {
    * @returns {import('./binding').Digest<E>}
    */
   digest(encoding) {
-    Sha256Hasher.#check(this)
-    return super.digest(encoding)
+    return Sha256Hasher.#native(this).digest(encoding)
   }
 }
 module.exports.Sha256Hasher = Sha256Hasher
