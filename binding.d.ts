@@ -144,7 +144,7 @@ export interface QrSymbol {
   maskPattern: number
   /** Modules per side. */
   size: number
-  /** `size × size` bytes, row by row, 1 = dark. From `createSync`, the modules of small codes are views of one shared 64 KiB `ArrayBuffer` (as small Buffers share Node's pool). */
+  /** `size × size` bytes, row by row, 1 = dark, in an `ArrayBuffer` of their own (nothing else is in it). */
   modules: Uint8Array
   /** The segments written, in order: text as strings, bytes given as bytes as a Buffer. */
   segments: Array<{ mode: QrMode; data: string | Buffer }>
