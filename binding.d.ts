@@ -23,7 +23,7 @@ export type ProgressCallback = (done: number, total: number) => void
 export interface Sha256BatchOptions<O extends BinaryLike = Buffer> {
   /** Bytes per record, 1 to 2³¹; the input must hold a whole number of records. Default 64. */
   recordSize?: number
-  /** Where the digests go, 32 bytes per record, in order; the promise resolves to it. Default: a new Buffer. */
+  /** Where the digests go, 32 bytes per record, in order; the promise resolves to it. Memory apart from `input`'s (an overlap is a `RangeError`). Default: a new Buffer. */
   output?: O
   /** Aborting rejects the promise with an `AbortError` (`code: 'ERR_ABORTED'`) within milliseconds. */
   signal?: AbortSignal
@@ -144,7 +144,7 @@ export interface QrSymbol {
   maskPattern: number
   /** Modules per side. */
   size: number
-  /** `size × size` bytes, row by row, 1 = dark. From `createSync`, the modules of small codes are views of one shared 64 KiB `ArrayBuffer` (as small Buffers share Node's pool). */
+  /** `size × size` bytes, row by row, 1 = dark, in an `ArrayBuffer` of their own (nothing else is in it). */
   modules: Uint8Array
   /** The segments written, in order: text as strings, bytes given as bytes as a Buffer. */
   segments: Array<{ mode: QrMode; data: string | Buffer }>
@@ -246,7 +246,9 @@ export declare function sha256<E extends Sha256Encoding = 'buffer'>(input: Binar
 /**
  * The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
  * written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
- * or into a new Buffer, which the promise resolves to.
+ * or into a new Buffer, which the promise resolves to. `options.output` must not share any
+ * byte of memory with `input` (a `RangeError` with code `ERR_INVALID_ARG_VALUE`); views side
+ * by side in one buffer are fine.
  *
  * The records are split into contiguous ranges, one per libuv pool thread, each hashed in
  * place and written into its own slice of the output: no copies, no serialisation, and a
@@ -279,7 +281,8 @@ export declare function sha256FileSync<E extends Sha256Encoding = 'buffer'>(path
 /**
  * Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
  * the calling thread, allocating nothing: the fastest form for small messages in a hot loop
- * (a Buffer or Uint8Array is read and written with no napi reference at all).
+ * (a Buffer or Uint8Array is read and written with no napi reference at all). `output` may
+ * overlap `input`, even be it: the digest is of `input` as it was before the call.
  *
  * @example
  * const digest = sha256Into(record, Buffer.allocUnsafe(32))

@@ -6,9 +6,8 @@
 
 const { Writable } = require('node:stream')
 const { fileURLToPath } = require('node:url')
-const { markAsUntransferable } = require('node:worker_threads')
 
-const { Sha256Hasher: NativeSha256Hasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
+const { __newSha256Hasher: newNativeHasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
 
 /**
  * sha256Sync without options writes into a Buffer from Node's pool: creating a Buffer through
@@ -26,7 +25,7 @@ const POOL_CHUNK_BYTES = 64 * 1024
  * `crypto.Hash`, or `await pipeline(source, hasher)` and then `hasher.digest()`.
  */
 class Sha256 extends Writable {
-  #hasher = new NativeSha256Hasher()
+  #hasher = newNativeHasher()
 
   /**
    * Adds `data` (a string as UTF-8, or any binary view) on the calling thread.
@@ -97,69 +96,45 @@ const MODES = ['numeric', 'alphanumeric', 'byte', 'kanji']
 /**
  * create()'s result from the form the native side packs it in (`pack_symbol` and
  * `symbol_parts_to_js` in src/js/qr.rs): building the object here costs a tenth of building
- * it through N-API. The packed symbol is `bytes` from `start`.
+ * it through N-API. The packed symbol is `bytes` from 0; `modules` is a copy in memory of its
+ * own, so that nothing reached through a result (`modules.buffer`, a structured clone)
+ * holds anything else.
  * @param {Uint8Array} bytes
- * @param {number} start
  * @param {[unknown, ...Array<string | Buffer>]} parts
  * @returns {import('./binding').QrSymbol}
  */
-function unpackSymbol(bytes, start, parts) {
+function unpackSymbol(bytes, parts) {
   const count = parts.length - 1
   const segments = new Array(count)
-  for (let i = 0; i < count; i++) segments[i] = { mode: MODES[bytes[start + 6 + i]], data: parts[i + 1] }
-  const size = bytes[start + 4] | (bytes[start + 5] << 8)
+  for (let i = 0; i < count; i++) segments[i] = { mode: MODES[bytes[6 + i]], data: parts[i + 1] }
+  const size = bytes[4] | (bytes[5] << 8)
   return {
-    version: bytes[start],
-    micro: bytes[start + 1] === 1,
-    errorCorrectionLevel: LEVELS[bytes[start + 2]],
-    maskPattern: bytes[start + 3],
+    version: bytes[0],
+    micro: bytes[1] === 1,
+    errorCorrectionLevel: LEVELS[bytes[2]],
+    maskPattern: bytes[3],
     size,
-    modules: new Uint8Array(bytes.buffer, bytes.byteOffset + start + 6 + count, size * size),
+    // A copy (Buffer's `slice` would be a view), always a Uint8Array.
+    modules: new Uint8Array(bytes.subarray(6 + count, 6 + count + size * size)),
     segments,
   }
 }
 
 /** @type {typeof import('./binding').create} */
 module.exports.create = function create(text, options) {
-  return nativeCreate(text, options).then((parts) => unpackSymbol(parts[0], 0, parts))
+  return nativeCreate(text, options).then((parts) => unpackSymbol(parts[0], parts))
 }
 
-// createSync hands out the memory of its results as Node hands out its Buffer pool: one slab,
-// filled from the start, each `modules` a view of its own part. A result that does not fit
-// comes in a Buffer of its own, and the next call starts a new slab.
-const SLAB_BYTES = 64 * 1024
-/** @type {Uint8Array | null} */
-let slab = null
-let slabUsed = 0
-/** True during a call: one made meanwhile (from an options getter) must not write there too. */
-let slabBusy = false
+// createSync has the native side pack a symbol into memory only this module sees, reused by
+// every call, and copies the modules out of it: a copy in JavaScript costs far less than a
+// Buffer made through N-API. A symbol too large for it comes in a Buffer of its own. A call
+// made from an options getter during another packs and copies before the outer one packs.
+const scratch = new Uint8Array(64 * 1024)
 
 /** @type {typeof import('./binding').createSync} */
 module.exports.createSync = function createSync(text, options) {
-  if (slabBusy) {
-    const parts = nativeCreateSyncInto(text, options, null, 0)
-    return unpackSymbol(parts[0], 0, parts)
-  }
-  if (slab === null) {
-    slab = new Uint8Array(SLAB_BYTES)
-    // As Node's pool is: transferring one result's buffer would take the others' memory.
-    markAsUntransferable(slab.buffer)
-    slabUsed = 0
-  }
-  slabBusy = true
-  let parts
-  try {
-    parts = nativeCreateSyncInto(text, options, slab, slabUsed)
-  } finally {
-    slabBusy = false
-  }
-  if (typeof parts[0] !== 'number') {
-    if (slabUsed > 0) slab = null
-    return unpackSymbol(parts[0], 0, parts)
-  }
-  const symbol = unpackSymbol(slab, slabUsed, parts)
-  slabUsed += (parts[0] + 7) & ~7
-  return symbol
+  const parts = nativeCreateSyncInto(text, options, scratch)
+  return unpackSymbol(typeof parts[0] === 'number' ? scratch : parts[0], parts)
 }
 
 // Paths: a `file:` URL is taken as fs takes one, through Node's own `fileURLToPath` (so its
@@ -212,31 +187,33 @@ module.exports.toFileSync = function toFileSync(path, text, options) {
 }
 
 /**
- * The native hasher as a class declared in JavaScript: calling it without `new` is V8's
- * TypeError (a napi-rs class called so would wrap whatever `this` was, globalThis included),
- * and its methods called on anything else are TypeErrors in every build (the WebAssembly one
- * would otherwise fail differently).
+ * Incremental SHA-256 as a class declared in JavaScript around a native hasher kept private:
+ * calling it without `new` is V8's TypeError, its methods called on anything else are
+ * TypeErrors in every build, and the native class is on no prototype chain (it refuses to be
+ * constructed from JavaScript anyway).
  */
-class Sha256Hasher extends NativeSha256Hasher {
-  #hasher = true
+class Sha256Hasher {
+  #hasher = newNativeHasher()
 
-  /** @param {unknown} self */
-  static #check(self) {
+  /**
+   * @param {unknown} self
+   * @returns {import('./binding').Sha256Hasher}
+   */
+  static #native(self) {
     if (typeof self !== 'object' || self === null || !(#hasher in self)) {
       throw new TypeError('Sha256Hasher methods must be called on a Sha256Hasher')
     }
+    return /** @type {Sha256Hasher} */ (self).#hasher
   }
 
   /** @param {import('./binding').BinaryLike | string} data */
   update(data) {
-    Sha256Hasher.#check(this)
-    return super.update(data)
+    return Sha256Hasher.#native(this).update(data)
   }
 
   /** @param {import('./binding').BinaryLike | string} data */
   updateAsync(data) {
-    Sha256Hasher.#check(this)
-    return super.updateAsync(data)
+    return Sha256Hasher.#native(this).updateAsync(data)
   }
 
   /**
@@ -245,8 +222,7 @@ class Sha256Hasher extends NativeSha256Hasher {
    * @returns {import('./binding').Digest<E>}
    */
   digest(encoding) {
-    Sha256Hasher.#check(this)
-    return super.digest(encoding)
+    return Sha256Hasher.#native(this).digest(encoding)
   }
 }
 module.exports.Sha256Hasher = Sha256Hasher

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { getEventListeners, setMaxListeners } from 'node:events'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -389,6 +389,32 @@ test.serial('cancelAll() rejects every pending call of this thread with an Abort
   }
   t.is(cancelAll(), 0, 'settled calls leave the registry')
   t.deepEqual(await sha256Iterate('after', 3), digestOf(digestOf(digestOf(digestOf(Buffer.from('after'))))))
+})
+
+test.serial('cancelAll() or an abort from the final onProgress: the call rejects with an AbortError, as cancelAll() counted it', async (t) => {
+  const file = join(directory, 'final-progress.bin')
+  writeFileSync(file, randomBytes(4096))
+  /** Each call with an onProgress option, and what it resolves to if nothing cancels it. */
+  const calls: Array<[string, (onProgress: (done: number, total: number) => void, signal?: AbortSignal) => Promise<unknown>]> = [
+    ['sha256Batch', (onProgress, signal) => sha256Batch(randomBytes(64 * 10), { onProgress, signal })],
+    ['sha256Batch into an output', (onProgress, signal) => sha256Batch(randomBytes(64 * 10), { output: new Uint8Array(320), onProgress, signal })],
+    ['sha256MerkleRoot', (onProgress, signal) => sha256MerkleRoot(randomBytes(64 * 10), { onProgress, signal })],
+    ['sha256File', (onProgress, signal) => sha256File(file, { onProgress, signal })],
+  ]
+  for (const [label, call] of calls) {
+    let counted: number | undefined
+    const cancelled = await rejection(t, call((done, total) => {
+      if (done === total) counted = cancelAll()
+    }), `${label}, cancelAll()`)
+    t.is(counted, 1, `${label}: cancelAll() counted the call`)
+    checkAbortError(t, cancelled, undefined, `${label}, cancelAll()`)
+    const controller = new AbortController()
+    const aborted = await rejection(t, call((done, total) => {
+      if (done === total) controller.abort(new Error('enough'))
+    }, controller.signal), `${label}, signal`)
+    checkAbortError(t, aborted, controller.signal.reason, `${label}, signal`)
+  }
+  t.is(cancelAll(), 0, 'settled calls leave the registry')
 })
 
 test('process.exit() with long calls pending: qrhash cancels them on the way out, so none is left for libuv to run', (t) => {

@@ -1,9 +1,11 @@
-// createSync hands out its results' memory as Node hands out its Buffer pool: small symbols are
-// packed one after another into a shared slab (see index.js), each `modules` a view of its own
-// part. These tests hold that design to what a caller sees: every result keeps its own modules
-// whatever is made after it, a call made from inside another cannot write over it, a transfer
-// cannot take the neighbours' memory, and the internal entry point refuses or ignores bad slabs.
+// Every result of create() and createSync() owns exactly its memory (issue #16, item 7):
+// createSync used to pack small results one after another into a shared slab, so a structured
+// clone or a postMessage of one result copied its neighbours' modules, and writing through
+// `modules.buffer` changed them. These tests hold each result to its own memory: `modules` is
+// the whole of its buffer, a clone holds nothing of any other result, writing through one
+// result changes no other, and the internal entry point refuses or ignores bad scratch memory.
 import { createRequire } from 'node:module'
+import { serialize } from 'node:v8'
 
 import test from 'ava'
 
@@ -12,7 +14,7 @@ import { prng } from './helpers/oracle.js'
 
 const require = createRequire(import.meta.url)
 /** The native half index.js calls; internal and untyped, but reachable from CommonJS. */
-const createSyncInto: (text: unknown, options: unknown, slab: unknown, offset: unknown) => [unknown, ...unknown[]] =
+const createSyncInto: (text: unknown, options: unknown, scratch: unknown) => [unknown, ...unknown[]] =
   require('../index.js').__createSyncInto
 
 /** The parts of a symbol a caller reads, as plain data, to compare two symbols. */
@@ -27,8 +29,8 @@ const plain = (symbol: QrSymbol) => ({
 
 test('createSync: every result keeps its own modules after hundreds of later calls, small and large', async (t) => {
   const random = prng(0x5eab)
-  // Mostly small codes (many to a slab), with a version-40-sized one every so often (too
-  // large for what is left of a slab) and some binary data.
+  // Mostly small codes, with a version-40-sized one every so often and some binary data: every
+  // result made with the same scratch memory, each copied out before the next.
   const texts: Array<string | Uint8Array> = []
   for (let i = 0; i < 600; i++) {
     if (i % 97 === 13) texts.push('L'.repeat(2000 + i))
@@ -64,53 +66,81 @@ test('createSync called from an options getter during another createSync call: b
   t.deepEqual(plain(after), plain(await create('made after both')), 'the later call')
 })
 
-test("transferring one result's buffer leaves the others (which share it) readable and unchanged", async (t) => {
+/** Results of every size, made by createSync and create(), for the memory tests. */
+async function assortedResults(): Promise<Array<[string, QrSymbol]>> {
+  const texts = ['a', 'otpauth://totp/alice@example.com?secret=JBSWY3DPEHPK3PXP', 'https://example.com/' + 'x'.repeat(300), 'L'.repeat(3000)]
+  const made: Array<[string, QrSymbol]> = []
+  for (const text of texts) {
+    made.push([`createSync ${text.slice(0, 12)}… (${text.length})`, createSync(text)])
+    made.push([`create ${text.slice(0, 12)}… (${text.length})`, await create(text)])
+  }
+  return made
+}
+
+test('every result owns exactly its memory: modules is the whole of its buffer', async (t) => {
+  for (const [label, symbol] of await assortedResults()) {
+    t.is(symbol.modules.byteOffset, 0, label)
+    t.is(symbol.modules.buffer.byteLength, symbol.modules.length, label)
+    t.is(symbol.modules.length, symbol.size * symbol.size, label)
+  }
+})
+
+test("a structured clone of one result holds none of another result's bytes", async (t) => {
+  const secret = createSync('otpauth://totp/bob@example.com?secret=KRSXG5CTMVRXEZLU')
+  const secretModules = Buffer.from(secret.modules)
+  for (const [label, symbol] of await assortedResults()) {
+    const clone = structuredClone(symbol)
+    t.is(clone.modules.buffer.byteLength, symbol.modules.length, `${label}: the clone's modules`)
+    t.false(serialize(symbol).includes(secretModules), `${label}: serialised (as postMessage does), no other result's modules`)
+  }
+})
+
+test("writing through one result's buffer changes no other result", async (t) => {
+  const results = await assortedResults()
+  const before = results.map(([, symbol]) => plain(symbol))
+  for (const [index, [label, symbol]] of results.entries()) {
+    new Uint8Array(symbol.modules.buffer).fill(7)
+    t.true(symbol.modules.every((module) => module === 7), `${label}: written`)
+    for (const [later, [other, otherSymbol]] of results.entries()) {
+      if (later > index) t.deepEqual(plain(otherSymbol), before[later], `${other} after writing through ${label}`)
+    }
+  }
+  t.deepEqual(plain(createSync('later')), plain(await create('later')), 'later calls are unaffected')
+})
+
+test("transferring one result's buffer takes its own memory only", async (t) => {
   const first = createSync('first')
   const second = createSync('second')
   const expected = plain(second)
-  try {
-    structuredClone(first.modules, { transfer: [first.modules.buffer] })
-  } catch (error) {
-    // Newer Node refuses to transfer an untransferable buffer; older Node copies it instead.
-    t.is((error as Error).name, 'DataCloneError')
-  }
+  const moved = structuredClone(first.modules, { transfer: [first.modules.buffer] })
+  t.is(first.modules.length, 0, 'the transferred result is detached')
+  t.is(moved.buffer.byteLength, moved.length, 'and what moved is its modules alone')
   t.deepEqual(plain(second), expected, 'its neighbour is unchanged')
   t.deepEqual(plain(createSync('third')), plain(await create('third')), 'later calls still work')
 })
 
-test('the internal __createSyncInto: a slab it cannot use is ignored, a bad offset is a clear error', (t) => {
+test('the internal __createSyncInto: scratch memory it cannot use is ignored; usable scratch is written from its start', (t) => {
   const reference = plain(createSync('abc'))
-  const packedBuffer = (parts: unknown[]) => {
-    t.true(parts[0] instanceof Uint8Array, 'no slab used: the packed symbol comes in a Buffer of its own')
-    return parts
-  }
-  for (const [slab, label] of [
+  for (const [scratch, label] of [
     [null, 'null'],
     [{}, 'a plain object'],
     [new Uint16Array(4096), 'a Uint16Array'],
     [new Uint8Array(10), 'too short'],
     [new DataView(new ArrayBuffer(4096)), 'a DataView'],
   ] as const) {
-    const parts = packedBuffer(createSyncInto('abc', undefined, slab, 0))
+    const parts = createSyncInto('abc', undefined, scratch)
+    t.true(parts[0] instanceof Uint8Array, `${label}: the packed symbol comes in a Buffer of its own`)
     t.is(parts[1], 'abc', label)
   }
-  const slab = new Uint8Array(1000)
-  const parts = createSyncInto('abc', undefined, slab, 990)
-  t.true(parts[0] instanceof Uint8Array, 'past the end of the slab: not written there')
-  t.true(slab.every((byte) => byte === 0), 'and the slab is untouched')
-  const written = createSyncInto('abc', undefined, slab, 100)
+  const scratch = new Uint8Array(1000)
+  const written = createSyncInto('abc', undefined, scratch)
   if (__napiBindingTarget !== 'native') {
     // Under WASI no memory is lent in place, so every result comes in a Buffer of its own.
-    t.true(written[0] instanceof Uint8Array && slab.every((byte) => byte === 0), `${__napiBindingTarget}: the slab is not used`)
+    t.true(written[0] instanceof Uint8Array && scratch.every((byte) => byte === 0), `${__napiBindingTarget}: the scratch is not used`)
     return
   }
-  t.is(typeof written[0], 'number', 'a slab with room is written')
-  t.true(slab.subarray(0, 100).every((byte) => byte === 0), 'nothing before the offset')
-  t.is(slab[100 + 4]! | (slab[100 + 5]! << 8), 21, 'the size, at the offset')
-  t.true(slab.subarray(100 + (written[0] as number)).every((byte) => byte === 0), 'nothing after the packed length')
-  t.deepEqual(Buffer.from(slab.subarray(100 + 7, 100 + (written[0] as number))).toString('base64'), reference.modules, 'the modules')
-  for (const offset of [-1, 1.5, Number.NaN, 2 ** 32]) {
-    t.throws(() => createSyncInto('abc', undefined, slab, offset), { instanceOf: RangeError, message: /^offset must be an integer from 0 to 4294967295/ }, String(offset))
-  }
-  t.throws(() => createSyncInto('abc', undefined, slab, '3'), { instanceOf: TypeError, message: /^offset must be a number/ })
+  t.is(typeof written[0], 'number', 'scratch with room is written')
+  t.is(scratch[4]! | (scratch[5]! << 8), 21, 'the size, at the start')
+  t.true(scratch.subarray(written[0] as number).every((byte) => byte === 0), 'nothing after the packed length')
+  t.deepEqual(Buffer.from(scratch.subarray(7, written[0] as number)).toString('base64'), reference.modules, 'the modules')
 })

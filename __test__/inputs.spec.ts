@@ -1440,6 +1440,51 @@ test('Sha256Hasher is a class: calling it without new is a TypeError (each time,
   t.true(attempt(() => digest.call({})) instanceof TypeError, 'Sha256.prototype.digest on {}')
 })
 
+test('the native hasher class: on no prototype chain of the exports, and constructing it from JavaScript is a TypeError however it is called', (t) => {
+  // In a child process: a native constructor called without new may wrap globalThis or any object.
+  const script = `
+    const qrhash = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})
+    const outcome = (call) => { try { const value = call(); return { returned: value === globalThis ? 'globalThis' : typeof value } } catch (e) { return { name: e.name, message: e.message } } }
+    const natives = []
+    const reached = Object.getPrototypeOf(qrhash.Sha256Hasher)
+    if (reached !== Function.prototype) natives.push(['Object.getPrototypeOf(Sha256Hasher)', reached])
+    const hasher = Object.getPrototypeOf(Object.getPrototypeOf(new qrhash.Sha256Hasher())).constructor
+    if (hasher !== Object) natives.push(['the constructor above a hasher prototype', hasher])
+    // The addon loaded afresh, as a module of its own: its class as napi-rs registers it.
+    const addon = Object.keys(require.cache).find((path) => path.endsWith('.node'))
+    if (addon) {
+      const fresh = { exports: {} }
+      process.dlopen(fresh, addon)
+      natives.push(['the Sha256Hasher of the addon', fresh.exports.Sha256Hasher])
+    }
+    const results = []
+    for (const [where, Native] of natives) {
+      const target = {}
+      for (const [how, call] of [
+        ['called', () => Native()],
+        ['called on an object', () => Native.call(target)],
+        ['called on the same object again', () => Native.call(target)],
+        ['called on a Uint8Array', () => Native.call(new Uint8Array(4))],
+        ['constructed', () => new Native()],
+        ['constructed for another class', () => Reflect.construct(Native, [], function Other() {})],
+        ['its update on an object made from its prototype', () => Native.prototype.update.call(Object.create(Native.prototype), 'x')],
+        ['its digest on a plain object', () => Native.prototype.digest.call({})],
+      ]) results.push([where + ', ' + how, outcome(call)])
+    }
+    const made = new qrhash.Sha256Hasher()
+    made.update('abc')
+    console.log(JSON.stringify({ natives: natives.length, results, digest: made.digest('hex') }))`
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  t.is(child.signal, null, child.stderr)
+  t.is(child.status, 0, child.stderr)
+  const { natives, results, digest } = JSON.parse(child.stdout) as { natives: number; results: Array<[string, { name?: string; message?: string; returned?: string }]>; digest: string }
+  t.is(natives, qrhash.__napiBindingTarget === 'native' ? 1 : 0, 'only the addon loaded afresh shows the native class')
+  for (const [label, outcome] of results) {
+    t.is(outcome.name, 'TypeError', `${label}: ${JSON.stringify(outcome)}`)
+  }
+  t.is(digest, createHash('sha256').update('abc').digest('hex'), 'the exported class still hashes')
+})
+
 test('createSha256() as a stream: bad chunks and options are errors, never crashes', async (t) => {
   const objects = qrhash.createSha256({ objectMode: true })
   const emitted = new Promise<unknown>((resolve) => objects.once('error', resolve))

@@ -136,14 +136,14 @@ const probes = {
   'sha256MerkleRoot (onProgress)': { argument: 'input', size: big, run: (q, input, d) => q.sha256MerkleRoot(input, withGetter({ encoding: 'hex' }, 'onProgress', () => {}, () => d(input))), expect: (bytes, q) => q.sha256MerkleRootSync(bytes, { encoding: 'hex' }) },
   'sha256MerkleRootSync (encoding)': { argument: 'input', size: big, run: (q, input, d) => q.sha256MerkleRootSync(input, withGetter({}, 'encoding', 'hex', () => d(input))), expect: (bytes, q) => q.sha256MerkleRootSync(bytes, { encoding: 'hex' }) },
   'createSync (version)': { argument: 'text', size: text.length, qr: true, run: (q, input, d) => decodeSymbol(q.createSync(input, withGetter({}, 'version', 5, () => d(input)))), expect: (bytes, q) => decodeSymbol(q.createSync(bytes, { version: 5 })) },
-  'createSync into a slab (version)': {
+  'createSync into scratch memory (version)': {
     argument: 'text',
     size: text.length,
     qr: true,
     run: (q, input, d) => {
-      const slab = new Uint8Array(4096)
-      const parts = q.__createSyncInto(input, withGetter({}, 'version', 5, () => d(input)), slab, 0)
-      return decodeSymbol([slab.subarray(0, parts[0]), ...parts.slice(1)])
+      const scratch = new Uint8Array(4096)
+      const parts = q.__createSyncInto(input, withGetter({}, 'version', 5, () => d(input)), scratch)
+      return decodeSymbol([scratch.subarray(0, parts[0]), ...parts.slice(1)])
     },
     expect: (bytes, q) => decodeSymbol(q.createSync(bytes, { version: 5 })),
   },

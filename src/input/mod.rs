@@ -36,8 +36,8 @@ pub use self::handles::{abort_signal, callback, AbortSignalRead, Held};
 pub use self::options::{is_plain_object, Options};
 pub use self::scalars::{array, array_len, parsed, path, utf16_len, whole_number, FlagOr};
 pub use self::views::{
-  bytes, bytes_among, in_place, lend_bytes, lend_output, with_bytes, writable, Bytes, PendingBytes,
-  PendingWritable, Seen, Writable, Writes, DATA_TYPES,
+  bytes, bytes_among, in_place, lend_bytes, lend_output, overlap, with_bytes, writable, Bytes,
+  PendingBytes, PendingWritable, Seen, Writable, Writes, DATA_TYPES,
 };
 
 /// Phase 2's permit to take pointers into JavaScript memory (see the module's invariant).

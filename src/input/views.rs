@@ -6,7 +6,7 @@
 //! Under WASI, emnapi hands wasm a copy of the memory; what work writes is copied back by
 //! [`Writable::publish`].
 
-use std::ops::Deref;
+use std::ops::{Deref, Range};
 
 use napi::bindgen_prelude::{TypedArrayType, Uint8Array, Unknown};
 use napi::{Env, JsValue, ValueType};
@@ -270,6 +270,20 @@ impl Writable {
     #[cfg(not(target_family = "wasm"))]
     let _ = env;
   }
+}
+
+/// The addresses a pinned argument's bytes lie at.
+fn addresses(bytes: &[u8]) -> Range<usize> {
+  let start = bytes.as_ptr() as usize;
+  start..start + bytes.len()
+}
+
+/// Whether the pinned `input` and `output` share any byte of memory: two views of one
+/// ArrayBuffer or SharedArrayBuffer, a Buffer of Node's pool and a view of it, … whatever
+/// JavaScript objects they came from. Views that only touch end to start do not overlap.
+pub fn overlap(input: &Bytes, output: &Writable) -> bool {
+  let (input, output) = (addresses(input), addresses(&output.view));
+  !input.is_empty() && !output.is_empty() && input.start < output.end && output.start < input.end
 }
 
 /// Phase 1 of an output argument: its view, not yet pinned, and the caller's own value.

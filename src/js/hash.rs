@@ -267,8 +267,22 @@ impl DigestSink {
     Ok(())
   }
 
-  fn caller(mut output: Writable, len: usize) -> Result<Self, Failure> {
+  /// Refuses an `options.output` that shares memory with `input`: parts would overwrite
+  /// records that others have yet to read, so the digests would change from run to run.
+  fn check_apart(input: &Bytes, output: &Writable) -> Result<(), Failure> {
+    if input::overlap(input, output) {
+      return Err(Failure::bad_value(
+        "options.output",
+        "memory apart from input's",
+        "a view whose bytes overlap input's",
+      ));
+    }
+    Ok(())
+  }
+
+  fn caller(mut output: Writable, input: &Bytes, len: usize) -> Result<Self, Failure> {
     Self::check_room(output.view.len(), len)?;
+    Self::check_apart(input, &output)?;
     Ok(Self {
       // SAFETY: the one mutable view of this memory made in the call; `range` hands out its
       // parts, disjoint.
@@ -363,13 +377,15 @@ fn read_sha256_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Cal
       DigestSink::check_room(output.len(), len)?;
     }
     Ok(move |pinning: &Pinning| {
+      let parts = records.parts();
+      let records = records.pin(pinning)?;
       let sink = match output {
-        Some(output) => DigestSink::caller(output.pin(pinning)?, len)?,
+        Some(output) => DigestSink::caller(output.pin(pinning)?, &records.input, len)?,
         None => DigestSink::fresh(len)?,
       };
       Ok(Sha256BatchJob {
-        parts: records.parts(),
-        records: records.pin(pinning)?,
+        parts,
+        records,
         sink,
       })
     })
@@ -569,7 +585,8 @@ export_with_sync_twin! {
 
 /// Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
 /// the calling thread, allocating nothing: the fastest form for small messages in a hot loop
-/// (a Buffer or Uint8Array is read and written with no napi reference at all).
+/// (a Buffer or Uint8Array is read and written with no napi reference at all). `output` may
+/// overlap `input`, even be it: the digest is of `input` as it was before the call.
 ///
 /// @example
 /// const digest = sha256Into(record, Buffer.allocUnsafe(32))
@@ -618,7 +635,9 @@ export_with_sync_twin! {
 export_with_sync_twin! {
   /// The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
   /// written in order, 32 bytes each, into `options.output` (which must hold 32 × records bytes)
-  /// or into a new Buffer, which the promise resolves to.
+  /// or into a new Buffer, which the promise resolves to. `options.output` must not share any
+  /// byte of memory with `input` (a `RangeError` with code `ERR_INVALID_ARG_VALUE`); views side
+  /// by side in one buffer are fine.
   ///
   /// The records are split into contiguous ranges, one per libuv pool thread, each hashed in
   /// place and written into its own slice of the output: no copies, no serialisation, and a

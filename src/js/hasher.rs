@@ -35,25 +35,35 @@ pub struct Sha256Hasher {
   state: Arc<Mutex<State>>,
 }
 
-impl Default for Sha256Hasher {
-  fn default() -> Self {
-    Self::new()
-  }
-}
-
 impl Sha256Hasher {
   fn state(&self) -> MutexGuard<'_, State> {
     self.state.lock().expect("hasher lock")
   }
 }
 
+/// A new native hasher, made whole by napi-rs's factory path (which skips the constructor):
+/// the one way to get one. index.js keeps it in a private field of its own `Sha256Hasher`.
+#[napi(js_name = "__newSha256Hasher", skip_typescript)]
+pub fn new_sha256_hasher() -> Sha256Hasher {
+  Sha256Hasher {
+    state: Arc::default(),
+  }
+}
+
 #[napi]
 impl Sha256Hasher {
+  // Called from JavaScript, with or without `new`, napi-rs would wrap whatever `this` is
+  // (globalThis, another object, a typed array): refused instead, whatever `this` is.
   #[napi(constructor)]
-  pub fn new() -> Self {
-    Self {
-      state: Arc::default(),
-    }
+  pub fn refuse_construction(env: &Env) -> napi::Result<Self> {
+    let failure = Failure {
+      kind: ErrorKind::Type,
+      code: "ERR_ILLEGAL_CONSTRUCTOR",
+      message: "the native Sha256Hasher cannot be constructed; use new Sha256Hasher() or \
+                createSha256() from qrhash"
+        .into(),
+    };
+    Err(failure.throw(env))
   }
 
   /// Adds `data` (a string as UTF-8, or any binary view) on the calling thread, after every

@@ -23,7 +23,7 @@ export type ProgressCallback = (done: number, total: number) => void
 export interface Sha256BatchOptions<O extends BinaryLike = Buffer> {
   /** Bytes per record, 1 to 2³¹; the input must hold a whole number of records. Default 64. */
   recordSize?: number
-  /** Where the digests go, 32 bytes per record, in order; the promise resolves to it. Default: a new Buffer. */
+  /** Where the digests go, 32 bytes per record, in order; the promise resolves to it. Memory apart from `input`'s (an overlap is a `RangeError`). Default: a new Buffer. */
   output?: O
   /** Aborting rejects the promise with an `AbortError` (`code: 'ERR_ABORTED'`) within milliseconds. */
   signal?: AbortSignal
@@ -144,7 +144,7 @@ export interface QrSymbol {
   maskPattern: number
   /** Modules per side. */
   size: number
-  /** `size × size` bytes, row by row, 1 = dark. From `createSync`, the modules of small codes are views of one shared 64 KiB `ArrayBuffer` (as small Buffers share Node's pool). */
+  /** `size × size` bytes, row by row, 1 = dark, in an `ArrayBuffer` of their own (nothing else is in it). */
   modules: Uint8Array
   /** The segments written, in order: text as strings, bytes given as bytes as a Buffer. */
   segments: Array<{ mode: QrMode; data: string | Buffer }>

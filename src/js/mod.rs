@@ -190,21 +190,19 @@ impl Context {
     to_js: impl ToJs<J>,
   ) -> Result<Unknown<'env>, Unknown<'env>> {
     // Cancelled after the work finished but before the promise settled (an abort or
-    // cancelAll() while the result waited for the JavaScript thread): still an AbortError.
-    let outcome =
-      outcome.and_then(|parts| self.cancel.check().map(|()| parts).map_err(Failure::from));
+    // cancelAll() while the result waited for the JavaScript thread, or from the final
+    // `onProgress`, which also cancels by throwing): still an AbortError, or what it threw.
+    let not_cancelled = |parts| self.cancel.check().map(|()| parts).map_err(Failure::from);
+    let outcome = outcome.and_then(not_cancelled).and_then(|parts| {
+      self.progress.finish(env);
+      not_cancelled(parts)
+    });
     let value = match outcome {
-      Ok(parts) => {
-        self.progress.finish(env);
-        match self.thrown(env) {
-          Some(thrown) => Err(thrown),
-          None => match unpanicked(|| Ok(to_js(job, env, parts))) {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(napi_error_value(env, error)),
-            Err(failure) => Err(failure.to_value(env, None)),
-          },
-        }
-      }
+      Ok(parts) => match unpanicked(|| Ok(to_js(job, env, parts))) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(napi_error_value(env, error)),
+        Err(failure) => Err(failure.to_value(env, None)),
+      },
       Err(failure) => Err(self.error(env, failure)),
     };
     self.release(env);

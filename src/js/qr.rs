@@ -626,29 +626,25 @@ export_with_sync_twin! {
 }
 
 /// `createSync`'s native half, which index.js wraps: as `createSync`, but a symbol that fits is
-/// packed into the Uint8Array `slab` from byte `offset` (memory index.js hands out as Node
-/// hands out its Buffer pool), so a small result needs no backing store of its own. The first
-/// element of the result is then the packed length instead of a packed Buffer. Internal: not
-/// in the types, and any `slab` is safe (one that is not a Uint8Array, or too short, is simply
-/// not used).
+/// packed into the Uint8Array `scratch` from its first byte (memory index.js keeps to itself
+/// and copies the modules out of), so that no Buffer is made through N-API. The first element
+/// of the result is then the packed length instead of a packed Buffer. Internal: not in the
+/// types, and any `scratch` is safe (one that is not a Uint8Array, or too short, is simply not
+/// used).
 #[napi(catch_unwind, js_name = "__createSyncInto", skip_typescript)]
 pub fn create_sync_into<'env>(
   env: &'env Env,
   text: Unknown,
   options: Option<Unknown>,
-  slab: Unknown,
-  offset: Unknown,
+  scratch: Unknown,
 ) -> napi::Result<Unknown<'env>> {
-  let offset = input::whole_number(&offset, "offset", 0..=u64::from(u32::MAX))
-    .map_err(|failure| failure.throw(env))? as usize;
   read_call(env, text, options, Wanted::Symbol).run_sync_to(env, move |_, env, parts| {
     let Some(Made::Symbol(symbol)) = parts.into_iter().next() else {
       unreachable!("a create call makes a symbol");
     };
     let length = packed_length(&symbol);
-    let packed = input::in_place(env, &slab, |memory| {
-      let room = memory.get_mut(offset..)?.get_mut(..length)?;
-      pack_symbol(&symbol, room);
+    let packed = input::in_place(env, &scratch, |memory| {
+      pack_symbol(&symbol, memory.get_mut(..length)?);
       Some(())
     });
     match packed.flatten() {
