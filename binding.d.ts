@@ -241,7 +241,7 @@ export declare function createSync(text: QrData, options?: QrCreateOptions): QrS
  * @example
  * const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
  */
-export declare function sha256<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256Options<E>): Promise<Digest<E>>
+export declare function sha256<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256Options<E> | E): Promise<Digest<E>>
 
 /**
  * The SHA-256 of each consecutive `options.recordSize`-byte record of `input` (default 64),
@@ -269,14 +269,14 @@ export declare function sha256BatchSync<O extends BinaryLike = Buffer>(input: Bi
  * flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable file
  * rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
  */
-export declare function sha256File<E extends Sha256Encoding = 'buffer'>(path: string | Buffer | URL, options?: Sha256FileOptions<E>): Promise<Digest<E>>
+export declare function sha256File<E extends Sha256Encoding = 'buffer'>(path: string | Buffer | URL, options?: Sha256FileOptions<E> | E): Promise<Digest<E>>
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
-export declare function sha256FileSync<E extends Sha256Encoding = 'buffer'>(path: string | Buffer | URL, options?: Sha256FileOptions<E>): Digest<E>
+export declare function sha256FileSync<E extends Sha256Encoding = 'buffer'>(path: string | Buffer | URL, options?: Sha256FileOptions<E> | E): Digest<E>
 
 /**
  * Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
@@ -293,27 +293,27 @@ export declare function sha256Into<O extends BinaryLike>(input: BinaryLike | str
  * A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
  * (0 to 2³² − 1); resolves to d_rounds.
  */
-export declare function sha256Iterate<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, rounds: number, options?: Sha256Options<E>): Promise<Digest<E>>
+export declare function sha256Iterate<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, rounds: number, options?: Sha256Options<E> | E): Promise<Digest<E>>
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
-export declare function sha256IterateSync<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, rounds: number, options?: Sha256Options<E>): Digest<E>
+export declare function sha256IterateSync<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, rounds: number, options?: Sha256Options<E> | E): Digest<E>
 
 /**
  * The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
  * parallel across libuv's pool.
  */
-export declare function sha256Many<E extends Sha256Encoding = 'buffer'>(inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>): Promise<Array<Digest<E>>>
+export declare function sha256Many<E extends Sha256Encoding = 'buffer'>(inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E> | E): Promise<Array<Digest<E>>>
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
-export declare function sha256ManySync<E extends Sha256Encoding = 'buffer'>(inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>): Array<Digest<E>>
+export declare function sha256ManySync<E extends Sha256Encoding = 'buffer'>(inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E> | E): Array<Digest<E>>
 
 /**
  * The Merkle root of `input`'s `options.recordSize`-byte records (default 64): each record is
@@ -321,21 +321,21 @@ export declare function sha256ManySync<E extends Sha256Encoding = 'buffer'>(inpu
  * of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
  * digest. Subtrees are hashed in parallel across libuv's pool.
  */
-export declare function sha256MerkleRoot<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256MerkleOptions<E>): Promise<Digest<E>>
+export declare function sha256MerkleRoot<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256MerkleOptions<E> | E): Promise<Digest<E>>
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
-export declare function sha256MerkleRootSync<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256MerkleOptions<E>): Digest<E>
+export declare function sha256MerkleRootSync<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256MerkleOptions<E> | E): Digest<E>
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
-export declare function sha256Sync<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256Options<E>): Digest<E>
+export declare function sha256Sync<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256Options<E> | E): Digest<E>
 
 /**
  * The code as file bytes in a Buffer, made on libuv's pool; node-qrcode's `toBuffer`.

@@ -2,6 +2,7 @@
 // (the oracle), with their progress reports, aborts and argument errors. Files are in
 // hash-files.spec.ts; worker threads and memory in hash-workers.spec.ts.
 import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -744,4 +745,31 @@ test('createSha256: digest() right after write() covers what was written, as nod
     await new Promise((resolve) => setTimeout(resolve, 20))
     t.deepEqual(errors, [], `qrhash, ${size}-byte chunk: no stream error after digest()`)
   }
+})
+
+test("the encoding alone as the options argument, as crypto.hash users write it: sha256(data, 'hex')", async (t) => {
+  const data = 'encoding as the second argument'
+  const hex = createHash('sha256').update(data).digest('hex')
+  const base64 = createHash('sha256').update(data).digest('base64')
+  // The result types follow the encoding string, as they follow options.encoding.
+  const typed: string = await sha256(data, 'hex')
+  t.is(typed, hex)
+  t.is(sha256Sync(data, 'base64'), base64)
+  t.deepEqual(sha256Sync(data, 'buffer'), createHash('sha256').update(data).digest())
+  t.deepEqual(await sha256Many([data, data], 'hex'), [hex, hex])
+  t.deepEqual(sha256ManySync([data], 'base64'), [base64])
+  const chained = createHash('sha256').update(createHash('sha256').update(data).digest()).digest('hex')
+  t.is(await sha256Iterate(data, 1, 'hex'), chained)
+  t.is(sha256IterateSync(data, 1, 'hex'), chained)
+  const record = Buffer.alloc(64, 7)
+  t.is(await sha256MerkleRoot(record, 'hex'), createHash('sha256').update(record).digest('hex'))
+  t.is(sha256MerkleRootSync(record, 'hex'), createHash('sha256').update(record).digest('hex'))
+  const file = fileURLToPath(new URL('../package.json', import.meta.url))
+  const fileHex = createHash('sha256').update(readFileSync(file)).digest('hex')
+  t.is(await sha256File(file, 'hex'), fileHex)
+  t.is(sha256FileSync(file, 'hex'), fileHex)
+  // A wrong one names the argument and the encodings; a function without an encoding refuses a string.
+  t.throws(() => sha256Sync(data, 'hx' as 'hex'), { instanceOf: RangeError, code: 'ERR_INVALID_ARG_VALUE', message: "options must be 'buffer', 'hex', 'base64' or 'base64url', got the string 'hx'" })
+  await t.throwsAsync(sha256(data, 'utf8' as 'hex'), { instanceOf: RangeError, message: /^options must be 'buffer', 'hex'/ })
+  t.throws(() => sha256BatchSync(Buffer.alloc(64), 'hex' as never), { instanceOf: TypeError, message: "options must be an object, got the string 'hex'" })
 })

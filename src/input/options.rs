@@ -22,6 +22,9 @@ pub struct Options<'env, 'k> {
   object: Option<Object<'env>>,
   /// Each key given, as the known name it matched and as the caller's own key value.
   given: Vec<(&'k str, Unknown<'env>)>,
+  /// A string given in place of the object where `encoding` is an option: that encoding
+  /// (`sha256(data, 'hex')`, as `crypto.hash(algorithm, data, 'hex')` is written).
+  encoding: Option<Unknown<'env>>,
   path: Cow<'k, str>,
 }
 
@@ -34,7 +37,11 @@ struct OptionName<'a> {
 
 impl fmt::Display for OptionName<'_> {
   fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    write!(f, "{}.{}", self.path, self.key)
+    match self.key {
+      // The options argument itself, given as a string (see `Options::encoding`).
+      "" => write!(f, "{}", self.path),
+      key => write!(f, "{}.{key}", self.path),
+    }
   }
 }
 
@@ -50,6 +57,14 @@ impl<'env, 'k> Options<'env, 'k> {
       None => None,
       Some(value) => match value.get_type() {
         Ok(ValueType::Undefined | ValueType::Null) => None,
+        Ok(ValueType::String) if known.contains(&"encoding") => {
+          return Ok(Self {
+            object: None,
+            given: Vec::new(),
+            encoding: Some(value),
+            path,
+          })
+        }
         Ok(ValueType::Object) if !value.is_array().unwrap_or(true) => Some(
           napi_raw::object(&value)
             .ok_or_else(|| Failure::wrong_type(&path, "an object", "a value"))?,
@@ -64,11 +79,13 @@ impl<'env, 'k> Options<'env, 'k> {
     Ok(Self {
       object,
       given,
+      encoding: None,
       path,
     })
   }
 
   fn name<'a>(&'a self, key: &'a str) -> OptionName<'a> {
+    let key = if self.encoding.is_some() { "" } else { key };
     OptionName {
       path: &self.path,
       key,
@@ -77,6 +94,9 @@ impl<'env, 'k> Options<'env, 'k> {
 
   /// The value under `key`, or `None` when it is missing or `undefined`.
   pub fn get(&self, key: &str) -> Result<Option<Unknown<'env>>, Failure> {
+    if let Some(encoding) = self.encoding.filter(|_| key == "encoding") {
+      return Ok(Some(encoding));
+    }
     let (Some(object), Some(&(_, key_value))) = (
       &self.object,
       self.given.iter().find(|(given, _)| *given == key),
@@ -140,6 +160,7 @@ impl<'env, 'k> Options<'env, 'k> {
       None => Ok(Options {
         object: None,
         given: Vec::new(),
+        encoding: None,
         path: Cow::Borrowed(""),
       }),
       value => Options::read(value, self.name(key).to_string(), known),

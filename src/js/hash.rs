@@ -580,7 +580,7 @@ export_with_sync_twin! {
   /// @example
   /// const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
   fn sha256, sha256_sync(input) => read_sha256();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E>") -> "Promise<Digest<E>>", "Digest<E>";
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256Options<E> | E") -> "Promise<Digest<E>>", "Digest<E>";
 }
 
 /// Writes the SHA-256 of `input` into the first 32 bytes of `output` and returns `output`, on
@@ -629,7 +629,7 @@ export_with_sync_twin! {
   /// The SHA-256 of each of `inputs`, independent messages of any sizes, in order, computed in
   /// parallel across libuv's pool.
   fn sha256_many, sha256_many_sync(inputs) => read_sha256_many();
-  ts<"E extends Sha256Encoding = 'buffer'">("inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E>") -> "Promise<Array<Digest<E>>>", "Array<Digest<E>>";
+  ts<"E extends Sha256Encoding = 'buffer'">("inputs: ReadonlyArray<BinaryLike | string>, options?: Sha256Options<E> | E") -> "Promise<Array<Digest<E>>>", "Array<Digest<E>>";
 }
 
 export_with_sync_twin! {
@@ -652,14 +652,14 @@ export_with_sync_twin! {
   /// of digests pairs its last digest with itself (as Bitcoin does); one record's root is its
   /// digest. Subtrees are hashed in parallel across libuv's pool.
   fn sha256_merkle_root, sha256_merkle_root_sync(input) => read_sha256_merkle_root();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256MerkleOptions<E>") -> "Promise<Digest<E>>", "Digest<E>";
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, options?: Sha256MerkleOptions<E> | E") -> "Promise<Digest<E>>", "Digest<E>";
 }
 
 export_with_sync_twin! {
   /// A hash chain in one task: d₀ = SHA-256(input), then dᵢ = SHA-256(dᵢ₋₁) `rounds` times
   /// (0 to 2³² − 1); resolves to d_rounds.
   fn sha256_iterate, sha256_iterate_sync(input, rounds) => read_sha256_iterate();
-  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, rounds: number, options?: Sha256Options<E>") -> "Promise<Digest<E>>", "Digest<E>";
+  ts<"E extends Sha256Encoding = 'buffer'">("input: BinaryLike | string, rounds: number, options?: Sha256Options<E> | E") -> "Promise<Digest<E>>", "Digest<E>";
 }
 
 export_with_sync_twin! {
@@ -668,5 +668,5 @@ export_with_sync_twin! {
   /// flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable file
   /// rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
   fn sha256_file, sha256_file_sync(path) => read_sha256_file();
-  ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer | URL, options?: Sha256FileOptions<E>") -> "Promise<Digest<E>>", "Digest<E>";
+  ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer | URL, options?: Sha256FileOptions<E> | E") -> "Promise<Digest<E>>", "Digest<E>";
 }
