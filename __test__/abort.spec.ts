@@ -16,7 +16,6 @@ import { fileURLToPath } from 'node:url'
 import test, { type ExecutionContext } from 'ava'
 
 import {
-  __napiBindingTarget,
   cancelAll,
   create,
   createQr,
@@ -35,6 +34,7 @@ import {
   toString,
   toStringSync,
 } from '../index.js'
+import { __napiBindingTarget } from './helpers/internal.js'
 import { MiB, checkAbortError, digestOf, firstMismatch, merkleReference, oracleBatch, rejection } from './helpers/oracle.js'
 
 const directory = mkdtempSync(join(tmpdir(), 'qrhash-abort-'))

@@ -9,7 +9,8 @@ import { serialize } from 'node:v8'
 
 import test from 'ava'
 
-import { __napiBindingTarget, create, createSync, type QrSymbol } from '../index.js'
+import { create, createSync, type QrSymbol } from '../index.js'
+import { __napiBindingTarget } from './helpers/internal.js'
 import { prng } from './helpers/oracle.js'
 
 const require = createRequire(import.meta.url)

@@ -10,7 +10,6 @@ import { pipeline } from 'node:stream/promises'
 import test, { type ExecutionContext } from 'ava'
 
 import {
-  __napiBindingTarget,
   createSha256,
   sha256,
   sha256Batch,
@@ -26,6 +25,7 @@ import {
   sha256Sync,
   type BinaryLike,
 } from '../index.js'
+import { __napiBindingTarget } from './helpers/internal.js'
 import {
   MiB,
   binaryViews,

@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url'
 
 import test from 'ava'
 
-import { __napiBindingTarget, sha256File, sha256FileSync } from '../index.js'
+import { sha256File, sha256FileSync } from '../index.js'
+import { __napiBindingTarget } from './helpers/internal.js'
 import { GiB, MiB, checkAbortError, checkProgress, digestOf, peakRssDuring, recordProgress, rejection } from './helpers/oracle.js'
 
 const directory = mkdtempSync(join(tmpdir(), 'qrhash-files-'))

@@ -11,7 +11,8 @@ import { Worker } from 'node:worker_threads'
 
 import test from 'ava'
 
-import { __napiBindingTarget, sha256, sha256Batch, sha256Many, sha256MerkleRoot } from '../index.js'
+import { sha256, sha256Batch, sha256Many, sha256MerkleRoot } from '../index.js'
+import { __napiBindingTarget } from './helpers/internal.js'
 import { GiB, MiB, digestOf, firstMismatch, merkleReference, oracleBatch, peakRssDuring } from './helpers/oracle.js'
 
 const workerUrl = new URL('./helpers/hash-worker.mjs', import.meta.url)

@@ -21,6 +21,7 @@ import nodeQrcode from 'qrcode'
 import QRCode from '../compat.js'
 import type { Callback } from '../compat.js'
 import * as qrhash from '../index.js'
+import * as internal from './helpers/internal.js'
 import { zxingRead } from './helpers/decode.js'
 
 type AnyFn = (...args: unknown[]) => unknown
@@ -1022,7 +1023,7 @@ for (const [label, text] of ODD_STRINGS) {
     t.deepEqual(qrhash.sha256IterateSync(text, 2), chain)
     t.deepEqual(await qrhash.sha256Batch(text, { recordSize: bytes.length }), digest)
     t.deepEqual(qrhash.sha256MerkleRootSync(text, { recordSize: bytes.length }), digest)
-    const hasher = new qrhash.Sha256Hasher()
+    const hasher = new internal.Sha256Hasher()
     hasher.update(text)
     await hasher.updateAsync(text)
     t.deepEqual(hasher.digest(), createHash('sha256').update(bytes).update(bytes).digest())
@@ -1062,7 +1063,7 @@ test('zero-length views of every kind hash to the empty digest; a Merkle root an
     t.deepEqual(await qrhash.sha256Many([view, 'abc']), [EMPTY_DIGEST, digestOf('abc')], `${label} (Many)`)
     t.deepEqual(await qrhash.sha256Iterate(view, 1), digestOf(EMPTY_DIGEST), `${label} (Iterate)`)
     t.is((await qrhash.sha256Batch(view)).length, 0, `${label} (Batch): no records, no digests`)
-    const hasher = new qrhash.Sha256Hasher()
+    const hasher = new internal.Sha256Hasher()
     hasher.update(view)
     await hasher.updateAsync(view)
     t.deepEqual(hasher.digest(), EMPTY_DIGEST, `${label} (Sha256Hasher)`)
@@ -1150,7 +1151,7 @@ test('an output whose length can change (resizable ArrayBuffer, growable SharedA
   for (const [label, make, kind] of outputs) {
     const expected = typeErr(['options.output', 'fixed length', kind])
     await refuses(t, 'sha256Batch', [new Uint8Array(128), { output: make() }], expected, `${label} as options.output`)
-    if (qrhash.__napiBindingTarget === 'native') {
+    if (internal.__napiBindingTarget === 'native') {
       const output = make() as Uint8Array
       t.is(qrhash.sha256Into('abc', output), output, `${label} as sha256Into's output: written in place, before the call returns`)
       const memory = ArrayBuffer.isView(output) ? output.buffer : (output as ArrayBufferLike)
@@ -1207,9 +1208,9 @@ test('detached ArrayBuffers and views of them are TypeErrors naming the argument
   for (const [label, value] of detachedInputs()) {
     throwsSync(t, () => qrhash.sha256Into(value as Uint8Array, Buffer.alloc(32)), typeErr(['input', 'detached']), `sha256Into input: ${label}`)
     throwsSync(t, () => qrhash.sha256Into('abc', value as Uint8Array), typeErr(['output', 'detached']), `sha256Into output: ${label}`)
-    throwsSync(t, () => new qrhash.Sha256Hasher().update(value as Uint8Array), typeErr(['data', 'detached']), `Sha256Hasher.update: ${label}`)
+    throwsSync(t, () => new internal.Sha256Hasher().update(value as Uint8Array), typeErr(['data', 'detached']), `Sha256Hasher.update: ${label}`)
     throwsSync(t, () => qrhash.createSha256().update(value as Uint8Array), typeErr(['data', 'detached']), `createSha256().update: ${label}`)
-    const hasher = new qrhash.Sha256Hasher()
+    const hasher = new internal.Sha256Hasher()
     let pending: unknown
     t.is(attempt(() => (pending = hasher.updateAsync(value as Uint8Array))), NOTHING, `updateAsync never throws synchronously: ${label}`)
     checkRefusal(t, await Promise.resolve(pending).then(() => NOTHING, (e: unknown) => e), typeErr(['data', 'detached']), `updateAsync: ${label}`)
@@ -1356,7 +1357,7 @@ test('a benign Proxy of an array: natively a TypeError naming the argument, thro
   t.true(Array.isArray(new Proxy([], {})))
   const inputs = ['abc', Buffer.from('de')]
   const segments = [{ data: 'ABC', mode: 'alphanumeric' as const }, '123']
-  if (qrhash.__napiBindingTarget === 'native') {
+  if (internal.__napiBindingTarget === 'native') {
     const refusals: Array<[string, Promise<unknown>]> = [
       ['inputs', qrhash.sha256Many(new Proxy(inputs, {}))],
       ['texts', qrhash.createQrBatch(new Proxy(['x', 'y'], {}))],
@@ -1391,7 +1392,7 @@ test('frozen arrays, frozen segments and frozen buffers are read as they are', a
 test('Sha256Hasher and createSha256(): update/updateAsync/digest refuse wrong input, naming data and encoding', async (t) => {
   type Incremental = { update(data: unknown): unknown; digest(encoding?: unknown): unknown }
   const makers: Array<[string, () => Incremental]> = [
-    ['new Sha256Hasher()', () => new qrhash.Sha256Hasher() as unknown as Incremental],
+    ['new Sha256Hasher()', () => new internal.Sha256Hasher() as unknown as Incremental],
     ['createSha256()', () => qrhash.createSha256() as unknown as Incremental],
     ['new Sha256()', () => new qrhash.Sha256() as unknown as Incremental],
   ]
@@ -1410,7 +1411,7 @@ test('Sha256Hasher and createSha256(): update/updateAsync/digest refuse wrong in
   }
   for (const [label, value] of NOT_BINARY_OR_ARRAY) {
     let pending: unknown
-    t.is(attempt(() => (pending = new qrhash.Sha256Hasher().updateAsync(value as string))), NOTHING, `updateAsync(${label}) never throws synchronously`)
+    t.is(attempt(() => (pending = new internal.Sha256Hasher().updateAsync(value as string))), NOTHING, `updateAsync(${label}) never throws synchronously`)
     checkRefusal(t, await Promise.resolve(pending).then(() => NOTHING, (e: unknown) => e), typeErr('data', value), `updateAsync(${label})`)
   }
 })
@@ -1434,7 +1435,7 @@ test('Sha256Hasher is a class: calling it without new is a TypeError (each time,
     t.is(outcome.name, 'TypeError', `${label}: ${JSON.stringify(outcome)}`)
     t.notRegex(outcome.message ?? '', RAW, `${label}: no raw napi text`)
   }
-  const proto = qrhash.Sha256Hasher.prototype as unknown as Record<string, AnyFn>
+  const proto = internal.Sha256Hasher.prototype as unknown as Record<string, AnyFn>
   for (const method of ['update', 'digest']) {
     for (const receiver of [{}, undefined, 1, globalThis, new qrhash.Sha256()]) {
       t.true(attempt(() => proto[method]!.call(receiver, 'abc')) instanceof TypeError, `Sha256Hasher.prototype.${method} on ${show(receiver).slice(0, 30)}`)
@@ -1482,7 +1483,7 @@ test('the native hasher class: on no prototype chain of the exports, and constru
   t.is(child.signal, null, child.stderr)
   t.is(child.status, 0, child.stderr)
   const { natives, results, digest } = JSON.parse(child.stdout) as { natives: number; results: Array<[string, { name?: string; message?: string; returned?: string }]>; digest: string }
-  t.is(natives, qrhash.__napiBindingTarget === 'native' ? 1 : 0, 'only the addon loaded afresh shows the native class')
+  t.is(natives, internal.__napiBindingTarget === 'native' ? 1 : 0, 'only the addon loaded afresh shows the native class')
   for (const [label, outcome] of results) {
     t.is(outcome.name, 'TypeError', `${label}: ${JSON.stringify(outcome)}`)
   }
@@ -1538,7 +1539,7 @@ test('messages write the number given as JavaScript does (Infinity, 1e+300, 2.22
     await refuses(t, 'createQr', [value], strictly(typeErr('text', value)), `text ${label}`)
     await refuses(t, 'sha256', ['abc', value], strictly(typeErr('options', value)), `options ${label}`)
     await refuses(t, 'toBuffer', ['abc', { color: value }], strictly(typeErr('options.color', value)), `options.color ${label}`)
-    throwsSync(t, () => new qrhash.Sha256Hasher().digest(value as unknown as 'hex'), strictly(typeErr('encoding', value)), `digest(${label})`)
+    throwsSync(t, () => new internal.Sha256Hasher().digest(value as unknown as 'hex'), strictly(typeErr('encoding', value)), `digest(${label})`)
   }
 })
 
@@ -1549,7 +1550,7 @@ test('messages escape control characters in the strings they quote', async (t) =
     await refuses(t, 'createQr', ['x', { color: { dark: value } }], strictly(badValue('options.color.dark', value)), `color.dark ${label}`)
     await refuses(t, 'toString', ['x', { type: value }], strictly(badValue('options.type', value)), `type ${label}`)
     await refuses(t, 'create', ['x', { errorCorrectionLevel: value }], strictly(badValue('options.errorCorrectionLevel', value)), `level ${label}`)
-    throwsSync(t, () => new qrhash.Sha256Hasher().digest(value as 'hex'), strictly(badValue('encoding', value)), `digest(${label})`)
+    throwsSync(t, () => new internal.Sha256Hasher().digest(value as 'hex'), strictly(badValue('encoding', value)), `digest(${label})`)
   }
 })
 

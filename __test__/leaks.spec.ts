@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 
 import test from 'ava'
 
-import { __napiBindingTarget } from '../index.js'
+import {  } from '../index.js'
+import { __napiBindingTarget } from './helpers/internal.js'
 
 const script = fileURLToPath(new URL('../scripts/leak-check.mjs', import.meta.url))
 

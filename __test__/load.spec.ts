@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url'
 
 import test, { type ExecutionContext } from 'ava'
 
-import { __napiBindingTarget, create, createQr, createQrSync, createSync, sha256, sha256Batch, type QrSymbol } from '../index.js'
+import { create, createQr, createQrSync, createSync, sha256, sha256Batch, type QrSymbol } from '../index.js'
+import { __napiBindingTarget } from './helpers/internal.js'
 import { jsqrRead, pngOfDataUrl } from './helpers/decode.js'
 import { firstMismatch, oracleBatch, prng } from './helpers/oracle.js'
 

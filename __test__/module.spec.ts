@@ -36,3 +36,26 @@ test('every export is declared and documented in the types a user sees', (t) => 
   }
   t.notRegex(declarations, /^ \* r#?"/m, 'doc comments carry no raw-string prefixes')
 })
+
+/** Exports that are not the API: loader details and the pieces index.js, compat.js and the CLI build on. */
+const INTERNAL = ['__createSyncInto', '__formats', '__napiBindingTarget', '__newSha256Hasher', 'Sha256Hasher']
+
+test('the typings offer the API and none of the internals; every other export is in them', (t) => {
+  const entry = readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8')
+  const listed = new Set<string>()
+  for (const block of entry.matchAll(/^export (?:type )?\{([^}]*)\} from '\.\/binding'/gm)) {
+    for (const name of block[1]!.split(',')) if (name.trim() !== '') listed.add(name.trim())
+  }
+  for (const declared of entry.matchAll(/^export declare (?:function|class|const) (\w+)/gm)) listed.add(declared[1]!)
+  t.false(/^export \* from/m.test(entry), 'no star re-export, which would offer the internals too')
+  const runtime = Object.keys(createRequire(import.meta.url)('../index.js'))
+  for (const name of runtime) {
+    if (INTERNAL.includes(name)) t.false(listed.has(name), `${name} is internal: not in index.d.ts`)
+    else t.true(listed.has(name), `${name} is exported at run time, so index.d.ts lists it`)
+  }
+  const binding = readFileSync(new URL('../binding.d.ts', import.meta.url), 'utf8')
+  for (const declared of binding.matchAll(/^export (?:declare )?(?:type|interface|function|const|class) (\w+)/gm)) {
+    const name = declared[1]!
+    t.is(listed.has(name), !INTERNAL.includes(name), `binding.d.ts's ${name}: ${INTERNAL.includes(name) ? 'internal' : 'public, so re-exported'}`)
+  }
+})

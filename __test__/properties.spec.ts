@@ -15,7 +15,6 @@ import fc from 'fast-check'
 import type { ReadResult } from 'zxing-wasm/reader'
 
 import {
-  Sha256Hasher,
   create,
   createQr,
   createQrSync,
@@ -44,6 +43,7 @@ import {
   type QrSymbol,
   type Sha256Encoding,
 } from '../index.js'
+import { Sha256Hasher } from './helpers/internal.js'
 import { zxingRead } from './helpers/decode.js'
 import { digestOf, merkleReference, oracleBatch } from './helpers/oracle.js'
 import { utf8 } from './helpers/qr-images.js'

@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads'
 
 import test, { type ExecutionContext } from 'ava'
 
-import * as qrhash from '../index.js'
+import * as exported from '../index.js'
+import * as internal from './helpers/internal.js'
 import { createQr, createQrSync, sha256, sha256Batch, sha256Iterate } from '../index.js'
 import { mixedWorkload } from './helpers/workload.mjs'
 import { digestOf, firstMismatch, oracleBatch } from './helpers/oracle.js'
@@ -47,14 +48,14 @@ test.serial('8 worker threads load qrhash and run every family at once with the 
     const workers = Array.from({ length: 8 }, (_, i) => startWorker({ mode: 'workload', packagePath, seed: round * 100 + i, scale: 0.25 }))
     const runs = workers.map(run)
     // Meanwhile the main thread does the same.
-    const main = await mixedWorkload(qrhash, { seed: round, scale: 0.25 })
+    const main = await mixedWorkload(exported as internal.WithInternals, { seed: round, scale: 0.25 })
     t.deepEqual(main.failures, [], `round ${round}: the main thread`)
     const messages = await Promise.all(runs.map(({ message }) => message))
     messages.forEach((message, i) => {
       t.is(message.type, 'workload', `round ${round}, worker ${i}`)
       if (message.type !== 'workload') return
       t.deepEqual(message.failures, [], `round ${round}, worker ${i}`)
-      t.is(message.target, qrhash.__napiBindingTarget, `round ${round}, worker ${i}: the same build as the main thread`)
+      t.is(message.target, internal.__napiBindingTarget, `round ${round}, worker ${i}: the same build as the main thread`)
       t.true(message.checks > 150, `round ${round}, worker ${i}: ${message.checks} checks`)
     })
     t.deepEqual(await Promise.all(runs.map(({ exit }) => exit)), Array(8).fill(0), `round ${round}: every worker exits cleanly`)

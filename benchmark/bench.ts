@@ -24,7 +24,11 @@ import { Piscina } from 'piscina'
 import { Bench } from 'tinybench'
 import type { Task } from 'tinybench'
 
-import * as qrhash from '../index.js'
+import * as exported from '../index.js'
+import type { WithInternals } from '../__test__/helpers/internal.js'
+
+/** The package, with the internal `__napiBindingTarget` (which build loaded) typed. */
+const qrhash = exported as WithInternals
 import { render as renderReport } from './report.js'
 
 // ---------------------------------------------------------------------------------------------

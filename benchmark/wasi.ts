@@ -8,7 +8,11 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import * as qrhash from '../index.js'
+import * as exported from '../index.js'
+import type { WithInternals } from '../__test__/helpers/internal.js'
+
+/** The package, with the internal `__napiBindingTarget` (which build loaded) typed. */
+const qrhash = exported as WithInternals
 
 const here = dirname(fileURLToPath(import.meta.url))
 

@@ -23,7 +23,10 @@ import { join } from 'node:path'
 
 import { setFlagsFromString } from 'node:v8'
 
-import * as qrhash from '../index.js'
+import * as exported from '../index.js'
+
+/** The package, with its internals (`Sha256Hasher`, `__napiBindingTarget`) typed. */
+const qrhash = /** @type {import('../__test__/helpers/internal.js').WithInternals} */ (exported)
 
 // V8 grows its young generation (up to 2 × 16 MiB of semi-spaces) under a high allocation
 // rate and never gives it back: 20–30 MiB of RSS that is no leak. Growth factor 1 keeps it at

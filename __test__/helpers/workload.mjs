@@ -18,7 +18,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
-/** @typedef {typeof import('../../index.js')} Qrhash */
+/** @typedef {import('./internal.js').WithInternals} Qrhash */
 /** @typedef {{ checks: number, failures: string[], samples: Array<{ text: string, url: string }> }} WorkloadResult */
 
 /** @param {Uint8Array | string} bytes */
