@@ -90,6 +90,38 @@ module.exports = require('./binding.js')
 process.once('exit', () => module.exports.cancelAll())
 module.exports.sha256Sync = sha256Sync
 
+/**
+ * Rethrows `error` with the caller's stack. An error made on libuv's pool is created with no
+ * JavaScript on the stack; capturing it again here, in the rejection handler, gives V8's async
+ * stack trace instead: the frames of the code awaiting the call. It costs only when a call
+ * fails. An error with frames of its own (thrown by the caller's `onProgress`, or while the
+ * arguments were read) is passed on as it is.
+ * @param {unknown} error
+ * @returns {never}
+ */
+function withCallerStack(error) {
+  if (error instanceof Error && !/\n\s+at /.test(String(error.stack))) {
+    Error.captureStackTrace(error, withCallerStack)
+  }
+  throw error
+}
+
+// Every async export but create, sha256File and toFile, which are wrapped below.
+for (const name of ['createQr', 'createQrBatch', 'sha256', 'sha256Batch', 'sha256Iterate', 'sha256Many', 'sha256MerkleRoot', 'toBuffer', 'toString']) {
+  const native = module.exports[name]
+  // A method is named `name` and cannot be called with `new`, as the native function.
+  module.exports[name] = {
+    /**
+     * @param {unknown} a
+     * @param {unknown} b
+     * @param {unknown} c
+     */
+    [name](a, b, c) {
+      return native(a, b, c).catch(withCallerStack)
+    },
+  }[name]
+}
+
 const { create: nativeCreate, __createSyncInto: nativeCreateSyncInto } = module.exports
 const LEVELS = ['L', 'M', 'Q', 'H']
 const MODES = ['numeric', 'alphanumeric', 'byte', 'kanji']
@@ -121,7 +153,7 @@ function unpackSymbol(bytes, start, parts) {
 
 /** @type {typeof import('./binding').create} */
 module.exports.create = function create(text, options) {
-  return nativeCreate(text, options).then((parts) => unpackSymbol(parts[0], 0, parts))
+  return nativeCreate(text, options).then((parts) => unpackSymbol(parts[0], 0, parts), withCallerStack)
 }
 
 // createSync hands out the memory of its results as Node hands out its Buffer pool: one slab,
@@ -191,7 +223,7 @@ function withPath(path, call) {
   } catch (error) {
     return Promise.reject(error)
   }
-  return call(resolved)
+  return call(resolved).catch(withCallerStack)
 }
 
 /** @type {typeof import('./binding').sha256File} */
@@ -236,7 +268,7 @@ class Sha256Hasher extends NativeSha256Hasher {
   /** @param {import('./binding').BinaryLike | string} data */
   updateAsync(data) {
     Sha256Hasher.#check(this)
-    return super.updateAsync(data)
+    return super.updateAsync(data).catch(withCallerStack)
   }
 
   /**
