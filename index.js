@@ -90,9 +90,13 @@ module.exports = require('./binding.js')
 process.once('exit', () => module.exports.cancelAll())
 module.exports.sha256Sync = sha256Sync
 
+/** The first frame of a stack: none natively for an error made on libuv's pool, N-API's own
+ * (`napi_create_error`, …) under WebAssembly, where emnapi makes errors in JavaScript. */
+const FIRST_FRAME = /\n\s+at (\S+)/
+
 /**
  * Rethrows `error` with the caller's stack. An error made on libuv's pool is created with no
- * JavaScript on the stack; capturing it again here, in the rejection handler, gives V8's async
+ * caller on the stack; capturing it again here, in the rejection handler, gives V8's async
  * stack trace instead: the frames of the code awaiting the call. It costs only when a call
  * fails. An error with frames of its own (thrown by the caller's `onProgress`, or while the
  * arguments were read) is passed on as it is.
@@ -100,8 +104,9 @@ module.exports.sha256Sync = sha256Sync
  * @returns {never}
  */
 function withCallerStack(error) {
-  if (error instanceof Error && !/\n\s+at /.test(String(error.stack))) {
-    Error.captureStackTrace(error, withCallerStack)
+  if (error instanceof Error) {
+    const first = FIRST_FRAME.exec(String(error.stack))
+    if (first === null || first[1].startsWith('napi_create_')) Error.captureStackTrace(error, withCallerStack)
   }
   throw error
 }

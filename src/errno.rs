@@ -15,13 +15,8 @@ pub fn describe(error: &io::Error) -> (&'static str, &'static str) {
 /// Node's `errno`: the negative errno on Unix, as libuv reports it; unknown under WASI (whose
 /// numbers are not the host's) and Windows.
 pub fn negative_errno(error: &io::Error) -> Option<i32> {
-  #[cfg(unix)]
-  return error.raw_os_error().map(|errno| -errno);
-  #[cfg(not(unix))]
-  return {
-    let _ = error;
-    None
-  };
+  let errno = error.raw_os_error()?;
+  cfg!(unix).then_some(-errno)
 }
 
 fn by_kind(kind: io::ErrorKind) -> (&'static str, &'static str) {
@@ -51,8 +46,8 @@ fn by_errno(_: i32) -> Option<(&'static str, &'static str)> {
   None
 }
 
-/// Every errno libuv names, with its words (libuv's `UV_ERRNO_MAP`); those only Linux has are
-/// marked so.
+/// Every errno libuv names, with its words (libuv's `UV_ERRNO_MAP`); those some systems lack
+/// are marked with the systems that have them.
 #[cfg(any(unix, target_os = "wasi"))]
 const LIBUV_ERRNOS: &[(i32, &str, &str)] = &[
   (libc::E2BIG, "E2BIG", "argument list too long"),
@@ -110,6 +105,7 @@ const LIBUV_ERRNOS: &[(i32, &str, &str)] = &[
   (libc::ENETUNREACH, "ENETUNREACH", "network is unreachable"),
   (libc::ENFILE, "ENFILE", "file table overflow"),
   (libc::ENOBUFS, "ENOBUFS", "no buffer space available"),
+  #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
   (libc::ENODATA, "ENODATA", "no data available"),
   (libc::ENODEV, "ENODEV", "no such device"),
   (libc::ENOENT, "ENOENT", "no such file or directory"),
