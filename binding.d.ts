@@ -362,7 +362,7 @@ export declare function toBufferSync(text: QrData, options?: QrBufferOptions): B
  * `.webp`, `.gif`, `.svg`, `.txt`), else PNG. Write errors reject shaped as `fs`'s: `code`
  * (`ENOENT`, `ENOSPC`, …), `errno`, `syscall`, `path`. A FIFO is written once a reader opens
  * it; until then, and while the reader does not read, an abort, `cancelAll()` or
- * `process.exit()` stops the call within milliseconds.
+ * `process.exit()` stops the call within milliseconds (`toFileSync` waits for the reader).
  */
 export declare function toFile(path: string | Buffer | URL, text: QrData, options?: QrBufferOptions): Promise<void>
 

@@ -615,7 +615,7 @@ export_with_sync_twin! {
   /// `.webp`, `.gif`, `.svg`, `.txt`), else PNG. Write errors reject shaped as `fs`'s: `code`
   /// (`ENOENT`, `ENOSPC`, …), `errno`, `syscall`, `path`. A FIFO is written once a reader opens
   /// it; until then, and while the reader does not read, an abort, `cancelAll()` or
-  /// `process.exit()` stops the call within milliseconds.
+  /// `process.exit()` stops the call within milliseconds (`toFileSync` waits for the reader).
   fn to_file, to_file_sync(path, text) => read_to_file();
   ts("path: string | Buffer | URL, text: QrData, options?: QrBufferOptions") -> "Promise<void>", "void";
 }
