@@ -39,7 +39,7 @@ export interface Sha256MerkleOptions<E extends Sha256Encoding = 'buffer'> extend
 }
 
 export interface Sha256FileOptions<E extends Sha256Encoding = 'buffer'> extends Sha256Options<E> {
-  /** Bytes read so far, of the file's size. */
+  /** Bytes read so far, of the file's size; the size is `NaN` for a FIFO or a device until the final report. */
   onProgress?: ProgressCallback
 }
 
@@ -267,7 +267,14 @@ export declare function sha256BatchSync<O extends BinaryLike = Buffer>(input: Bi
  * SHA-256 of the file at `path` (a string, a Buffer, or a `file:` URL, which index.js turns
  * into a path as `fs` does), read on libuv's pool through one 1 MiB buffer, so memory stays
  * flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable file
- * rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
+ * rejects with an `Error` shaped as `fs`'s: `code` (`ENOENT`, `EACCES`, `EISDIR`, `ELOOP`,
+ * …), `errno`, `syscall`, `path` and `fs`'s message.
+ *
+ * A FIFO is hashed as `sha256sum` does, from when a writer opens it until the writer closes
+ * it; a device is read until it ends. Their size is unknown: `onProgress` says `NaN` for the
+ * total until the final `(done, done)`. While the call waits for a writer or for data, an
+ * abort, `cancelAll()` or `process.exit()` stops it within milliseconds. `sha256FileSync` of
+ * a file that never ends (`/dev/zero`) or a FIFO whose writer never closes never returns.
  */
 export declare function sha256File<E extends Sha256Encoding = 'buffer'>(path: string | Buffer | URL, options?: Sha256FileOptions<E> | E): Promise<Digest<E>>
 
@@ -355,8 +362,10 @@ export declare function toBufferSync(text: QrData, options?: QrBufferOptions): B
  * Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns
  * into a path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's
  * `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
- * `.webp`, `.gif`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes
- * (`ENOENT`, …).
+ * `.webp`, `.gif`, `.svg`, `.txt`), else PNG. Write errors reject shaped as `fs`'s: `code`
+ * (`ENOENT`, `ENOSPC`, …), `errno`, `syscall`, `path`. A FIFO is written once a reader opens
+ * it; until then, and while the reader does not read, an abort, `cancelAll()` or
+ * `process.exit()` stops the call within milliseconds (`toFileSync` waits for the reader).
  */
 export declare function toFile(path: string | Buffer | URL, text: QrData, options?: QrBufferOptions): Promise<void>
 

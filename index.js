@@ -89,6 +89,43 @@ module.exports = require('./binding.js')
 process.once('exit', () => module.exports.cancelAll())
 module.exports.sha256Sync = sha256Sync
 
+/** The first frame of a stack: none natively for an error made on libuv's pool, N-API's own
+ * (`napi_create_error`, …) under WebAssembly, where emnapi makes errors in JavaScript. */
+const FIRST_FRAME = /\n\s+at (\S+)/
+
+/**
+ * Rethrows `error` with the caller's stack. An error made on libuv's pool is created with no
+ * caller on the stack; capturing it again here, in the rejection handler, gives V8's async
+ * stack trace instead: the frames of the code awaiting the call. It costs only when a call
+ * fails. An error with frames of its own (thrown by the caller's `onProgress`, or while the
+ * arguments were read) is passed on as it is.
+ * @param {unknown} error
+ * @returns {never}
+ */
+function withCallerStack(error) {
+  if (error instanceof Error) {
+    const first = FIRST_FRAME.exec(String(error.stack))
+    if (first === null || first[1].startsWith('napi_create_')) Error.captureStackTrace(error, withCallerStack)
+  }
+  throw error
+}
+
+// Every async export but create, sha256File and toFile, which are wrapped below.
+for (const name of ['createQr', 'createQrBatch', 'sha256', 'sha256Batch', 'sha256Iterate', 'sha256Many', 'sha256MerkleRoot', 'toBuffer', 'toString']) {
+  const native = module.exports[name]
+  // A method is named `name` and cannot be called with `new`, as the native function.
+  module.exports[name] = {
+    /**
+     * @param {unknown} a
+     * @param {unknown} b
+     * @param {unknown} c
+     */
+    [name](a, b, c) {
+      return native(a, b, c).catch(withCallerStack)
+    },
+  }[name]
+}
+
 const { create: nativeCreate, __createSyncInto: nativeCreateSyncInto } = module.exports
 const LEVELS = ['L', 'M', 'Q', 'H']
 const MODES = ['numeric', 'alphanumeric', 'byte', 'kanji']
@@ -122,7 +159,7 @@ function unpackSymbol(bytes, parts) {
 
 /** @type {typeof import('./binding').create} */
 module.exports.create = function create(text, options) {
-  return nativeCreate(text, options).then((parts) => unpackSymbol(parts[0], parts))
+  return nativeCreate(text, options).then((parts) => unpackSymbol(parts[0], parts), withCallerStack)
 }
 
 // createSync has the native side pack a symbol into memory only this module sees, reused by
@@ -166,7 +203,7 @@ function withPath(path, call) {
   } catch (error) {
     return Promise.reject(error)
   }
-  return call(resolved)
+  return call(resolved).catch(withCallerStack)
 }
 
 /** @type {typeof import('./binding').sha256File} */
@@ -213,7 +250,7 @@ class Sha256Hasher {
 
   /** @param {import('./binding').BinaryLike | string} data */
   updateAsync(data) {
-    return Sha256Hasher.#native(this).updateAsync(data)
+    return Sha256Hasher.#native(this).updateAsync(data).catch(withCallerStack)
   }
 
   /**

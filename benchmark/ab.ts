@@ -37,19 +37,36 @@ interface Case {
   name: string
   callsPerRound: number
   run: (q: Qrhash) => unknown
+  /** An async call: this many are kept pending at once (1: awaited one at a time). */
+  inFlight?: number
 }
+
+/** A burst as a server sees one: the pool's threads × 4 calls pending. */
+const BURST = Number(process.env.UV_THREADPOOL_SIZE ?? 4) * 4
 
 const cases: Case[] = [
   { name: "createSync(url, { errorCorrectionLevel: 'M' })", callsPerRound: 400, run: (q) => q.createSync(TEXT, { errorCorrectionLevel: 'M' }) },
   { name: 'toDataURLSync(url)', callsPerRound: 100, run: (q) => q.toDataURLSync(TEXT) },
   { name: 'sha256Sync(64 B)', callsPerRound: 8000, run: (q) => q.sha256Sync(RECORD) },
   { name: "sha256Sync(64 B, { encoding: 'hex' })", callsPerRound: 2000, run: (q) => q.sha256Sync(RECORD, { encoding: 'hex' }) },
+  { name: `createQr(url), ${BURST} in flight`, callsPerRound: 64, run: (q) => q.createQr(TEXT), inFlight: BURST },
+  { name: 'await sha256(64 B)', callsPerRound: 200, run: (q) => q.sha256(RECORD), inFlight: 1 },
+  { name: `sha256(64 B), ${BURST} in flight`, callsPerRound: 800, run: (q) => q.sha256(RECORD), inFlight: BURST },
 ]
 
 /** Nanoseconds per call over one round of `calls` calls. */
 function timeRound(run: () => unknown, calls: number): number {
   const start = performance.now()
   for (let i = 0; i < calls; i++) run()
+  return ((performance.now() - start) * 1e6) / calls
+}
+
+/** Nanoseconds per call over one round of `calls` async calls, `inFlight` pending at a time. */
+async function timeAsyncRound(run: () => unknown, calls: number, inFlight: number): Promise<number> {
+  const start = performance.now()
+  for (let done = 0; done < calls; done += inFlight) {
+    await Promise.all(Array.from({ length: Math.min(inFlight, calls - done) }, run))
+  }
   return ((performance.now() - start) * 1e6) / calls
 }
 
@@ -64,12 +81,14 @@ console.log(
 )
 console.log(`| call | ${builds.map(([label]) => `${label} ns/call`).join(' | ')} | this / baseline, median | fastest |`)
 console.log('|---|---|---|---|---|')
-for (const { name, callsPerRound, run } of cases) {
-  for (const [, q] of builds) timeRound(() => run(q), callsPerRound) // warm up both
+for (const { name, callsPerRound, run, inFlight } of cases) {
+  const time = (q: Qrhash) =>
+    inFlight === undefined ? timeRound(() => run(q), callsPerRound) : timeAsyncRound(() => run(q), callsPerRound, inFlight)
+  for (const [, q] of builds) await time(q) // warm up both
   const samples: number[][] = builds.map(() => [])
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? [0, 1] : [1, 0]
-    for (const which of order) samples[which]!.push(timeRound(() => run(builds[which]![1]), callsPerRound))
+    for (const which of order) samples[which]!.push(await time(builds[which]![1]))
   }
   const [mine, theirs] = samples.map(median) as [number, number]
   const [mineFastest, theirsFastest] = samples.map((rounds) => Math.min(...rounds)) as [number, number]

@@ -9,6 +9,7 @@ use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
 use napi::{Env, JsValue};
 
 use crate::cancel::Cancelled;
+use crate::errno;
 use crate::input::Held;
 use crate::napi_raw::{self, ErrorClass};
 use crate::qr::logo::{LogoError, MAX_LOGO_SIDE};
@@ -36,6 +37,17 @@ pub struct Failure {
   pub kind: ErrorKind,
   pub code: &'static str,
   pub message: String,
+  /// What `fs` adds to an operating-system error.
+  pub system: Option<Box<SystemCall>>,
+}
+
+/// The system call that failed, as Node's `fs` errors describe it: `errno` (negative, where
+/// known), `syscall` (`'open'`, `'read'`, `'write'`, …) and `path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemCall {
+  errno: Option<i32>,
+  syscall: &'static str,
+  path: String,
 }
 
 impl Failure {
@@ -45,6 +57,7 @@ impl Failure {
       kind: ErrorKind::Type,
       code: "ERR_INVALID_ARG_TYPE",
       message: format!("{argument} must be {expected}, got {given}"),
+      system: None,
     }
   }
 
@@ -54,6 +67,7 @@ impl Failure {
       kind: ErrorKind::Range,
       code: "ERR_INVALID_ARG_VALUE",
       message: format!("{argument} must be {allowed}, got {given}"),
+      system: None,
     }
   }
 
@@ -71,6 +85,7 @@ impl Failure {
       kind: ErrorKind::Range,
       code,
       message,
+      system: None,
     }
   }
 
@@ -81,6 +96,7 @@ impl Failure {
       kind: ErrorKind::Other,
       code: "ERR_MEMORY_ALLOCATION_FAILED",
       message: format!("could not allocate {bytes} bytes"),
+      system: None,
     }
   }
 
@@ -94,6 +110,7 @@ impl Failure {
         "{path}.{key} is not an option here; {path} takes {}",
         known.join(", ")
       ),
+      system: None,
     }
   }
 
@@ -109,25 +126,25 @@ impl Failure {
       kind: ErrorKind::Other,
       code: "ERR_QRHASH_INTERNAL",
       message: format!("qrhash internal error: {what}. This is a bug; please report it"),
+      system: None,
     }
   }
 
-  /// An I/O error as Node's `fs` reports one: `code` `ENOENT` and a message naming the path.
-  pub fn io(error: std::io::Error, action: &str, path: &std::path::Path) -> Self {
-    use std::io::ErrorKind as Io;
-    // Node's words for each code; Rust's own add " (os error 2)".
-    let (code, description) = match error.kind() {
-      Io::NotFound => ("ENOENT", "no such file or directory"),
-      Io::PermissionDenied => ("EACCES", "permission denied"),
-      Io::IsADirectory => ("EISDIR", "illegal operation on a directory"),
-      Io::NotADirectory => ("ENOTDIR", "not a directory"),
-      Io::InvalidFilename => ("ENAMETOOLONG", "name too long"),
-      _ => ("EIO", "i/o error"),
-    };
+  /// An I/O error as Node's `fs` reports one: `code` (`ENOENT`), `errno`, `syscall`, `path`
+  /// and the message `ENOENT: no such file or directory, open '/x'`.
+  pub fn io(error: &std::io::Error, syscall: &'static str, path: &std::path::Path) -> Self {
+    // libuv's words for each code; Rust's own add " (os error 2)".
+    let (code, description) = errno::describe(error);
+    let path = path.to_string_lossy().into_owned();
     Self {
       kind: ErrorKind::Other,
       code,
-      message: format!("{code}: {description}, {action} '{}'", path.display()),
+      message: format!("{code}: {description}, {syscall} '{path}'"),
+      system: Some(Box::new(SystemCall {
+        errno: errno::negative_errno(error),
+        syscall,
+        path,
+      })),
     }
   }
 
@@ -157,6 +174,13 @@ impl Failure {
       ErrorKind::Abort | ErrorKind::Other => ErrorClass::Error,
     };
     let mut error = napi_raw::create_error(env, class, self.code, &self.message)?;
+    if let Some(system) = &self.system {
+      if let Some(errno) = system.errno {
+        error.set_named_property("errno", errno)?;
+      }
+      error.set_named_property("syscall", system.syscall)?;
+      error.set_named_property("path", system.path.as_str())?;
+    }
     if self.kind == ErrorKind::Abort {
       error.set_named_property("name", "AbortError")?;
       if let Some(reason) = abort_reason {
@@ -217,6 +241,7 @@ impl From<Cancelled> for Failure {
       kind: ErrorKind::Abort,
       code: "ERR_ABORTED",
       message: "The operation was aborted".into(),
+      system: None,
     }
   }
 }
@@ -292,6 +317,7 @@ impl From<ImageTooLarge> for Failure {
         error.side,
         crate::qr::options::MAX_IMAGE_SIDE
       ),
+      system: None,
     }
   }
 }
@@ -339,8 +365,13 @@ impl From<OutputError> for Failure {
         kind: ErrorKind::Other,
         code: "ERR_QR_RENDER",
         message: format!("the image could not be encoded: {reason}"),
+        system: None,
       },
-      OutputError::Write { error, path } => Self::io(error, "writing", &path),
+      OutputError::Write {
+        error,
+        syscall,
+        path,
+      } => Self::io(&error, syscall, &path),
     }
   }
 }

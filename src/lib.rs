@@ -9,9 +9,10 @@
 #![cfg_attr(test, allow(dead_code))]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+mod errno;
 mod error;
 mod input;
 mod js;
 mod napi_raw;
 
-use qrhash_core::{cancel, hash, qr};
+use qrhash_core::{cancel, fs, hash, qr};

@@ -5,5 +5,6 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod cancel;
+pub mod fs;
 pub mod hash;
 pub mod qr;

@@ -16,8 +16,9 @@ use super::progress::Progress;
 use super::{buffer_copy, buffer_of, Call, Job};
 use crate::cancel::CancelToken;
 use crate::error::{throw, Failure, Refusal};
+use crate::fs::{self, FileError};
 use crate::hash::encoding::Encoded;
-use crate::hash::file::{self, FileError};
+use crate::hash::file;
 use crate::hash::{chain, merkle, oneshot, records, Digest, Encoding, DIGEST_LEN};
 use crate::input::{
   self, whole_number, Bytes, Options, PendingBytes, PendingWritable, Pinning, Writable, Writes,
@@ -517,12 +518,6 @@ pub struct Sha256FileJob {
   encoding: Encoding,
 }
 
-impl Sha256FileJob {
-  fn io_failure(&self, error: std::io::Error) -> Failure {
-    Failure::io(error, "reading", &self.path)
-  }
-}
-
 impl Job for Sha256FileJob {
   type Part = Digest;
 
@@ -532,16 +527,15 @@ impl Job for Sha256FileJob {
     cancel: &CancelToken,
     progress: &Progress,
   ) -> Result<Digest, Failure> {
-    let metadata = std::fs::metadata(&self.path).map_err(|error| self.io_failure(error))?;
-    // Said before reading: reading a directory fails differently on each system (EBADF
-    // under WASI).
-    if metadata.is_dir() {
-      let error = std::io::Error::from(std::io::ErrorKind::IsADirectory);
-      return Err(self.io_failure(error));
-    }
-    progress.set_total(metadata.len());
-    file::hash_file(&self.path, cancel, &|bytes| progress.add(bytes)).map_err(|error| match error {
-      FileError::Io(error) => self.io_failure(error),
+    let hashed = fs::open_to_read(&self.path).and_then(|file| {
+      match file.size() {
+        Some(size) => progress.set_total(size),
+        None => progress.set_total_unknown(),
+      }
+      file::hash_file(file, cancel, &|bytes| progress.add(bytes))
+    });
+    hashed.map_err(|error| match error {
+      FileError::Io { error, syscall } => Failure::io(&error, syscall, &self.path),
       FileError::Cancelled => crate::cancel::Cancelled.into(),
     })
   }
@@ -666,7 +660,14 @@ export_with_sync_twin! {
   /// SHA-256 of the file at `path` (a string, a Buffer, or a `file:` URL, which index.js turns
   /// into a path as `fs` does), read on libuv's pool through one 1 MiB buffer, so memory stays
   /// flat for files of any size. `onProgress(bytesDone, fileSize)`; a missing or unreadable file
-  /// rejects with an `Error` whose `code` is `fs`'s (`ENOENT`, `EACCES`, `EISDIR`, …).
+  /// rejects with an `Error` shaped as `fs`'s: `code` (`ENOENT`, `EACCES`, `EISDIR`, `ELOOP`,
+  /// …), `errno`, `syscall`, `path` and `fs`'s message.
+  ///
+  /// A FIFO is hashed as `sha256sum` does, from when a writer opens it until the writer closes
+  /// it; a device is read until it ends. Their size is unknown: `onProgress` says `NaN` for the
+  /// total until the final `(done, done)`. While the call waits for a writer or for data, an
+  /// abort, `cancelAll()` or `process.exit()` stops it within milliseconds. `sha256FileSync` of
+  /// a file that never ends (`/dev/zero`) or a FIFO whose writer never closes never returns.
   fn sha256_file, sha256_file_sync(path) => read_sha256_file();
   ts<"E extends Sha256Encoding = 'buffer'">("path: string | Buffer | URL, options?: Sha256FileOptions<E> | E") -> "Promise<Digest<E>>", "Digest<E>";
 }

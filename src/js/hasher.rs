@@ -25,6 +25,7 @@ impl From<Finalized> for Failure {
       kind: ErrorKind::Other,
       code: "ERR_CRYPTO_HASH_FINALIZED",
       message: "the digest was already taken; create a new hasher".into(),
+      system: None,
     }
   }
 }

@@ -39,7 +39,7 @@ export interface Sha256MerkleOptions<E extends Sha256Encoding = 'buffer'> extend
 }
 
 export interface Sha256FileOptions<E extends Sha256Encoding = 'buffer'> extends Sha256Options<E> {
-  /** Bytes read so far, of the file's size. */
+  /** Bytes read so far, of the file's size; the size is `NaN` for a FIFO or a device until the final report. */
   onProgress?: ProgressCallback
 }
 

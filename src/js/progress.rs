@@ -16,6 +16,8 @@ use crate::napi_raw;
 
 /// Milliseconds between two reports while work runs.
 const INTERVAL_MS: u64 = 100;
+/// `total` while it is not known (a FIFO, a device): reported as `NaN` until the end.
+const UNKNOWN_TOTAL: u64 = u64::MAX;
 
 type Callback = FunctionRef<FnArgs<(f64, f64)>, Unknown<'static>>;
 /// Queues a count for delivery on the JavaScript thread; weak, so it never keeps Node alive.
@@ -93,6 +95,12 @@ impl Progress {
     }
   }
 
+  /// The total cannot be known before the work ends (a FIFO, `/dev/zero`): reports say `NaN`,
+  /// and the final one `(done, done)`.
+  pub fn set_total_unknown(&self) {
+    self.set_total(UNKNOWN_TOTAL);
+  }
+
   /// Counts `units` more done and, at most every [`INTERVAL_MS`], queues a report.
   pub fn add(&self, units: u64) {
     let Some(Watched { shared, relay }) = &self.0 else {
@@ -114,6 +122,12 @@ impl Progress {
   /// On the JavaScript thread once the work succeeded: `(total, total)`, delivered now.
   pub fn finish(&self, env: &Env) {
     if let Some(Watched { shared, .. }) = &self.0 {
+      let total = shared.total.load(Ordering::Relaxed);
+      if total == UNKNOWN_TOTAL {
+        shared
+          .total
+          .store(shared.done.load(Ordering::Relaxed), Ordering::Relaxed);
+      }
       shared.deliver(env, shared.total.load(Ordering::Relaxed), true);
     }
   }
@@ -145,7 +159,10 @@ impl Shared {
       return;
     }
     self.finished.store(last, Ordering::Relaxed);
-    let total = self.total.load(Ordering::Relaxed) as f64;
+    let total = match self.total.load(Ordering::Relaxed) {
+      UNKNOWN_TOTAL => f64::NAN,
+      known => known as f64,
+    };
     // Called through napi directly, so what the callback throws is taken as the very value.
     let called = (|| -> napi::Result<bool> {
       let callback = self.callback.borrow_back(env)?;

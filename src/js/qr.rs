@@ -612,8 +612,10 @@ export_with_sync_twin! {
   /// Writes the code to `path` (a string, a Buffer, or a `file:` URL, which index.js turns
   /// into a path as `fs` does) from libuv's pool and resolves to `undefined`; node-qrcode's
   /// `toFile`. The format is `options.type`, else the extension (`.png`, `.jpg`/`.jpeg`,
-  /// `.webp`, `.gif`, `.svg`, `.txt`), else PNG. Write errors reject with `fs`'s codes
-  /// (`ENOENT`, …).
+  /// `.webp`, `.gif`, `.svg`, `.txt`), else PNG. Write errors reject shaped as `fs`'s: `code`
+  /// (`ENOENT`, `ENOSPC`, …), `errno`, `syscall`, `path`. A FIFO is written once a reader opens
+  /// it; until then, and while the reader does not read, an abort, `cancelAll()` or
+  /// `process.exit()` stops the call within milliseconds (`toFileSync` waits for the reader).
   fn to_file, to_file_sync(path, text) => read_to_file();
   ts("path: string | Buffer | URL, text: QrData, options?: QrBufferOptions") -> "Promise<void>", "void";
 }

@@ -1,46 +1,30 @@
 //! Files, read through one bounded buffer so memory stays flat whatever their size.
 
-use std::fs::File;
-use std::io::{self, Read};
-use std::path::Path;
-
 use sha2::{Digest as _, Sha256};
 
 use super::Digest;
-use crate::cancel::{CancelToken, Cancelled};
+use crate::cancel::CancelToken;
+pub use crate::fs::FileError;
+use crate::fs::Opened;
 
 /// Bytes read at a time: large enough for the kernel's readahead, small next to any heap.
 const BUFFER_BYTES: usize = 1 << 20;
 
-#[derive(Debug)]
-pub enum FileError {
-  Io(io::Error),
-  Cancelled,
-}
-
-impl From<Cancelled> for FileError {
-  fn from(_: Cancelled) -> Self {
-    Self::Cancelled
-  }
-}
-
-/// SHA-256 of the file at `path`, reporting the bytes of each read to `progress`.
+/// SHA-256 of `file` from where it is to its end, reporting the bytes of each read to
+/// `progress`. A FIFO or device is read as it comes: a FIFO until its writer closes it,
+/// `/dev/zero` until `cancel` fires.
 pub fn hash_file(
-  path: &Path,
+  mut file: Opened,
   cancel: &CancelToken,
   progress: &dyn Fn(u64),
 ) -> Result<Digest, FileError> {
-  let mut file = File::open(path).map_err(FileError::Io)?;
   let mut hasher = Sha256::new();
   let mut buffer = vec![0u8; BUFFER_BYTES];
   loop {
-    cancel.check()?;
-    let read = match file.read(&mut buffer) {
-      Ok(0) => return Ok(hasher.finalize().into()),
-      Ok(read) => read,
-      Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-      Err(error) => return Err(FileError::Io(error)),
-    };
+    let read = file.read(&mut buffer, cancel)?;
+    if read == 0 {
+      return Ok(hasher.finalize().into());
+    }
     hasher.update(&buffer[..read]);
     progress(read as u64);
   }
@@ -49,8 +33,11 @@ pub fn hash_file(
 #[cfg(test)]
 mod tests {
   use super::*;
+  use crate::fs::open_to_read;
   use std::cell::Cell;
-  use std::io::Write;
+  use std::fs::File;
+  use std::io::{self, Write};
+  use std::path::Path;
 
   #[test]
   fn hashes_the_whole_file_and_reports_every_byte() {
@@ -60,9 +47,11 @@ mod tests {
       .collect();
     File::create(&path).unwrap().write_all(&data).unwrap();
     let reported = Cell::new(0);
-    let digest = hash_file(&path, &CancelToken::default(), &|bytes| {
-      reported.set(reported.get() + bytes)
-    })
+    let digest = hash_file(
+      open_to_read(&path).unwrap(),
+      &CancelToken::default(),
+      &|bytes| reported.set(reported.get() + bytes),
+    )
     .unwrap();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(&data)));
@@ -70,13 +59,12 @@ mod tests {
   }
 
   #[test]
-  fn a_missing_file_is_an_io_error() {
-    let error = hash_file(
-      Path::new("/nonexistent/qrhash"),
-      &CancelToken::default(),
-      &|_| (),
-    )
-    .unwrap_err();
-    assert!(matches!(error, FileError::Io(e) if e.kind() == io::ErrorKind::NotFound));
+  fn a_missing_file_is_an_io_error_from_open() {
+    let Err(error) = open_to_read(Path::new("/nonexistent/qrhash")) else {
+      panic!("a missing file opened");
+    };
+    assert!(
+      matches!(error, FileError::Io { error, syscall: "open" } if error.kind() == io::ErrorKind::NotFound)
+    );
   }
 }

@@ -19,6 +19,7 @@ use super::logo::{Clearing, Logo, LogoError};
 use super::render::{self, ImageFormat, Placed, RenderError};
 use super::{encode, Content, EncodeError, Request, Style, Symbol};
 use crate::cancel::{CancelToken, Cancelled};
+use crate::fs::{self, FileError};
 
 /// What the call hands back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,8 +97,10 @@ pub enum OutputError {
     largest: Option<f64>,
   },
   Render(RenderError),
+  /// The file could not be written: `syscall` names the call that failed, as `fs` does.
   Write {
     error: std::io::Error,
+    syscall: &'static str,
     path: PathBuf,
   },
 }
@@ -161,7 +164,7 @@ impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
       Output::Buffer(format) => Made::Bytes(render(*format)?.into_bytes()),
       Output::String(format) => render(Format::Text(*format))?,
       Output::File(path, format) => {
-        write(path, &render(*format)?.into_bytes())?;
+        write(path, &render(*format)?.into_bytes(), cancel)?;
         Made::Nothing
       }
     })
@@ -246,11 +249,18 @@ pub fn data_url(format: ImageFormat, image: &[u8]) -> String {
   url
 }
 
-fn write(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
-  std::fs::write(path, contents).map_err(|error| OutputError::Write {
-    error,
-    path: path.to_owned(),
-  })
+/// Writes `contents` to `path`; a FIFO is waited for (a reader, room) while `cancel` allows.
+fn write(path: &Path, contents: &[u8], cancel: &CancelToken) -> Result<(), OutputError> {
+  fs::open_to_write(path, cancel)
+    .and_then(|mut file| file.write_all(contents, cancel))
+    .map_err(|error| match error {
+      FileError::Io { error, syscall } => OutputError::Write {
+        error,
+        syscall,
+        path: path.to_owned(),
+      },
+      FileError::Cancelled => OutputError::Cancelled,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,7 +432,7 @@ mod tests {
     )
     .make(&Content::Text(b"file"), &CancelToken::default())
     {
-      Err(OutputError::Write { error, path }) => {
+      Err(OutputError::Write { error, path, .. }) => {
         assert_eq!(path, missing);
         assert_eq!(error.kind(), std::io::ErrorKind::NotFound);
       }
