@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url'
 
 import test from 'ava'
 
-import * as qrhash from '../index.js'
+import * as exported from '../index.js'
+import type { WithInternals } from './helpers/internal.js'
 
+const qrhash = exported as WithInternals
 const { __napiBindingTarget, sha256File, sha256FileSync, toFile, toFileSync } = qrhash
 const native = __napiBindingTarget === 'native'
 /** FIFOs: mkfifo. The native build waits for them in polls; the WebAssembly build opens them

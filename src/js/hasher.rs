@@ -63,6 +63,7 @@ impl Sha256Hasher {
       message: "the native Sha256Hasher cannot be constructed; use new Sha256Hasher() or \
                 createSha256() from qrhash"
         .into(),
+      system: None,
     };
     Err(failure.throw(env))
   }
