@@ -21,8 +21,9 @@ pub fn png(matrix: &Matrix, style: &Style, cancel: &CancelToken) -> Result<Vec<u
   // Each scanline is a filter-type byte (0: none) and the row's bits.
   let line_bytes = side_px.div_ceil(8) + 1;
   let mut zlib = Zlib::new(line_bytes * side_px);
+  let mut line = vec![0u8; line_bytes];
   for module_y in 0..framed.side {
-    let mut line = vec![0u8; line_bytes];
+    line.fill(0);
     for module_x in (0..framed.side).filter(|&x| framed.is_dark(x, module_y)) {
       for px in edges[module_x]..edges[module_x + 1] {
         line[1 + px / 8] |= 0x80 >> (px % 8);
@@ -80,10 +81,12 @@ impl Zlib {
     compressor.reset();
     let level = if total <= 16 * 1024 { 2 } else { 1 };
     compressor.set_format_and_level(DataFormat::Zlib, level);
+    let pending = total.min(Self::BATCH);
     Self {
       compressor,
-      pending: Vec::with_capacity(total.min(Self::BATCH)),
-      out: Vec::new(),
+      pending: Vec::with_capacity(pending),
+      // Rows of modules compress to far less than this; a large code grows it a few times.
+      out: Vec::with_capacity(pending / 4 + 64),
     }
   }
 
