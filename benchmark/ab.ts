@@ -42,6 +42,11 @@ interface Case {
 const cases: Case[] = [
   { name: "createSync(url, { errorCorrectionLevel: 'M' })", callsPerRound: 400, run: (q) => q.createSync(TEXT, { errorCorrectionLevel: 'M' }) },
   { name: 'toDataURLSync(url)', callsPerRound: 100, run: (q) => q.toDataURLSync(TEXT) },
+  { name: 'toBufferSync(url)', callsPerRound: 100, run: (q) => q.toBufferSync(TEXT) },
+  { name: 'toBufferSync(url, { width: 2000 })', callsPerRound: 10, run: (q) => q.toBufferSync(TEXT, { width: 2000 }) },
+  { name: 'toDataURLSync(url, { width: 2000 })', callsPerRound: 10, run: (q) => q.toDataURLSync(TEXT, { width: 2000 }) },
+  { name: "toBufferSync(url, { style: { modules: 'dots' } })", callsPerRound: 10, run: (q) => q.toBufferSync(TEXT, { style: { modules: 'dots' } }) },
+  { name: "toBufferSync(url, { type: 'jpeg' })", callsPerRound: 20, run: (q) => q.toBufferSync(TEXT, { type: 'jpeg' }) },
   { name: 'sha256Sync(64 B)', callsPerRound: 8000, run: (q) => q.sha256Sync(RECORD) },
   { name: "sha256Sync(64 B, { encoding: 'hex' })", callsPerRound: 2000, run: (q) => q.sha256Sync(RECORD, { encoding: 'hex' }) },
 ]
