@@ -16,6 +16,7 @@ use png::{BitDepth, ColorType, Compression, Encoder, Filter};
 
 use super::{module_edges, png::png, Layout, Placed};
 use crate::cancel::{CancelToken, Cancelled};
+use crate::qr::logo::Logo;
 use crate::qr::options::{FinderShape, ImageTooLarge, ModuleShape, MAX_FRAME_SIDE};
 use crate::qr::{Matrix, Rgba, Style};
 
@@ -267,8 +268,7 @@ struct Painter<'a> {
   offsets: Vec<f64>,
   /// Modules per pixel.
   scale: f64,
-  /// The logo scaled to its room, and where its top-left corner goes.
-  logo: Option<(RgbaImage, i64, i64)>,
+  logo: Option<LogoDrawing>,
 }
 
 impl<'a> Painter<'a> {
@@ -298,11 +298,7 @@ impl<'a> Painter<'a> {
       // One module of light border on each side of the image.
       let low = edges[cleared.start + 1];
       let high = edges[cleared.end - 1];
-      let room = (high - low) as u32;
-      let scaled = placed.logo.scaled(room);
-      let x = low as i64 + i64::from(room - scaled.width()) / 2;
-      let y = low as i64 + i64::from(room - scaled.height()) / 2;
-      (scaled, x, y)
+      LogoDrawing::new(placed.logo, (high - low) as u32, low as i64)
     });
     Ok(Self {
       layout,
@@ -317,17 +313,9 @@ impl<'a> Painter<'a> {
   /// Whether every pixel is opaque, known before drawing: both colours are, and the logo
   /// blended over them leaves them so (blending rounds some nearly opaque pixels down).
   fn is_opaque(&self) -> bool {
-    let stays_opaque = |pixel: &image::Rgba<u8>| {
-      let mut under = image::Rgba([0, 0, 0, 0xff]);
-      under.blend(pixel);
-      under[3] == 0xff
-    };
     self.style.light.is_opaque()
       && self.style.dark.is_opaque()
-      && self
-        .logo
-        .as_ref()
-        .is_none_or(|(logo, _, _)| logo.pixels().all(stays_opaque))
+      && self.logo.as_ref().is_none_or(LogoDrawing::keeps_opaque)
   }
 
   /// Rows `first..first + band.height()` of the image into `band`.
@@ -347,8 +335,8 @@ impl<'a> Painter<'a> {
       }
       *pixel = blend(self.style.light, self.style.dark, ink, of);
     }
-    if let Some((logo, x, y)) = &self.logo {
-      image::imageops::overlay(band, logo, *x, *y - i64::from(first));
+    if let Some(logo) = &self.logo {
+      logo.draw(first, band);
     }
   }
 
@@ -379,6 +367,94 @@ impl<'a> Painter<'a> {
     let mut pixels = Vec::with_capacity(self.side_px as usize * self.side_px as usize * 4);
     self.bands(cancel, |band| pixels.extend_from_slice(band.as_raw()))?;
     Ok(RgbaImage::from_raw(self.side_px, self.side_px, pixels).expect("every row was drawn"))
+  }
+}
+
+/// Beyond this many pixels a side, a logo is scaled in bands (see [`LogoDrawing`]).
+const MAX_LOGO_SCALED: u32 = 1024;
+
+/// A logo scaled to its room and drawn band by band. Up to [`MAX_LOGO_SCALED`] pixels it is
+/// scaled once, whole; larger, it is scaled to that size and each band's rows are interpolated
+/// from it as they are drawn: scaling to 6500 px in one step took a second (twenty under load)
+/// and its memory, and could not be interrupted.
+struct LogoDrawing {
+  /// The logo scaled to its room, or to at most [`MAX_LOGO_SCALED`] a side.
+  pixels: RgbaImage,
+  /// Its size and top-left corner in the image.
+  width: u32,
+  height: u32,
+  x: i64,
+  y: i64,
+}
+
+impl LogoDrawing {
+  /// `logo` centred in the square of side `room` whose top-left corner is at (`low`, `low`).
+  fn new(logo: &Logo, room: u32, low: i64) -> Self {
+    let (width, height) = logo.fitted(room);
+    Self {
+      pixels: logo.scaled(room.min(MAX_LOGO_SCALED)),
+      width,
+      height,
+      x: low + i64::from(room - width) / 2,
+      y: low + i64::from(room - height) / 2,
+    }
+  }
+
+  /// Whether the logo blended over opaque pixels leaves them opaque. Interpolated pixels mix
+  /// the alphas of their neighbours, so there every alpha must be opaque.
+  fn keeps_opaque(&self) -> bool {
+    let stays_opaque = |pixel: &image::Rgba<u8>| {
+      let mut under = image::Rgba([0, 0, 0, 0xff]);
+      under.blend(pixel);
+      under[3] == 0xff
+    };
+    if self.pixels.dimensions() == (self.width, self.height) {
+      self.pixels.pixels().all(stays_opaque)
+    } else {
+      self.pixels.pixels().all(|pixel| pixel[3] == 0xff)
+    }
+  }
+
+  /// The logo's part of rows `first..first + band.height()`, blended over `band`.
+  fn draw(&self, first: u32, band: &mut RgbaImage) {
+    if self.pixels.dimensions() == (self.width, self.height) {
+      image::imageops::overlay(band, &self.pixels, self.x, self.y - i64::from(first));
+      return;
+    }
+    let top = self.y.max(i64::from(first));
+    let bottom = (self.y + i64::from(self.height)).min(i64::from(first + band.height()));
+    if top >= bottom {
+      return;
+    }
+    let strip = RgbaImage::from_fn(self.width, (bottom - top) as u32, |x, row| {
+      self.interpolated(x, (top - self.y) as u32 + row)
+    });
+    image::imageops::overlay(band, &strip, self.x, top - i64::from(first));
+  }
+
+  /// Pixel (`x`, `y`) of the logo at its full size, interpolated bilinearly from `pixels`.
+  fn interpolated(&self, x: u32, y: u32) -> image::Rgba<u8> {
+    let (scaled_width, scaled_height) = self.pixels.dimensions();
+    let source = |at: u32, length: u32, scaled: u32| {
+      let position = (at as f32 + 0.5) * scaled as f32 / length as f32 - 0.5;
+      let position = position.clamp(0.0, (scaled - 1) as f32);
+      let low = position.floor() as u32;
+      (low, (low + 1).min(scaled - 1), position - low as f32)
+    };
+    let (left, right, across) = source(x, self.width, scaled_width);
+    let (upper, lower, down) = source(y, self.height, scaled_height);
+    let at = |x, y| self.pixels.get_pixel(x, y).0.map(f32::from);
+    let (a, b, c, d) = (
+      at(left, upper),
+      at(right, upper),
+      at(left, lower),
+      at(right, lower),
+    );
+    image::Rgba(std::array::from_fn(|i| {
+      let top = a[i] + (b[i] - a[i]) * across;
+      let bottom = c[i] + (d[i] - c[i]) * across;
+      (top + (bottom - top) * down).round() as u8
+    }))
   }
 }
 
@@ -545,6 +621,40 @@ mod tests {
             "{modules:?} ({x}, {y})"
           );
         }
+      }
+    }
+  }
+
+  #[test]
+  fn a_logo_larger_than_its_scaling_cap_is_interpolated_band_by_band_close_to_whole() {
+    let gradient = RgbaImage::from_fn(300, 200, |x, y| {
+      image::Rgba([(x * 255 / 299) as u8, (y * 255 / 199) as u8, 128, 255])
+    });
+    let logo = Logo {
+      image: gradient,
+      fraction: 0.3,
+    };
+    let room = MAX_LOGO_SCALED * 2;
+    let drawing = LogoDrawing::new(&logo, room, 10);
+    assert_eq!(drawing.pixels.width(), MAX_LOGO_SCALED);
+    assert!(drawing.keeps_opaque());
+    let whole = logo.scaled(room);
+    assert_eq!((drawing.width, drawing.height), whole.dimensions());
+    // A band that starts above the logo, as the image's bands do: the logo's first rows.
+    let mut band = RgbaImage::from_pixel(room + 20, 16, image::Rgba([255; 4]));
+    let first = drawing.y as u32 - 8;
+    drawing.draw(first, &mut band);
+    assert_eq!(
+      *band.get_pixel(0, 0),
+      image::Rgba([255; 4]),
+      "outside the logo"
+    );
+    for row in 8..16 {
+      for x in (0..drawing.width).step_by(7) {
+        let drawn = band.get_pixel(drawing.x as u32 + x, row).0;
+        let expected = whole.get_pixel(x, row - 8).0;
+        let near = drawn.iter().zip(expected).all(|(&a, b)| a.abs_diff(b) <= 2);
+        assert!(near, "({x}, {row}): {drawn:?} against {expected:?}");
       }
     }
   }
