@@ -312,10 +312,15 @@ impl From<ImageTooLarge> for Failure {
       kind: ErrorKind::Range,
       code: "ERR_QR_IMAGE_TOO_LARGE",
       message: format!(
-        "the image would be {} px wide, more than the {} px allowed; lower options.scale or \
-         options.margin",
+        "the image would be {} px wide, more than the {} px allowed{}; lower options.width, \
+         options.scale or options.margin",
         error.side,
-        crate::qr::options::MAX_IMAGE_SIDE
+        error.limit,
+        if error.limit < crate::qr::options::MAX_IMAGE_SIDE {
+          " for WebP and GIF, which are drawn whole in memory"
+        } else {
+          ""
+        }
       ),
       system: None,
     }
@@ -326,7 +331,7 @@ impl From<OutputError> for Failure {
   fn from(error: OutputError) -> Self {
     match error {
       OutputError::Encode(error) => error.into(),
-      OutputError::Cancelled => Cancelled.into(),
+      OutputError::Cancelled | OutputError::Render(RenderError::Cancelled) => Cancelled.into(),
       OutputError::Logo(LogoError::Unreadable(reason)) => Self::range(
         "ERR_QR_LOGO_UNREADABLE",
         format!("options.logo.image must be a PNG or JPEG image: {reason}"),

@@ -89,11 +89,14 @@ export interface QrCreateOptions {
 export interface QrImageOptions extends QrCreateOptions {
   /** Quiet zone in modules on each side, an integer 0–128; default 4. */
   margin?: number
-  /** Pixels per module, an integer 1–256; default 4. The image is at most 16384 px wide. */
+  /**
+   * Pixels per module, an integer 1–256; default 4. The image is at most 16384 px wide, and a
+   * WebP or GIF image at most 1024 px (`width` likewise): see `type`.
+   */
   scale?: number
   /**
-   * Image width in pixels (1–16384), overriding `scale`; ignored, as in node-qrcode, when it
-   * is less than one pixel per module.
+   * Image width in pixels (1–16384; for WebP and GIF 1–1024), overriding `scale`; ignored, as
+   * in node-qrcode, when it is less than one pixel per module.
    */
   width?: number
   color?: {
@@ -102,7 +105,14 @@ export interface QrImageOptions extends QrCreateOptions {
     /** Light modules and quiet zone, same forms; default `#ffffffff`. */
     light?: string
   }
-  /** `'image/png'` (default), `'image/jpeg'`, `'image/webp'` (lossless) or `'image/gif'`. */
+  /**
+   * `'image/png'` (default), `'image/jpeg'`, `'image/webp'` (lossless) or `'image/gif'`. PNG
+   * and JPEG are drawn and compressed a few rows at a time, so even a 16384 px image needs
+   * little more memory than its file. WebP and GIF encoders take the whole image and cannot be
+   * stopped once started: they are limited to 1024 px a side, and a larger `width` or `scale`
+   * is a `RangeError` with code `ERR_QR_IMAGE_TOO_LARGE`. Every format checks `signal` every few
+   * rows, so an abort stops even the largest image promptly.
+   */
   type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif' | 'png' | 'jpeg' | 'jpg' | 'webp' | 'gif'
   /** JPEG quality, 0–1; default 0.92. */
   rendererOpts?: { quality?: number }

@@ -101,10 +101,16 @@ impl Logo {
 
   /// The logo scaled to fit `side × side` pixels, keeping its aspect ratio.
   pub fn scaled(&self, side: u32) -> RgbaImage {
+    let (width, height) = self.fitted(side);
+    image::imageops::resize(&self.image, width, height, FilterType::Triangle)
+  }
+
+  /// The logo's size once scaled to fit `side × side` pixels, keeping its aspect ratio.
+  pub fn fitted(&self, side: u32) -> (u32, u32) {
     let (width, height) = self.image.dimensions();
     let scale = f64::from(side) / f64::from(width.max(height));
     let fit = |length: u32| ((f64::from(length) * scale).round() as u32).clamp(1, side);
-    image::imageops::resize(&self.image, fit(width), fit(height), FilterType::Triangle)
+    (fit(width), fit(height))
   }
 }
 

@@ -74,6 +74,11 @@ pub const MAX_MARGIN: u32 = 128;
 pub const MAX_SCALE: u32 = 256;
 /// An image is at most this many pixels wide (and high): 16384² 1-bit pixels are 32 MiB.
 pub const MAX_IMAGE_SIDE: u32 = 16_384;
+/// A WebP or GIF image is at most this many pixels wide. Their encoders take the whole frame
+/// (4 bytes a pixel: 4 MiB here) and cannot be stopped once started: at this size they take
+/// 30–70 ms, at 2048 px up to 0.35 s. PNG and JPEG are drawn and encoded a few rows at a time,
+/// so they serve large and print sizes.
+pub const MAX_FRAME_SIDE: u32 = 1024;
 
 /// How dark modules are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -126,10 +131,12 @@ impl Default for Style {
   }
 }
 
-/// The image would be wider than [`MAX_IMAGE_SIDE`] pixels.
+/// The image would be wider than its format allows: [`MAX_IMAGE_SIDE`] pixels, or
+/// [`MAX_FRAME_SIDE`] for the formats drawn whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImageTooLarge {
   pub side: u64,
+  pub limit: u32,
 }
 
 impl Style {
@@ -153,7 +160,10 @@ impl Style {
     u32::try_from(side)
       .ok()
       .filter(|&side| side <= MAX_IMAGE_SIDE)
-      .ok_or(ImageTooLarge { side })
+      .ok_or(ImageTooLarge {
+        side,
+        limit: MAX_IMAGE_SIDE,
+      })
   }
 }
 
@@ -215,7 +225,8 @@ mod tests {
     assert_eq!(
       style.side_px(177),
       Err(ImageTooLarge {
-        side: (177 + 2 * 128) * 256
+        side: (177 + 2 * 128) * 256,
+        limit: MAX_IMAGE_SIDE,
       })
     );
     assert_eq!(Style::default().side_px(21), Ok((21 + 8) * 4));

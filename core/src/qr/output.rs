@@ -119,7 +119,10 @@ impl From<Cancelled> for OutputError {
 
 impl From<RenderError> for OutputError {
   fn from(error: RenderError) -> Self {
-    Self::Render(error)
+    match error {
+      RenderError::Cancelled => Self::Cancelled,
+      error => Self::Render(error),
+    }
   }
 }
 
@@ -143,7 +146,8 @@ impl<I> Recipe<I> {
 }
 
 impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
-  /// The output for `content`. `cancel` is checked once the symbol is encoded, before drawing.
+  /// The output for `content`. `cancel` is checked once the symbol is encoded, and by the
+  /// renderers every few rows.
   pub fn make(&self, content: &Content, cancel: &CancelToken) -> Result<Made, OutputError> {
     let logo = match &self.logo {
       Some(source) => Some(source.decoded()?),
@@ -154,7 +158,7 @@ impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
     let placed = logo
       .zip(clearing)
       .map(|(logo, clearing)| Placed { logo, clearing });
-    let render = |format| self.render(&symbol, format, placed.as_ref());
+    let render = |format| self.render(&symbol, format, placed.as_ref(), cancel);
     Ok(match &self.output {
       Output::Symbol => Made::Symbol(Box::new(symbol)),
       Output::DataUrl(format) => Made::Text(data_url(
@@ -213,14 +217,15 @@ impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
     symbol: &Symbol,
     format: Format,
     placed: Option<&Placed>,
+    cancel: &CancelToken,
   ) -> Result<Made, RenderError> {
-    let matrix = &symbol.matrix;
+    let (matrix, style) = (&symbol.matrix, &self.style);
     Ok(match format {
-      Format::Image(format) => Made::Bytes(render::image(matrix, &self.style, placed, format)?),
-      Format::Text(TextFormat::Svg) => Made::Text(render::svg(matrix, &self.style, placed)?),
-      Format::Text(TextFormat::Utf8) => Made::Text(render::utf8(matrix, &self.style)),
+      Format::Image(format) => Made::Bytes(render::image(matrix, style, placed, format, cancel)?),
+      Format::Text(TextFormat::Svg) => Made::Text(render::svg(matrix, style, placed, cancel)?),
+      Format::Text(TextFormat::Utf8) => Made::Text(render::utf8(matrix, style, cancel)?),
       Format::Text(TextFormat::Terminal { small }) => {
-        Made::Text(render::terminal(matrix, &self.style, small))
+        Made::Text(render::terminal(matrix, style, small, cancel)?)
       }
     })
   }

@@ -1,11 +1,14 @@
 //! A matrix drawn with a [`Style`]: PNG, JPEG, WebP, GIF, SVG, or text for a terminal.
 //!
 //! Plain square modules in two colours take the 1-bit PNG path; shaped modules, logos, JPEG,
-//! WebP and GIF are drawn into RGBA pixels first ([`raster`]).
+//! WebP and GIF are drawn in RGBA, a band of rows at a time ([`raster`]). Every renderer checks
+//! the cancel token every few rows.
 
 mod png;
 mod raster;
 mod svg;
+#[cfg(test)]
+mod tests;
 mod text;
 
 pub use self::raster::{image, ImageFormat, RenderError};

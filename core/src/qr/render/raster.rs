@@ -1,13 +1,23 @@
 //! Images in pixels: PNG, JPEG, WebP or GIF, with shaped modules and a logo drawn in RGBA.
+//!
+//! The pixels are drawn in bands of [`BAND_ROWS`] rows, the cancel token checked before each:
+//! PNG and JPEG take the bands as they come, so their memory is a band and the compressed
+//! file; the WebP and GIF encoders need the whole frame, so those are at most
+//! [`MAX_FRAME_SIDE`] pixels a side.
+
+use std::cell::RefCell;
+use std::io::{self, Write};
 
 use image::codecs::gif::GifEncoder;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::webp::WebPEncoder;
-use image::{ExtendedColorType, ImageEncoder, RgbaImage};
+use image::{ExtendedColorType, GenericImageView, ImageEncoder, Pixel, RgbImage, RgbaImage};
 use png::{BitDepth, ColorType, Compression, Encoder, Filter};
 
 use super::{module_edges, png::png, Layout, Placed};
-use crate::qr::options::{FinderShape, ImageTooLarge, ModuleShape};
+use crate::cancel::{CancelToken, Cancelled};
+use crate::qr::logo::Logo;
+use crate::qr::options::{FinderShape, ImageTooLarge, ModuleShape, MAX_FRAME_SIDE};
 use crate::qr::{Matrix, Rgba, Style};
 
 /// An image file format.
@@ -29,6 +39,7 @@ pub enum ImageFormat {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenderError {
   TooLarge(ImageTooLarge),
+  Cancelled,
   /// The encoder failed (only an allocation failure does, in practice).
   Encoder(String),
 }
@@ -39,49 +50,40 @@ impl From<ImageTooLarge> for RenderError {
   }
 }
 
+impl From<Cancelled> for RenderError {
+  fn from(_: Cancelled) -> Self {
+    Self::Cancelled
+  }
+}
+
 /// The symbol as an image file. Plain square modules in a PNG take the 1-bit palette path.
 pub fn image(
   matrix: &Matrix,
   style: &Style,
   logo: Option<&Placed>,
   format: ImageFormat,
+  cancel: &CancelToken,
 ) -> Result<Vec<u8>, RenderError> {
   let style = &drawable(style, style.side_px(matrix.width())?, matrix.width());
   if format == ImageFormat::Png && style.is_plain() && logo.is_none() {
-    return Ok(png(matrix, style)?);
+    return png(matrix, style, cancel);
   }
-  let pixels = rgba(matrix, style, logo)?;
-  let (width, height) = pixels.dimensions();
+  let painter = Painter::new(matrix, style, logo)?;
   let mut out = Vec::new();
   let failed = |error: image::ImageError| RenderError::Encoder(error.to_string());
   match format {
-    ImageFormat::Png => write_png(&pixels, &mut out),
-    ImageFormat::Jpeg { quality } => {
-      let white = Rgba::WHITE;
-      let rgb: Vec<u8> = pixels
-        .pixels()
-        .flat_map(|pixel| {
-          let alpha = u32::from(pixel[3]);
-          let over = |channel: u8, background: u8| {
-            ((u32::from(channel) * alpha + u32::from(background) * (255 - alpha) + 127) / 255) as u8
-          };
-          [
-            over(pixel[0], white.r),
-            over(pixel[1], white.g),
-            over(pixel[2], white.b),
-          ]
-        })
-        .collect();
-      JpegEncoder::new_with_quality(&mut out, quality)
-        .write_image(&rgb, width, height, ExtendedColorType::Rgb8)
-        .map_err(failed)?;
+    ImageFormat::Png => write_png(&painter, &mut out, cancel)?,
+    ImageFormat::Jpeg { quality } => write_jpeg(&painter, quality, &mut out, cancel)?,
+    ImageFormat::Webp => {
+      let frame = painter.frame(cancel)?;
+      let (width, height) = frame.dimensions();
+      WebPEncoder::new_lossless(&mut out)
+        .write_image(frame.as_raw(), width, height, ExtendedColorType::Rgba8)
+        .map_err(failed)?
     }
-    ImageFormat::Webp => WebPEncoder::new_lossless(&mut out)
-      .write_image(pixels.as_raw(), width, height, ExtendedColorType::Rgba8)
-      .map_err(failed)?,
     // The encoder takes the pixels without a copy; the trailer is written when it drops.
     ImageFormat::Gif => GifEncoder::new_with_speed(&mut out, GIF_QUANTIZER_SPEED)
-      .encode_frame(image::Frame::new(pixels))
+      .encode_frame(image::Frame::new(painter.frame(cancel)?))
       .map_err(failed)?,
   }
   Ok(out)
@@ -91,33 +93,141 @@ pub fn image(
 /// `gif` crate's suggested balance; lower costs far more time for no readable difference.
 const GIF_QUANTIZER_SPEED: i32 = 10;
 
-/// 8-bit RGB, or RGBA when some pixel is not opaque.
-fn write_png(pixels: &RgbaImage, out: &mut Vec<u8>) {
-  let (width, height) = pixels.dimensions();
-  let opaque = pixels.pixels().all(|pixel| pixel[3] == 0xff);
-  let mut encoder = Encoder::new(out, width, height);
+/// 8-bit RGB, or RGBA when some pixel is not opaque, streamed into the encoder a band at a
+/// time.
+fn write_png(
+  painter: &Painter,
+  out: &mut Vec<u8>,
+  cancel: &CancelToken,
+) -> Result<(), RenderError> {
+  let side = painter.side_px;
+  let opaque = painter.is_opaque();
+  let mut encoder = Encoder::new(out, side, side);
   encoder.set_depth(BitDepth::Eight);
   encoder.set_filter(Filter::Sub);
   encoder.set_compression(Compression::Fast);
-  let data = if opaque {
-    encoder.set_color(ColorType::Rgb);
-    pixels
-      .pixels()
-      .flat_map(|pixel| [pixel[0], pixel[1], pixel[2]])
-      .collect()
+  encoder.set_color(if opaque {
+    ColorType::Rgb
   } else {
-    encoder.set_color(ColorType::Rgba);
-    pixels.as_raw().clone()
-  };
+    ColorType::Rgba
+  });
   let mut writer = encoder
     .write_header()
     .expect("writing a PNG header into a Vec cannot fail");
-  writer
-    .write_image_data(&data)
-    .expect("the pixel buffer matches the header");
-  writer
+  let mut rows = writer
+    .stream_writer()
+    .expect("a stream writer over a Vec cannot fail");
+  painter.bands(cancel, |band| {
+    let written = if opaque {
+      rows.write_all(rgb(band, |pixel| pixel).as_raw())
+    } else {
+      rows.write_all(band.as_raw())
+    };
+    written.expect("writing rows into a Vec cannot fail");
+  })?;
+  rows
     .finish()
     .expect("finishing a PNG into a Vec cannot fail");
+  Ok(())
+}
+
+/// The encoder reads 8×8 blocks of pixels in order, so it is handed a view that draws the
+/// rows of each block row as it reaches them; the output stops at the first write once
+/// cancelled.
+fn write_jpeg(
+  painter: &Painter,
+  quality: u8,
+  out: &mut Vec<u8>,
+  cancel: &CancelToken,
+) -> Result<(), RenderError> {
+  let view = DrawnOnDemand {
+    painter,
+    cancel,
+    band: RefCell::new(None),
+  };
+  let written =
+    JpegEncoder::new_with_quality(CancellableWriter { out, cancel }, quality).encode_image(&view);
+  cancel.check()?;
+  written.map_err(|error| RenderError::Encoder(error.to_string()))
+}
+
+/// Rows of a JPEG's 8×8 blocks.
+const JPEG_BLOCK_ROWS: u32 = 8;
+
+/// The image as RGB over white, drawn one block row at a time as the JPEG encoder asks.
+struct DrawnOnDemand<'a> {
+  painter: &'a Painter<'a>,
+  cancel: &'a CancelToken,
+  /// The first row of the band drawn last, and its pixels.
+  band: RefCell<Option<(u32, RgbImage)>>,
+}
+
+impl GenericImageView for DrawnOnDemand<'_> {
+  type Pixel = image::Rgb<u8>;
+
+  fn dimensions(&self) -> (u32, u32) {
+    (self.painter.side_px, self.painter.side_px)
+  }
+
+  fn get_pixel(&self, x: u32, y: u32) -> Self::Pixel {
+    let first = y - y % JPEG_BLOCK_ROWS;
+    let mut band = self.band.borrow_mut();
+    if band.as_ref().is_none_or(|(drawn, _)| *drawn != first) {
+      // Once cancelled, the encoder's next write fails: no need to draw what it will not use.
+      let rows = JPEG_BLOCK_ROWS.min(self.painter.side_px - first);
+      let mut rgba = RgbaImage::new(self.painter.side_px, rows);
+      if !self.cancel.is_cancelled() {
+        self.painter.paint(first, &mut rgba);
+      }
+      *band = Some((first, rgb(&rgba, over_white)));
+    }
+    let (_, pixels) = band.as_ref().expect("drawn above");
+    *pixels.get_pixel(x, y - first)
+  }
+}
+
+/// A `Write` that fails once the work is cancelled, so that an encoder writing as it goes
+/// stops there.
+struct CancellableWriter<'a> {
+  out: &'a mut Vec<u8>,
+  cancel: &'a CancelToken,
+}
+
+impl Write for CancellableWriter<'_> {
+  fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+    if self.cancel.is_cancelled() {
+      return Err(io::Error::other("cancelled"));
+    }
+    self.out.write(bytes)
+  }
+
+  fn flush(&mut self) -> io::Result<()> {
+    Ok(())
+  }
+}
+
+/// `pixels` without alpha, each pixel first passed through `flatten`.
+fn rgb(pixels: &RgbaImage, flatten: impl Fn(image::Rgba<u8>) -> image::Rgba<u8>) -> RgbImage {
+  let (width, height) = pixels.dimensions();
+  RgbImage::from_fn(width, height, |x, y| {
+    let [r, g, b, _] = flatten(*pixels.get_pixel(x, y)).0;
+    image::Rgb([r, g, b])
+  })
+}
+
+/// The pixel composited over opaque white: JPEG has no alpha.
+fn over_white(pixel: image::Rgba<u8>) -> image::Rgba<u8> {
+  let white = Rgba::WHITE;
+  let alpha = u32::from(pixel[3]);
+  let over = |channel: u8, background: u8| {
+    ((u32::from(channel) * alpha + u32::from(background) * (255 - alpha) + 127) / 255) as u8
+  };
+  image::Rgba([
+    over(pixel[0], white.r),
+    over(pixel[1], white.g),
+    over(pixel[2], white.b),
+    0xff,
+  ])
 }
 
 /// `style` as it can be drawn at `side_px`: curves need pixels. Under 2 px a module, shaped
@@ -144,49 +254,208 @@ fn drawable(style: &Style, side_px: u32, matrix_width: usize) -> Style {
 /// Samples per pixel side for shapes with curves: 4×4 gives 17 levels of anti-aliasing.
 const SUBSAMPLES: usize = 4;
 
-/// The symbol drawn in RGBA: each pixel blends the light and dark colours by the share of its
-/// area that is ink; then the logo, centred in its cleared square.
-fn rgba(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<RgbaImage, ImageTooLarge> {
-  let side_px = style.side_px(matrix.width())?;
-  let layout = Layout::new(matrix, style, logo.map(|placed| placed.clearing));
-  let side = layout.framed.side;
-  let samples = if style.is_plain() { 1 } else { SUBSAMPLES };
-  let scale = side as f64 / f64::from(side_px);
-  // One sample at the pixel's left/top edge puts pixel p in module ⌊p × side / side_px⌋,
-  // exactly as the 1-bit PNG path's module edges do.
-  let offsets: Vec<f64> = match samples {
-    1 => vec![0.0],
-    _ => (0..samples)
-      .map(|i| (i as f64 + 0.5) / samples as f64)
-      .collect(),
-  };
-  let mut image = RgbaImage::new(side_px, side_px);
-  for (px, py, pixel) in image.enumerate_pixels_mut() {
-    let mut ink = 0;
-    for dy in &offsets {
-      for dx in &offsets {
-        let (u, v) = ((f64::from(px) + dx) * scale, (f64::from(py) + dy) * scale);
-        ink += usize::from(layout.is_ink(u, v));
+/// Rows drawn between two looks at the cancel token: at the largest side with shaped modules,
+/// a row takes about a millisecond.
+const BAND_ROWS: u32 = 8;
+
+/// Draws the symbol in RGBA, any band of rows on its own: each pixel blends the light and dark
+/// colours by the share of its area that is ink; then the logo, centred in its cleared square.
+struct Painter<'a> {
+  layout: Layout<'a>,
+  style: &'a Style,
+  side_px: u32,
+  /// Where a pixel's samples are taken, as fractions of the pixel.
+  offsets: Vec<f64>,
+  /// Modules per pixel.
+  scale: f64,
+  logo: Option<LogoDrawing>,
+}
+
+impl<'a> Painter<'a> {
+  fn new(
+    matrix: &'a Matrix,
+    style: &'a Style,
+    logo: Option<&Placed>,
+  ) -> Result<Self, ImageTooLarge> {
+    let side_px = style.side_px(matrix.width())?;
+    let layout = Layout::new(matrix, style, logo.map(|placed| placed.clearing));
+    let side = layout.framed.side;
+    let samples = if style.is_plain() { 1 } else { SUBSAMPLES };
+    // One sample at the pixel's left/top edge puts pixel p in module ⌊p × side / side_px⌋,
+    // exactly as the 1-bit PNG path's module edges do.
+    let offsets = match samples {
+      1 => vec![0.0],
+      _ => (0..samples)
+        .map(|i| (i as f64 + 0.5) / samples as f64)
+        .collect(),
+    };
+    let logo = logo.map(|placed| {
+      let edges = module_edges(side, side_px as usize);
+      let cleared = layout
+        .cleared
+        .as_ref()
+        .expect("a placed logo clears modules");
+      // One module of light border on each side of the image.
+      let low = edges[cleared.start + 1];
+      let high = edges[cleared.end - 1];
+      LogoDrawing::new(placed.logo, (high - low) as u32, low as i64)
+    });
+    Ok(Self {
+      layout,
+      style,
+      side_px,
+      offsets,
+      scale: side as f64 / f64::from(side_px),
+      logo,
+    })
+  }
+
+  /// Whether every pixel is opaque, known before drawing: both colours are, and the logo
+  /// blended over them leaves them so (blending rounds some nearly opaque pixels down).
+  fn is_opaque(&self) -> bool {
+    self.style.light.is_opaque()
+      && self.style.dark.is_opaque()
+      && self.logo.as_ref().is_none_or(LogoDrawing::keeps_opaque)
+  }
+
+  /// Rows `first..first + band.height()` of the image into `band`.
+  fn paint(&self, first: u32, band: &mut RgbaImage) {
+    let of = self.offsets.len() * self.offsets.len();
+    for (px, row, pixel) in band.enumerate_pixels_mut() {
+      let py = first + row;
+      let mut ink = 0;
+      for dy in &self.offsets {
+        for dx in &self.offsets {
+          let (u, v) = (
+            (f64::from(px) + dx) * self.scale,
+            (f64::from(py) + dy) * self.scale,
+          );
+          ink += usize::from(self.layout.is_ink(u, v));
+        }
       }
+      *pixel = blend(self.style.light, self.style.dark, ink, of);
     }
-    *pixel = blend(style.light, style.dark, ink, samples * samples);
+    if let Some(logo) = &self.logo {
+      logo.draw(first, band);
+    }
   }
-  if let Some(placed) = logo {
-    let edges = module_edges(side, side_px as usize);
-    let cleared = layout
-      .cleared
-      .as_ref()
-      .expect("a placed logo clears modules");
-    // One module of light border on each side of the image.
-    let low = edges[cleared.start + 1];
-    let high = edges[cleared.end - 1];
-    let room = (high - low) as u32;
-    let scaled = placed.logo.scaled(room);
-    let x = low as i64 + i64::from(room - scaled.width()) / 2;
-    let y = low as i64 + i64::from(room - scaled.height()) / 2;
-    image::imageops::overlay(&mut image, &scaled, x, y);
+
+  /// Hands each band of [`BAND_ROWS`] rows to `each`, top to bottom, checking `cancel` before
+  /// drawing each.
+  fn bands(&self, cancel: &CancelToken, mut each: impl FnMut(&RgbaImage)) -> Result<(), Cancelled> {
+    let mut band = RgbaImage::new(self.side_px, BAND_ROWS.min(self.side_px));
+    for first in (0..self.side_px).step_by(BAND_ROWS as usize) {
+      cancel.check()?;
+      let rows = BAND_ROWS.min(self.side_px - first);
+      if rows != band.height() {
+        band = RgbaImage::new(self.side_px, rows);
+      }
+      self.paint(first, &mut band);
+      each(&band);
+    }
+    Ok(())
   }
-  Ok(image)
+
+  /// The whole image, for the encoders that need it: at most [`MAX_FRAME_SIDE`] a side.
+  fn frame(&self, cancel: &CancelToken) -> Result<RgbaImage, RenderError> {
+    if self.side_px > MAX_FRAME_SIDE {
+      return Err(RenderError::TooLarge(ImageTooLarge {
+        side: self.side_px.into(),
+        limit: MAX_FRAME_SIDE,
+      }));
+    }
+    let mut pixels = Vec::with_capacity(self.side_px as usize * self.side_px as usize * 4);
+    self.bands(cancel, |band| pixels.extend_from_slice(band.as_raw()))?;
+    Ok(RgbaImage::from_raw(self.side_px, self.side_px, pixels).expect("every row was drawn"))
+  }
+}
+
+/// Beyond this many pixels a side, a logo is scaled in bands (see [`LogoDrawing`]).
+const MAX_LOGO_SCALED: u32 = 1024;
+
+/// A logo scaled to its room and drawn band by band. Up to [`MAX_LOGO_SCALED`] pixels it is
+/// scaled once, whole; larger, it is scaled to that size and each band's rows are interpolated
+/// from it as they are drawn: scaling to 6500 px in one step took a second (twenty under load)
+/// and its memory, and could not be interrupted.
+struct LogoDrawing {
+  /// The logo scaled to its room, or to at most [`MAX_LOGO_SCALED`] a side.
+  pixels: RgbaImage,
+  /// Its size and top-left corner in the image.
+  width: u32,
+  height: u32,
+  x: i64,
+  y: i64,
+}
+
+impl LogoDrawing {
+  /// `logo` centred in the square of side `room` whose top-left corner is at (`low`, `low`).
+  fn new(logo: &Logo, room: u32, low: i64) -> Self {
+    let (width, height) = logo.fitted(room);
+    Self {
+      pixels: logo.scaled(room.min(MAX_LOGO_SCALED)),
+      width,
+      height,
+      x: low + i64::from(room - width) / 2,
+      y: low + i64::from(room - height) / 2,
+    }
+  }
+
+  /// Whether the logo blended over opaque pixels leaves them opaque. Interpolated pixels mix
+  /// the alphas of their neighbours, so there every alpha must be opaque.
+  fn keeps_opaque(&self) -> bool {
+    let stays_opaque = |pixel: &image::Rgba<u8>| {
+      let mut under = image::Rgba([0, 0, 0, 0xff]);
+      under.blend(pixel);
+      under[3] == 0xff
+    };
+    if self.pixels.dimensions() == (self.width, self.height) {
+      self.pixels.pixels().all(stays_opaque)
+    } else {
+      self.pixels.pixels().all(|pixel| pixel[3] == 0xff)
+    }
+  }
+
+  /// The logo's part of rows `first..first + band.height()`, blended over `band`.
+  fn draw(&self, first: u32, band: &mut RgbaImage) {
+    if self.pixels.dimensions() == (self.width, self.height) {
+      image::imageops::overlay(band, &self.pixels, self.x, self.y - i64::from(first));
+      return;
+    }
+    let top = self.y.max(i64::from(first));
+    let bottom = (self.y + i64::from(self.height)).min(i64::from(first + band.height()));
+    if top >= bottom {
+      return;
+    }
+    let strip = RgbaImage::from_fn(self.width, (bottom - top) as u32, |x, row| {
+      self.interpolated(x, (top - self.y) as u32 + row)
+    });
+    image::imageops::overlay(band, &strip, self.x, top - i64::from(first));
+  }
+
+  /// Pixel (`x`, `y`) of the logo at its full size, interpolated bilinearly from `pixels`.
+  fn interpolated(&self, x: u32, y: u32) -> image::Rgba<u8> {
+    let (scaled_width, scaled_height) = self.pixels.dimensions();
+    let source = |at: u32, length: u32, scaled: u32| {
+      let position = (at as f32 + 0.5) * scaled as f32 / length as f32 - 0.5;
+      let position = position.clamp(0.0, (scaled - 1) as f32);
+      let low = position.floor() as u32;
+      (low, (low + 1).min(scaled - 1), position - low as f32)
+    };
+    let (left, right, across) = source(x, self.width, scaled_width);
+    let (upper, lower, down) = source(y, self.height, scaled_height);
+    let at = |x, y| self.pixels.get_pixel(x, y).0.map(f32::from);
+    let (a, b, c, d) = (
+      at(left, upper),
+      at(right, upper),
+      at(left, lower),
+      at(right, lower),
+    );
+    image::Rgba(std::array::from_fn(|i| {
+      let top = a[i] + (b[i] - a[i]) * across;
+      let bottom = c[i] + (d[i] - c[i]) * across;
+      (top + (bottom - top) * down).round() as u8
+    }))
+  }
 }
 
 fn blend(light: Rgba, dark: Rgba, ink: usize, of: usize) -> image::Rgba<u8> {
@@ -222,7 +491,7 @@ mod tests {
         dark: Rgba::from_hex("#000000fe").unwrap(),
         ..style
       };
-      let bytes = image(&matrix, &style, None, format).unwrap();
+      let bytes = image(&matrix, &style, None, format, &CancelToken::default()).unwrap();
       let decoded = image::load_from_memory(&bytes).unwrap().into_rgba8();
       let side = matrix.width() + 2;
       assert_eq!(decoded.dimensions(), (side as u32 * 2, side as u32 * 2));
@@ -246,7 +515,14 @@ mod tests {
       scale: 1,
       ..Style::default()
     };
-    let expected = image(&matrix, &plain, None, ImageFormat::Png).unwrap();
+    let expected = image(
+      &matrix,
+      &plain,
+      None,
+      ImageFormat::Png,
+      &CancelToken::default(),
+    )
+    .unwrap();
     for (modules, finder) in [
       (ModuleShape::Dots, FinderShape::Rounded),
       (ModuleShape::Rounded, FinderShape::Square),
@@ -257,14 +533,35 @@ mod tests {
         ..plain
       };
       assert_eq!(
-        image(&matrix, &shaped, None, ImageFormat::Png).unwrap(),
+        image(
+          &matrix,
+          &shaped,
+          None,
+          ImageFormat::Png,
+          &CancelToken::default()
+        )
+        .unwrap(),
         expected
       );
       let two_px = Style { scale: 2, ..shaped };
       let plain_two_px = Style { scale: 2, ..plain };
       assert_ne!(
-        image(&matrix, &two_px, None, ImageFormat::Png).unwrap(),
-        image(&matrix, &plain_two_px, None, ImageFormat::Png).unwrap(),
+        image(
+          &matrix,
+          &two_px,
+          None,
+          ImageFormat::Png,
+          &CancelToken::default()
+        )
+        .unwrap(),
+        image(
+          &matrix,
+          &plain_two_px,
+          None,
+          ImageFormat::Png,
+          &CancelToken::default()
+        )
+        .unwrap(),
         "from 2 px a module, shapes are drawn"
       );
     }
@@ -274,7 +571,16 @@ mod tests {
       ..plain
     };
     let square_finder = |scale| Style { scale, ..plain };
-    let png = |style: &Style| image(&matrix, style, None, ImageFormat::Png).unwrap();
+    let png = |style: &Style| {
+      image(
+        &matrix,
+        style,
+        None,
+        ImageFormat::Png,
+        &CancelToken::default(),
+      )
+      .unwrap()
+    };
     assert_eq!(png(&rounded_finder(2)), png(&square_finder(2)));
     assert_ne!(png(&rounded_finder(3)), png(&square_finder(3)));
   }
@@ -293,7 +599,8 @@ mod tests {
         finder,
         ..Style::default()
       };
-      let pixels = rgba(&matrix, &style, None).unwrap();
+      let painter = Painter::new(&matrix, &style, None).unwrap();
+      let pixels = painter.frame(&CancelToken::default()).unwrap();
       let greys = pixels.pixels().filter(|p| p[0] != 0 && p[0] != 255).count();
       assert!(greys > 0, "{modules:?}: curves have edge pixels");
       let in_finder = |x: usize, y: usize| {
@@ -319,13 +626,54 @@ mod tests {
   }
 
   #[test]
+  fn a_logo_larger_than_its_scaling_cap_is_interpolated_band_by_band_close_to_whole() {
+    let gradient = RgbaImage::from_fn(300, 200, |x, y| {
+      image::Rgba([(x * 255 / 299) as u8, (y * 255 / 199) as u8, 128, 255])
+    });
+    let logo = Logo {
+      image: gradient,
+      fraction: 0.3,
+    };
+    let room = MAX_LOGO_SCALED * 2;
+    let drawing = LogoDrawing::new(&logo, room, 10);
+    assert_eq!(drawing.pixels.width(), MAX_LOGO_SCALED);
+    assert!(drawing.keeps_opaque());
+    let whole = logo.scaled(room);
+    assert_eq!((drawing.width, drawing.height), whole.dimensions());
+    // A band that starts above the logo, as the image's bands do: the logo's first rows.
+    let mut band = RgbaImage::from_pixel(room + 20, 16, image::Rgba([255; 4]));
+    let first = drawing.y as u32 - 8;
+    drawing.draw(first, &mut band);
+    assert_eq!(
+      *band.get_pixel(0, 0),
+      image::Rgba([255; 4]),
+      "outside the logo"
+    );
+    for row in 8..16 {
+      for x in (0..drawing.width).step_by(7) {
+        let drawn = band.get_pixel(drawing.x as u32 + x, row).0;
+        let expected = whole.get_pixel(x, row - 8).0;
+        let near = drawn.iter().zip(expected).all(|(&a, b)| a.abs_diff(b) <= 2);
+        assert!(near, "({x}, {row}): {drawn:?} against {expected:?}");
+      }
+    }
+  }
+
+  #[test]
   fn jpeg_flattens_onto_white() {
     let matrix = sample(b"jpeg", EcLevel::L);
     let style = Style {
       light: Rgba::from_hex("#fff0").unwrap(),
       ..Style::default()
     };
-    let bytes = image(&matrix, &style, None, ImageFormat::Jpeg { quality: 90 }).unwrap();
+    let bytes = image(
+      &matrix,
+      &style,
+      None,
+      ImageFormat::Jpeg { quality: 90 },
+      &CancelToken::default(),
+    )
+    .unwrap();
     let decoded = image::load_from_memory(&bytes).unwrap().into_rgb8();
     assert!(
       decoded.get_pixel(0, 0)[0] > 240,

@@ -6,13 +6,19 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
 use super::{css_colour, Layout, Placed, RenderError};
+use crate::cancel::CancelToken;
 use crate::qr::options::{FinderShape, ModuleShape};
 use crate::qr::{Matrix, Style};
 
 /// The viewBox is in modules; `width`/`height` are the image size in pixels (`scale` px per
 /// module, or `width`), so unlike node-qrcode the scale option is honoured. A fully
-/// transparent light colour draws no background.
-pub fn svg(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<String, RenderError> {
+/// transparent light colour draws no background. `cancel` is checked before each row.
+pub fn svg(
+  matrix: &Matrix,
+  style: &Style,
+  logo: Option<&Placed>,
+  cancel: &CancelToken,
+) -> Result<String, RenderError> {
   let side_px = style.side_px(matrix.width())?;
   let layout = Layout::new(matrix, style, logo.map(|placed| placed.clearing));
   let side = layout.framed.side;
@@ -37,6 +43,7 @@ pub fn svg(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<Stri
   let dark = &mut out;
   let square_finders = style.finder == FinderShape::Square;
   for y in 0..side {
+    cancel.check()?;
     match style.modules {
       // Square finders are plain dark modules: they join the runs.
       ModuleShape::Square => square_runs(&layout, y, square_finders, dark),
@@ -232,7 +239,7 @@ mod tests {
   fn runs_cover_exactly_the_dark_modules() {
     let matrix = sample(b"svg runs", EcLevel::M);
     let style = Style::default();
-    let image = svg(&matrix, &style, None).unwrap();
+    let image = svg(&matrix, &style, None, &CancelToken::default()).unwrap();
     let framed = Framed::new(&matrix, &style);
     let grid = dark_modules(&image, framed.side);
     for y in 0..framed.side {
@@ -256,7 +263,7 @@ mod tests {
       light: Rgba::from_hex("#ffffff00").unwrap(),
       ..Style::default()
     };
-    let image = svg(&matrix, &style, None).unwrap();
+    let image = svg(&matrix, &style, None, &CancelToken::default()).unwrap();
     assert!(image.contains("fill=\"#0000ff\" fill-opacity=\"0.533\""));
     assert!(
       !image.contains("#ffffff"),

@@ -3,16 +3,18 @@
 use std::fmt::Write as _;
 
 use super::Framed;
+use crate::cancel::{CancelToken, Cancelled};
 use crate::qr::{Matrix, Rgba, Style};
 
 /// Dark modules are drawn as ink (`█`, `▀`, `▄`), light ones as spaces, like node-qrcode's
 /// `utf8` type; an odd number of module rows is padded with one light row. Colours and scale do
-/// not apply to text.
-pub fn utf8(matrix: &Matrix, style: &Style) -> String {
+/// not apply to text. `cancel` is checked before each line.
+pub fn utf8(matrix: &Matrix, style: &Style, cancel: &CancelToken) -> Result<String, Cancelled> {
   let framed = Framed::new(matrix, style);
   let side = framed.side;
   let mut out = String::with_capacity((side + 1) * side.div_ceil(2) * 3);
   for top in (0..side).step_by(2) {
+    cancel.check()?;
     for x in 0..side {
       let upper = framed.is_dark(x, top);
       let lower = top + 1 < side && framed.is_dark(x, top + 1);
@@ -25,20 +27,26 @@ pub fn utf8(matrix: &Matrix, style: &Style) -> String {
     }
     out.push('\n');
   }
-  out
+  Ok(out)
 }
 
 /// ANSI 24-bit colour output with the quiet zone and both colours, which node-qrcode's
 /// terminal type ignores. Each module is two spaces on its colour, so the code is square in
 /// most fonts; `small` draws two module rows per line with `▀` (upper row in the foreground
-/// colour, lower row in the background).
-pub fn terminal(matrix: &Matrix, style: &Style, small: bool) -> String {
+/// colour, lower row in the background). `cancel` is checked before each line.
+pub fn terminal(
+  matrix: &Matrix,
+  style: &Style,
+  small: bool,
+  cancel: &CancelToken,
+) -> Result<String, Cancelled> {
   let framed = Framed::new(matrix, style);
   let side = framed.side;
   let colour = |dark: bool| if dark { style.dark } else { style.light };
   let mut out = String::new();
   let rows_per_line = if small { 2 } else { 1 };
   for top in (0..side).step_by(rows_per_line) {
+    cancel.check()?;
     let mut current = None;
     for x in 0..side {
       let upper = colour(framed.is_dark(x, top));
@@ -60,7 +68,7 @@ pub fn terminal(matrix: &Matrix, style: &Style, small: bool) -> String {
     }
     out.push_str("\x1b[0m\n");
   }
-  out
+  Ok(out)
 }
 
 /// The escape sequence setting the foreground (38) or background (48) to `colour`.
@@ -82,7 +90,7 @@ mod tests {
       ..Style::default()
     };
     let framed = Framed::new(&matrix, &style);
-    let text = utf8(&matrix, &style);
+    let text = utf8(&matrix, &style, &CancelToken::default()).unwrap();
     let lines: Vec<Vec<char>> = text.lines().map(|line| line.chars().collect()).collect();
     assert_eq!(lines.len(), framed.side.div_ceil(2));
     assert!(lines.iter().all(|line| line.len() == framed.side));
@@ -108,7 +116,7 @@ mod tests {
       ..Style::default()
     };
     let side = matrix.width() + 6;
-    let big = terminal(&matrix, &style, false);
+    let big = terminal(&matrix, &style, false, &CancelToken::default()).unwrap();
     assert_eq!(big.lines().count(), side);
     assert!(big.contains("\x1b[48;2;16;32;48m") && big.contains("\x1b[48;2;240;224;208m"));
     let first = big.lines().next().unwrap();
@@ -117,7 +125,7 @@ mod tests {
       side,
       "a light margin row is one run"
     );
-    let small = terminal(&matrix, &style, true);
+    let small = terminal(&matrix, &style, true, &CancelToken::default()).unwrap();
     assert_eq!(small.lines().count(), side.div_ceil(2));
     assert!(small.lines().all(|line| line.matches('▀').count() == side));
   }
