@@ -124,10 +124,11 @@ export interface QrImageOptions extends QrCreateOptions {
   /**
    * A PNG or JPEG centred on the code, `size` (default 0.2, at most 0.4) of its width, on a
    * light border. Raises error correction to H; refused (`ERR_QR_LOGO_TOO_LARGE`) when it
-   * would hide more than level H recovers. At most 4096 × 4096 pixels, checked from the file's
-   * header before decoding (`ERR_QR_LOGO_IMAGE_TOO_LARGE`); other formats are refused
-   * (`ERR_QR_LOGO_UNREADABLE`). Decoded once per call, however many codes it makes. Text
-   * output ignores it.
+   * would hide more than level H recovers. At most 4096 × 4096 pixels as a PNG or 2048 × 2048
+   * as a JPEG, checked from the file's header before decoding (`ERR_QR_LOGO_IMAGE_TOO_LARGE`);
+   * other formats are refused (`ERR_QR_LOGO_UNREADABLE`). A PNG is read row by row and a
+   * larger one reduced to 1024 px a side as it is read, so `signal` stops it within
+   * milliseconds. Decoded once per call, however many codes it makes. Text output ignores it.
    */
   logo?: { image: BinaryLike; size?: number }
   /** With `type: 'terminal'`: two module rows per line. */

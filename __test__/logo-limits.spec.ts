@@ -1,6 +1,10 @@
 // A logo is a file a server may take from its users: its size in pixels is refused from the
 // header, before anything is decoded (a 64 KB PNG can claim 23 000 × 23 000 pixels, which took
-// 12 s and 2.6 GB to decode), and only the formats the documentation names are decoded.
+// 12 s and 2.6 GB to decode), and only the formats the documentation names are decoded. A PNG
+// is read row by row, reduced to 1024 px a side as it goes and abortable; a JPEG, decoded
+// whole, is held to 2048 px a side.
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 
 import { deflateSync } from 'node:zlib'
 
@@ -10,6 +14,7 @@ import sharp from 'sharp'
 import * as qrhash from '../index.js'
 
 const MAX_LOGO_SIDE = 4096
+const MAX_JPEG_LOGO_SIDE = 2048
 
 /** CRC-32 as PNG chunks use it (ISO 3309), bit by bit: the test's own, not the addon's. */
 function crc32(bytes: Uint8Array): number {
@@ -85,4 +90,69 @@ test('only PNG and JPEG logos are decoded, as the documentation says; WebP and G
     const image = await square.clone().toFormat(format).toBuffer()
     t.notThrows(() => qrhash.toBufferSync('x', { logo: { image } }), format)
   }
+})
+
+test('a JPEG logo is held to 2048 px a side, as its decoder reads it whole', async (t) => {
+  const jpeg = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#222' } }).jpeg().toBuffer()
+  const wide = await jpeg(MAX_JPEG_LOGO_SIDE + 1, 8)
+  const expected = {
+    instanceOf: RangeError,
+    code: 'ERR_QR_LOGO_IMAGE_TOO_LARGE',
+    message: `options.logo.image must be at most ${MAX_JPEG_LOGO_SIDE} × ${MAX_JPEG_LOGO_SIDE} pixels as a JPEG (a PNG may have ${MAX_LOGO_SIDE}); its header says ${MAX_JPEG_LOGO_SIDE + 1} × 8`,
+  }
+  t.throws(() => qrhash.toBufferSync('x', { logo: { image: wide } }), expected)
+  await t.throwsAsync(qrhash.toBuffer('x', { logo: { image: wide } }), expected)
+  const widest = await jpeg(MAX_JPEG_LOGO_SIDE, 8)
+  t.notThrows(() => qrhash.toBufferSync('x', { logo: { image: widest } }))
+})
+
+/**
+ * In a child process: `toBuffer` with a 4096 × 4096 PNG logo of noise (the largest allowed,
+ * 5 MB), run to the end (memory) or aborted 20 ms in (how long the abort took to settle).
+ */
+function worstLogo(mode: 'memory' | 'abort', build = fileURLToPath(new URL('../index.js', import.meta.url))) {
+  const script = `
+    const q = require(${JSON.stringify(build)})
+    const sharp = require('sharp')
+    const side = 4096
+    const noise = Buffer.alloc(side * side * 3)
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24
+    sharp(noise, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer().then(async (image) => {
+      global.gc()
+      const before = process.memoryUsage().rss
+      if (${JSON.stringify(mode)} === 'memory') {
+        let peak = before
+        const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2)
+        await q.toBuffer('logo', { logo: { image }, width: 1000 })
+        clearInterval(sampler)
+        console.log(JSON.stringify({ growthMiB: (Math.max(peak, process.memoryUsage().rss) - before) / 2 ** 20 }))
+      } else {
+        const controller = new AbortController()
+        const pending = q.toBuffer('logo', { logo: { image }, width: 1000, signal: controller.signal })
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        const aborted = performance.now()
+        controller.abort()
+        const outcome = await pending.then(() => 'resolved', (error) => error.name)
+        console.log(JSON.stringify({ outcome, settledMs: performance.now() - aborted }))
+      }
+    })
+  `
+  const child = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) })
+  if (child.status !== 0) throw new Error(child.stderr)
+  return JSON.parse(child.stdout.trim().split('\n').pop()!)
+}
+
+test('the largest PNG logo is read row by row: memory grows by a few MiB, not by its 64 MiB of pixels', (t) => {
+  // Before, decoding it whole grew memory by ~110 MiB (its pixels, then a copy being scaled).
+  const { growthMiB } = worstLogo('memory')
+  t.log(`peak RSS growth: ${growthMiB.toFixed(1)} MiB`)
+  t.true(growthMiB < 40, `${growthMiB.toFixed(1)} MiB`)
+})
+
+test('the largest PNG logo can be aborted while it is decoded', (t) => {
+  // Decoding checks the signal every 32 rows (~2 ms here); the bound is generous for a busy machine.
+  const { outcome, settledMs } = worstLogo('abort')
+  t.log(`settled ${settledMs.toFixed(1)} ms after the abort`)
+  t.is(outcome, 'AbortError')
+  t.true(settledMs < 1000, `${settledMs.toFixed(0)} ms`)
 })

@@ -12,7 +12,7 @@ use crate::cancel::Cancelled;
 use crate::errno;
 use crate::input::Held;
 use crate::napi_raw::{self, ErrorClass};
-use crate::qr::logo::{LogoError, MAX_LOGO_SIDE};
+use crate::qr::logo::{LogoError, MAX_JPEG_LOGO_SIDE, MAX_LOGO_SIDE};
 use crate::qr::options::ImageTooLarge;
 use crate::qr::output::OutputError;
 use crate::qr::render::RenderError;
@@ -331,18 +331,31 @@ impl From<OutputError> for Failure {
   fn from(error: OutputError) -> Self {
     match error {
       OutputError::Encode(error) => error.into(),
-      OutputError::Cancelled | OutputError::Render(RenderError::Cancelled) => Cancelled.into(),
+      OutputError::Cancelled
+      | OutputError::Render(RenderError::Cancelled)
+      | OutputError::Logo(LogoError::Cancelled) => Cancelled.into(),
       OutputError::Logo(LogoError::Unreadable(reason)) => Self::range(
         "ERR_QR_LOGO_UNREADABLE",
         format!("options.logo.image must be a PNG or JPEG image: {reason}"),
       ),
-      OutputError::Logo(LogoError::TooManyPixels { width, height }) => Self::range(
-        "ERR_QR_LOGO_IMAGE_TOO_LARGE",
-        format!(
-          "options.logo.image must be at most {MAX_LOGO_SIDE} × {MAX_LOGO_SIDE} pixels; its \
-           header says {width} × {height}"
-        ),
-      ),
+      OutputError::Logo(LogoError::TooManyPixels {
+        width,
+        height,
+        limit,
+      }) => {
+        let which = if limit == MAX_JPEG_LOGO_SIDE {
+          format!(" as a JPEG (a PNG may have {MAX_LOGO_SIDE})")
+        } else {
+          String::new()
+        };
+        Self::range(
+          "ERR_QR_LOGO_IMAGE_TOO_LARGE",
+          format!(
+            "options.logo.image must be at most {limit} × {limit} pixels{which}; its header \
+             says {width} × {height}"
+          ),
+        )
+      }
       OutputError::Logo(LogoError::TooLarge { .. }) => Self::range(
         "ERR_QR_LOGO_TOO_LARGE",
         "options.logo does not fit this code".into(),

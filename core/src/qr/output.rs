@@ -62,13 +62,17 @@ impl<I> LogoSource<I> {
 }
 
 impl<I: std::ops::Deref<Target = [u8]>> LogoSource<I> {
-  /// The decoded logo; decoded on the first call, on whichever thread makes it.
-  fn decoded(&self) -> Result<&Logo, OutputError> {
-    self
+  /// The decoded logo; decoded on the first call, on whichever thread makes it (all the
+  /// parts of one call share `cancel`, so a cancelled decoding is never wanted again).
+  fn decoded(&self, cancel: &CancelToken) -> Result<&Logo, OutputError> {
+    match self
       .decoded
-      .get_or_init(|| Logo::decode(&self.image, self.fraction))
-      .as_ref()
-      .map_err(|error| OutputError::Logo(error.clone()))
+      .get_or_init(|| Logo::decode(&self.image, self.fraction, cancel))
+    {
+      Ok(logo) => Ok(logo),
+      Err(LogoError::Cancelled) => Err(OutputError::Cancelled),
+      Err(error) => Err(OutputError::Logo(error.clone())),
+    }
   }
 }
 
@@ -150,7 +154,7 @@ impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
   /// renderers every few rows.
   pub fn make(&self, content: &Content, cancel: &CancelToken) -> Result<Made, OutputError> {
     let logo = match &self.logo {
-      Some(source) => Some(source.decoded()?),
+      Some(source) => Some(source.decoded(cancel)?),
       None => None,
     };
     let (symbol, clearing) = self.encode(content, logo)?;
@@ -383,7 +387,7 @@ mod tests {
     let plain = recipe(Output::Symbol, None);
     let (small, _) = plain.encode(&content, None).unwrap();
     let with_logo = recipe(Output::Symbol, Some(logo_png()));
-    let logo = Logo::decode(&logo_png(), 0.3).unwrap();
+    let logo = Logo::decode(&logo_png(), 0.3, &CancelToken::default()).unwrap();
     assert!(
       logo.place(small.version, EcLevel::H).is_err(),
       "does not fit the smallest"

@@ -371,7 +371,7 @@ impl<'a> Painter<'a> {
 }
 
 /// Beyond this many pixels a side, a logo is scaled in bands (see [`LogoDrawing`]).
-const MAX_LOGO_SCALED: u32 = 1024;
+const MAX_LOGO_SCALED: u32 = crate::qr::logo::MAX_SOURCE_SIDE;
 
 /// A logo scaled to its room and drawn band by band. Up to [`MAX_LOGO_SCALED`] pixels it is
 /// scaled once, whole; larger, it is scaled to that size and each band's rows are interpolated

@@ -72,7 +72,7 @@ fn logo() -> Logo {
   });
   let mut file = std::io::Cursor::new(Vec::new());
   image.write_to(&mut file, FileFormat::Png).unwrap();
-  Logo::decode(&file.into_inner(), 0.25).unwrap()
+  Logo::decode(&file.into_inner(), 0.25, &CancelToken::default()).unwrap()
 }
 
 /// The first 8 bytes of each image's digest (of its pixels for PNG), made by the full-frame
