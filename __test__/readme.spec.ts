@@ -4,7 +4,7 @@
 // since the tests run offline.
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -92,4 +92,31 @@ test('README web service: a code for ?text=, a 400 for a missing, empty or too l
   const tooLong = await get(`?text=${'x'.repeat(8000)}`)
   t.is(tooLong.status, 400)
   t.regex(tooLong.body.error!, /too long|does not fit|at most/i)
+})
+
+test('examples/qr-service runs from a copy of its folder in a fresh project where qrhash is installed, as its README says', async (t) => {
+  const copy = mkdtempSync(join(tmpdir(), 'qrhash-service-'))
+  t.teardown(() => rmSync(copy, { recursive: true, force: true }))
+  t.is(spawnSync('npm', ['init', '-y'], { cwd: copy }).status, 0)
+  const example = join(root, 'examples', 'qr-service')
+  for (const file of readdirSync(example)) if (file !== 'README.md') copyFileSync(join(example, file), join(copy, file))
+  mkdirSync(join(copy, 'node_modules'))
+  symlinkSync(root, join(copy, 'node_modules', 'qrhash'), 'dir')
+  // Linked from this checkout's node_modules (piscina's "exports" hide its package.json).
+  for (const name of ['fastify', 'qrcode', 'piscina']) symlinkSync(join(root, 'node_modules', name), join(copy, 'node_modules', name), 'dir')
+  const server = spawn(process.execPath, ['server.mjs', '--port', '0'], { cwd: copy })
+  t.teardown(() => server.kill())
+  let output = ''
+  const address = await new Promise<string>((resolve, reject) => {
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk
+      const found = /listening on (http:\/\/\S+)/.exec(output)
+      if (found) resolve(found[1]!)
+    })
+    server.stderr.on('data', (chunk: Buffer) => (output += chunk))
+    server.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)))
+  })
+  const response = await fetch(`${address}/qr?text=from%20a%20copy`)
+  t.is(response.status, 200)
+  t.is((await zxingRead(Buffer.from(await response.arrayBuffer()))).text, 'from a copy')
 })

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises'
 
 import Fastify from 'fastify'
 
-import { createSha256 } from '../../index.js'
+import { createSha256 } from 'qrhash'
 import { createEngine, machine } from './engines.mjs'
 
 /** @typedef {import('./engines.mjs').Mode} Mode */

@@ -12,8 +12,9 @@ import os from 'node:os'
 import { Piscina } from 'piscina'
 import QRCode from 'qrcode'
 
-// The repository root, so the example runs from a clone; an app would import 'qrhash'.
-import { createQr, toBuffer, toString } from '../../index.js'
+// By the package's name, as an app imports it: in a clone, Node resolves it to the repository
+// itself (a package may import itself by its name through its "exports").
+import { createQr, toBuffer, toString } from 'qrhash'
 
 export const MODES = /** @type {const} */ (['main', 'piscina', 'qrhash', 'cached'])
 
