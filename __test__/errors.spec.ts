@@ -211,3 +211,26 @@ test('a detached ArrayBuffer, or a view of one, is a TypeError; an empty one is 
   const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
   t.is(await qrhash.sha256(new DataView(new ArrayBuffer(0)), { encoding: 'hex' }), empty)
 })
+
+test('an object people pass by mistake as data is named, with what to pass instead', async (t) => {
+  const { Readable } = await import('node:stream')
+  const cases: Array<[string, () => unknown, RegExp]> = [
+    ['a Response', () => new Response('body'), /got a Response: pass await response\.arrayBuffer\(\), or pipe response\.body into createSha256\(\)$/],
+    ['a Request', () => new Request('http://127.0.0.1/'), /got a Request: pass await request\.arrayBuffer\(\)$/],
+    ['a Blob', () => new Blob(['x']), /got a Blob: pass await blob\.arrayBuffer\(\)$/],
+    ['a File', () => new File(['x'], 'x.txt'), /got a Blob: pass await blob\.arrayBuffer\(\)$/],
+    ['a ReadableStream', () => new ReadableStream(), /got a ReadableStream: pipe it into createSha256\(\)/],
+    ['a Node stream', () => Readable.from(['x']), /got a stream: pipe it into createSha256\(\) \(await pipeline\(stream, hasher\)\)$/],
+    ['a Promise', () => Promise.resolve(Buffer.from('x')), /got a Promise: await it first$/],
+    ['a plain object', () => ({ data: 'x' }), /got a plain object: pass a string \(JSON\.stringify\(object\), say\) or bytes$/],
+    ['an object with no prototype', () => Object.create(null), /got a plain object/],
+    ['a Map', () => new Map(), /got an object$/],
+    ['a Proxy whose traps throw', () => new Proxy({}, { getPrototypeOf: () => { throw new Error('trap') }, get: () => { throw new Error('trap') } }), /got an object$/],
+  ]
+  for (const [label, make, message] of cases) {
+    t.throws(() => qrhash.sha256Sync(make() as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE', message }, `sha256Sync: ${label}`)
+    await t.throwsAsync(qrhash.sha256(make() as never), { instanceOf: TypeError, message }, `sha256: ${label}`)
+    await t.throwsAsync(qrhash.sha256Many([make() as never]), { instanceOf: TypeError, message: new RegExp(`^inputs\\[0\\] must be .*${message.source}`) }, `sha256Many: ${label}`)
+  }
+  t.throws(() => qrhash.toStringSync(new Blob(['x']) as never), { instanceOf: TypeError, message: /^text must be .*got a Blob: pass await blob\.arrayBuffer\(\)$/ })
+})

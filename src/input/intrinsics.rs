@@ -70,7 +70,38 @@ const SCRIPT: &str = r#"(() => {
   const dataViewBuffer = (value) => call(get.dataBuffer, value)
   // A copy of a Uint8Array's bytes in a new buffer of fixed length.
   const copy = (view) => new U8(view)
-  return [kind, uint8, dataViewBuffer, copy]
+  // What a value that is not data is, and what to pass instead, for the objects people pass
+  // by mistake; undefined for anything else. Web types are told by their own getters' brand
+  // checks. (Only called for a value already refused, while the arguments are read.)
+  const prototypeOf = (Class) => (typeof Class === 'function' ? Class.prototype : {})
+  const brands = [
+    [getter(prototypeOf(globalThis.Response), 'bodyUsed'), 'a Response: pass await response.arrayBuffer(), or pipe response.body into createSha256()'],
+    [getter(prototypeOf(globalThis.Request), 'bodyUsed'), 'a Request: pass await request.arrayBuffer()'],
+    [getter(prototypeOf(globalThis.Blob), 'size'), 'a Blob: pass await blob.arrayBuffer()'],
+    [getter(prototypeOf(globalThis.ReadableStream), 'locked'), 'a ReadableStream: pipe it into createSha256(), or pass await new Response(stream).arrayBuffer()'],
+  ]
+  const PromiseClass = Promise
+  const plainPrototype = Object.prototype
+  const what = (value) => {
+    for (const [brand, phrase] of brands) {
+      try {
+        call(brand, value)
+        if (brand !== undefined) return phrase
+      } catch {}
+    }
+    try {
+      if (value instanceof PromiseClass) return 'a Promise: await it first'
+      if (typeof value.pipe === 'function' && typeof value.on === 'function') {
+        return 'a stream: pipe it into createSha256() (await pipeline(stream, hasher))'
+      }
+      const prototype = getPrototypeOf(value)
+      if (prototype === plainPrototype || prototype === null) {
+        return 'a plain object: pass a string (JSON.stringify(object), say) or bytes'
+      }
+    } catch {}
+    return undefined
+  }
+  return [kind, uint8, dataViewBuffer, copy, what]
 })()"#;
 
 /// The functions `SCRIPT` returns, in its order.
@@ -81,6 +112,7 @@ struct Captured {
   uint8: Reference,
   data_view_buffer: Reference,
   copy: Reference,
+  what: Reference,
 }
 
 thread_local! {
@@ -106,6 +138,7 @@ pub fn capture(_exports: Object, env: Env) -> napi::Result<()> {
     uint8: function(1)?,
     data_view_buffer: function(2)?,
     copy: function(3)?,
+    what: function(4)?,
   };
   CAPTURED.with_borrow_mut(|slot| {
     if let Some(previous) = slot.replace(captured) {
@@ -198,4 +231,13 @@ pub fn data_view_buffer<'env>(env: &'env Env, view: &Unknown<'env>) -> napi::Res
 /// never sees a resizable original).
 pub fn fixed_copy<'env>(env: &'env Env, view: &Unknown<'env>) -> napi::Result<Unknown<'env>> {
   call(env, |c| &c.copy, [view])
+}
+
+/// What `value`, an object qrhash does not take as data, is and what to pass instead (`a
+/// Response: pass await response.arrayBuffer() …`), for the objects people pass by mistake.
+/// Runs the caller's getters (a stream's `pipe`), so only while the arguments are read.
+pub fn what_instead(env: &Env, value: &Unknown) -> Option<String> {
+  call(env, |c| &c.what, [value])
+    .ok()
+    .and_then(|phrase| napi_raw::string(&phrase))
 }

@@ -14,7 +14,7 @@ use napi::{Env, JsValue, ValueType};
 use super::describe::describe;
 use super::handles::Held;
 use super::intrinsics::{
-  buffer_kind, data_view_buffer, fixed_copy, uint8_over, BufferKind, ViewForm,
+  buffer_kind, data_view_buffer, fixed_copy, uint8_over, what_instead, BufferKind, ViewForm,
 };
 use super::scalars::utf8;
 use super::Pinning;
@@ -161,7 +161,10 @@ pub fn bytes_among<'env>(
         Ok(View::Fixed(view)) => Ok(view),
         Ok(View::Resizable { view, .. }) => fixed_copy(env, &view),
         Ok(View::Detached) => return Err(wrong_type(DETACHED)),
-        Ok(View::NotBinary) | Err(_) => return Err(wrong_type(&describe(&value))),
+        Ok(View::NotBinary) | Err(_) => {
+          let given = what_instead(env, &value).unwrap_or_else(|| describe(&value));
+          return Err(wrong_type(&given));
+        }
       };
       view
         .and_then(|view| PendingView::new(env, view, argument, DATA_TYPES))
