@@ -118,6 +118,9 @@ function worstLogo(mode: 'memory' | 'abort', build = fileURLToPath(new URL('../i
     const noise = Buffer.alloc(side * side * 3)
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24
     sharp(noise, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer().then(async (image) => {
+      // A small logo first, so that what the pool needs anyway (through WebAssembly, its
+      // worker threads) is there before memory is measured.
+      await q.toBuffer('warm-up', { logo: { image: await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000' } }).png().toBuffer() } })
       global.gc()
       const before = process.memoryUsage().rss
       if (${JSON.stringify(mode)} === 'memory') {
