@@ -4,7 +4,7 @@
 // since the tests run offline.
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -119,4 +119,24 @@ test('examples/qr-service runs from a copy of its folder in a fresh project wher
   const response = await fetch(`${address}/qr?text=from%20a%20copy`)
   t.is(response.status, 200)
   t.is((await zxingRead(Buffer.from(await response.arrayBuffer()))).text, 'from a copy')
+})
+
+test('the README stays a guide: under 15 KB, with a table of contents whose links reach its sections', (t) => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  t.true(Buffer.byteLength(readme) <= 15 * 1024, `${Buffer.byteLength(readme)} bytes`)
+  const contents = /^## Contents\n\n((?:- \[.*\]\(#.*\)\n)+)/m.exec(readme)
+  t.truthy(contents, 'a Contents list right after its heading')
+  const anchor = (heading: string) => heading.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')
+  const anchors = new Set([...readme.matchAll(/^## (.+)$/gm)].map((match) => anchor(match[1]!)))
+  for (const link of contents![1]!.matchAll(/\(#([^)]+)\)/g)) t.true(anchors.has(link[1]!), `#${link[1]} is a section`)
+  for (const link of readme.matchAll(/\]\(((?:docs|benchmark|examples)\/[^)#]*|[A-Z]+\.md)\)/g)) {
+    t.true(existsSync(join(root, link[1]!)), `${link[1]} exists`)
+  }
+})
+
+test('benchmark/README.md calls a worse figure worse: every "× lower" ratio is at least 1', (t) => {
+  const figures = readFileSync(join(root, 'benchmark', 'README.md'), 'utf8')
+  const lower = [...figures.matchAll(/([\d.]+)× lower/g)].map((match) => Number(match[1]))
+  t.true(lower.length > 0, 'the tables have such ratios')
+  for (const ratio of lower) t.true(ratio >= 1, `${ratio}× lower`)
 })
