@@ -187,7 +187,8 @@ fn check_symbol(symbol: &Symbol, request: &Request) {
 /// version from the one the data needs upwards that does.
 fn check_logo_version(recipe: &Recipe<&[u8]>, content: &Content, symbol: &Symbol) {
   let source = recipe.logo.as_ref().expect("a logo was given");
-  let logo = Logo::decode(source.image, source.fraction, &CancelToken::default()).expect("it decoded in make");
+  let logo = Logo::decode(source.image, source.fraction, &CancelToken::default())
+    .expect("it decoded in make");
   assert!(logo.place(symbol.version, symbol.level).is_ok());
   let Ok((plain, None)) = recipe.encode(content, None) else {
     panic!("the data encodes without the logo");
