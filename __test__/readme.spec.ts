@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
 
 import { zxingRead } from './helpers/decode.js'
 
@@ -64,19 +64,24 @@ for (const [file, flags, label] of [
   })
 }
 
-test('README web service: a code for ?text=, a 400 for a missing, empty or too long text', async (t) => {
-  const server = spawn(process.execPath, ['service.mjs'], { cwd: project, env: { ...process.env, PORT: '0' } })
+/** Starts a server script in `cwd` (stopped when the test ends) and resolves to the address it prints. */
+function serve(t: ExecutionContext, args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
+  const server = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env } })
   t.teardown(() => server.kill())
   let output = ''
-  const address = await new Promise<string>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     server.stdout.on('data', (chunk: Buffer) => {
       output += chunk
       const found = /listening on (http:\/\/\S+)/.exec(output)
       if (found) resolve(found[1]!)
     })
     server.stderr.on('data', (chunk: Buffer) => (output += chunk))
-    server.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)))
+    server.on('exit', (code) => reject(new Error(`the server exited with ${code}: ${output}`)))
   })
+}
+
+test('README web service: a code for ?text=, a 400 for a missing, empty or too long text', async (t) => {
+  const address = await serve(t, ['service.mjs'], project, { PORT: '0' })
   const get = async (query: string) => {
     const response = await fetch(`${address}/qr${query}`)
     return { status: response.status, body: (await response.json()) as { result?: string; error?: string } }
@@ -104,18 +109,7 @@ test('examples/qr-service runs from a copy of its folder in a fresh project wher
   symlinkSync(root, join(copy, 'node_modules', 'qrhash'), 'dir')
   // Linked from this checkout's node_modules (piscina's "exports" hide its package.json).
   for (const name of ['fastify', 'qrcode', 'piscina']) symlinkSync(join(root, 'node_modules', name), join(copy, 'node_modules', name), 'dir')
-  const server = spawn(process.execPath, ['server.mjs', '--port', '0'], { cwd: copy })
-  t.teardown(() => server.kill())
-  let output = ''
-  const address = await new Promise<string>((resolve, reject) => {
-    server.stdout.on('data', (chunk: Buffer) => {
-      output += chunk
-      const found = /listening on (http:\/\/\S+)/.exec(output)
-      if (found) resolve(found[1]!)
-    })
-    server.stderr.on('data', (chunk: Buffer) => (output += chunk))
-    server.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)))
-  })
+  const address = await serve(t, ['server.mjs', '--port', '0'], copy)
   const response = await fetch(`${address}/qr?text=from%20a%20copy`)
   t.is(response.status, 200)
   t.is((await zxingRead(Buffer.from(await response.arrayBuffer()))).text, 'from a copy')

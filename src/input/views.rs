@@ -438,11 +438,10 @@ impl InPlace<'_, '_> {
     if length == 0 {
       return Ok(&mut []);
     }
-    // SAFETY: `typed_array_memory` found the buffer attached and `length` bytes long from
-    // `data` just now, and the pinning guarantees no JavaScript runs (so nothing detaches,
-    // resizes or frees it) until the synchronous call returns, which `'p` does not outlive.
     // `with` and `with_mut` each use their slice before the next is made, so even an input and
     // an output over the same memory are never two live slices.
+    // SAFETY: found attached, `length` bytes from `data`, just now; the pinning keeps JavaScript
+    // (detaching, resizing, freeing) out until the synchronous call returns, outliving `'p`.
     Ok(unsafe { std::slice::from_raw_parts_mut(data, length) })
   }
 }
