@@ -189,6 +189,8 @@ export declare class Sha256Hasher {
   digest<E extends Sha256Encoding = 'buffer'>(encoding?: E): Digest<E>
 }
 
+export declare function __poolStats(resetPeak?: boolean | undefined | null): PoolStats
+
 /**
  * Cancels every qrhash call still in flight in this thread (the main thread or this worker):
  * each rejects with an `AbortError`, and work already running stops within milliseconds.
@@ -239,6 +241,30 @@ export declare function createQrSync(text: QrData, options?: QrImageOptions): st
  * work shorter than the ~30 µs round trip through the pool.
  */
 export declare function createSync(text: QrData, options?: QrCreateOptions): QrSymbol
+
+/** How many of libuv's pool threads qrhash may occupy at once (see `setPoolShare()`). */
+export declare function getPoolShare(): number
+
+/**
+ * For tests and the benchmark: the pool's size, the share, slots taken now and at most since
+ * the last reset, and this environment's queued parts.
+ */
+export interface PoolStats {
+  poolSize: number
+  share: number
+  taken: number
+  peak: number
+  queued: number
+}
+
+/**
+ * Sets how many of libuv's pool threads qrhash may occupy at once, process-wide (worker
+ * threads included): a whole number from 1 to the pool's size (`UV_THREADPOOL_SIZE`, default
+ * 4). The default, one less than the pool's size (at least 1), keeps a thread free for
+ * `fs`, `dns.lookup`, `zlib` and `crypto`; the pool's size lets qrhash use every thread.
+ * Work already running keeps its slots; the new share applies from the next slice.
+ */
+export declare function setPoolShare(threads: number): void
 
 /**
  * SHA-256 of `input`, computed on libuv's thread pool.

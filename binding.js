@@ -836,12 +836,15 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Sha256Hasher = nativeBinding.Sha256Hasher
+module.exports.__poolStats = nativeBinding.__poolStats
 module.exports.cancelAll = nativeBinding.cancelAll
 module.exports.create = nativeBinding.create
 module.exports.createQr = nativeBinding.createQr
 module.exports.createQrBatch = nativeBinding.createQrBatch
 module.exports.createQrSync = nativeBinding.createQrSync
 module.exports.createSync = nativeBinding.createSync
+module.exports.getPoolShare = nativeBinding.getPoolShare
+module.exports.setPoolShare = nativeBinding.setPoolShare
 module.exports.sha256 = nativeBinding.sha256
 module.exports.sha256Batch = nativeBinding.sha256Batch
 module.exports.sha256BatchSync = nativeBinding.sha256BatchSync

@@ -34,6 +34,8 @@ export {
   createQrBatch,
   createQrSync,
   createSync,
+  getPoolShare,
+  setPoolShare,
   sha256,
   sha256Batch,
   sha256BatchSync,

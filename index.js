@@ -89,6 +89,21 @@ module.exports = require('./binding.js')
 process.once('exit', () => module.exports.cancelAll())
 module.exports.sha256Sync = sha256Sync
 
+// QRHASH_POOL_SHARE sets qrhash's share of libuv's pool before the first call, as
+// UV_THREADPOOL_SIZE sets the pool's size; a value setPoolShare() refuses is reported, not
+// thrown, so a typo in a deployment does not stop the process from starting.
+const poolShare = process.env.QRHASH_POOL_SHARE
+if (poolShare !== undefined && poolShare !== '') {
+  try {
+    module.exports.setPoolShare(/^\s*\d+\s*$/.test(poolShare) ? Number(poolShare) : poolShare)
+  } catch (error) {
+    process.emitWarning(`QRHASH_POOL_SHARE ignored: ${/** @type {Error} */ (error).message}`, {
+      type: 'QrhashWarning',
+      code: 'QRHASH_POOL_SHARE',
+    })
+  }
+}
+
 /** The first frame of a stack: none natively for an error made on libuv's pool, N-API's own
  * (`napi_create_error`, …) under WebAssembly, where emnapi makes errors in JavaScript. */
 const FIRST_FRAME = /\n\s+at (\S+)/

@@ -22,6 +22,7 @@ import {
   createQrBatch,
   createQrSync,
   createSync,
+  getPoolShare,
   sha256,
   sha256Batch,
   sha256File,
@@ -205,16 +206,17 @@ test('one signal shared by all twelve calls at once, aborted after they all reso
 // ---------------------------------------------------------------------------------------------
 // While the call is pending: queued behind other work, then running
 
-const poolThreads = Number(process.env.UV_THREADPOOL_SIZE) > 0 ? Number(process.env.UV_THREADPOOL_SIZE) : 4
+/** The pool threads qrhash may use at once, and so the most parts a call is cut into. */
+const poolShare = getPoolShare()
 
 /**
- * Occupies every pool thread with a hash chain that only an abort ends, so calls made now wait
- * in the queue; `release()` aborts the chains and waits for them to go.
+ * Occupies every pool thread qrhash may use with a hash chain that only an abort ends, so
+ * calls made now wait in qrhash's queue; `release()` aborts the chains and waits for them to go.
  */
 function occupyPool(t: ExecutionContext) {
   const controller = new AbortController()
   const reason = new Error('release the pool')
-  const chains = Array.from({ length: poolThreads }, (_, i) => sha256Iterate(`blocker ${i}`, 2 ** 32 - 1, { signal: controller.signal }))
+  const chains = Array.from({ length: poolShare }, (_, i) => sha256Iterate(`blocker ${i}`, 2 ** 32 - 1, { signal: controller.signal }))
   return {
     async release() {
       controller.abort(reason)
@@ -231,7 +233,8 @@ test.serial('aborted while queued behind a busy pool: each of the twelve calls r
   const reasons = all.map(({ name }) => new Error(`stop ${name}`))
   const pending = all.map(({ call }, i) => call(controllers[i]!.signal))
   const outcomes = pending.map((promise) => promise.then(() => 'resolved' as const, () => 'rejected' as const))
-  // Nothing can have run: every thread is hashing a chain of 2^32 - 1 rounds.
+  // Nothing can have run: every slot qrhash may use holds a chain of 2^32 - 1 rounds, and the
+  // event loop, which hands a slot to the next part, does not turn before the aborts.
   controllers.forEach((controller, i) => controller.abort(reasons[i]))
   await pool.release()
   for (const [i, { name, after }] of all.entries()) {
@@ -289,14 +292,15 @@ function checkAbortedOutput(t: ExecutionContext, input: Uint8Array, recordSize: 
 
 /**
  * Natively, which slots an aborted batch wrote: the records are cut into one contiguous range
- * per pool thread (as src/js/mod.rs `split` cuts them: ranges of at least 256 KiB of input),
+ * per pool thread qrhash may use (as src/js/partition.rs `split` cuts them: ranges of at least
+ * 256 KiB of input),
  * each hashed in order in steps of 256 KiB of input, the signal checked before each step. So
  * within each range the written slots are a leading run of whole steps (or the whole range).
  */
 function checkNativeLayout(t: ExecutionContext, output: Uint8Array, recordSize: number, pattern: number, label: string) {
   const count = output.length / 32
   const step = Math.max(1, Math.floor((256 << 10) / recordSize))
-  const parts = Math.min(Math.max(Math.floor(count / step), 1), poolThreads)
+  const parts = Math.min(Math.max(Math.floor(count / step), 1), poolShare)
   const slot = Buffer.alloc(32, pattern)
   const runs: string[] = []
   for (let part = 0; part < parts; part++) {

@@ -15,4 +15,4 @@ mod input;
 mod js;
 mod napi_raw;
 
-use qrhash_core::{cancel, fs, hash, qr};
+use qrhash_core::{cancel, fs, hash, qr, slice};

@@ -453,3 +453,123 @@ impl Deferred {
     }
   }
 }
+
+/// Runs a function on an environment's JavaScript thread when any thread asks: a threadsafe
+/// function with no JavaScript function behind it.
+pub struct Waker(sys::napi_threadsafe_function);
+
+// SAFETY: `napi_call_threadsafe_function` may be called from any thread; the methods that may
+// not (`hold`) take the environment, which only its own thread has.
+unsafe impl Send for Waker {}
+// SAFETY: as for `Send`; `wake` takes `&self` and is thread-safe.
+unsafe impl Sync for Waker {}
+
+/// What a [`Waker`]'s callbacks are given: what to run, and what to run when it is destroyed.
+struct WakerHooks {
+  on_wake: fn(&Env),
+  on_close: fn(usize),
+  key: usize,
+}
+
+impl Waker {
+  /// A waker of `env` that runs `on_wake` there at each [`wake`](Self::wake) (after the calls
+  /// queued before it), and `on_close(key)` once the environment destroys it. It does not
+  /// keep the event loop alive until [`hold`](Self::hold) says so.
+  pub fn new(env: &Env, on_wake: fn(&Env), on_close: fn(usize), key: usize) -> napi::Result<Self> {
+    unsafe extern "C" fn call_js(
+      env: sys::napi_env,
+      _js_callback: sys::napi_value,
+      context: *mut std::ffi::c_void,
+      _data: *mut std::ffi::c_void,
+    ) {
+      if env.is_null() {
+        return; // the environment is going away; queued wakes are dropped
+      }
+      // SAFETY: `context` is the `WakerHooks` boxed below, freed only in `finalize`, which N-API
+      // calls after the last `call_js`.
+      let hooks = unsafe { &*(context as *const WakerHooks) };
+      let env = Env::from_raw(env);
+      let _ = std::panic::catch_unwind(|| (hooks.on_wake)(&env));
+    }
+    unsafe extern "C" fn finalize(
+      _env: sys::napi_env,
+      data: *mut std::ffi::c_void,
+      _hint: *mut std::ffi::c_void,
+    ) {
+      // SAFETY: `data` is the box leaked below, finalized once.
+      let hooks = unsafe { Box::from_raw(data as *mut WakerHooks) };
+      let _ = std::panic::catch_unwind(|| (hooks.on_close)(hooks.key));
+    }
+    let hooks = Box::into_raw(Box::new(WakerHooks {
+      on_wake,
+      on_close,
+      key,
+    }));
+    let name = env.create_string("qrhash pool")?;
+    let mut raw = ptr::null_mut();
+    // SAFETY: handles of `env`; no JavaScript function, so `call_js` is given; `hooks` is both
+    // the context and the finalize data, and lives until `finalize`.
+    let status = unsafe {
+      sys::napi_create_threadsafe_function(
+        env.raw(),
+        ptr::null_mut(),
+        ptr::null_mut(),
+        name.raw(),
+        0,
+        1,
+        hooks.cast(),
+        Some(finalize),
+        hooks.cast(),
+        Some(call_js),
+        &mut raw,
+      )
+    };
+    if status != sys::Status::napi_ok {
+      // SAFETY: not handed to N-API, so still ours to free.
+      drop(unsafe { Box::from_raw(hooks) });
+      napi::check_status!(status)?;
+    }
+    let waker = Self(raw);
+    waker.hold(env, false);
+    Ok(waker)
+  }
+
+  /// Asks for `on_wake` to run on the environment's thread; `false` if it is closing.
+  pub fn wake(&self) -> bool {
+    // SAFETY: `self.0` is live until its finalizer, which removes every way to reach `self`
+    // (see `pool::forget_waker`) under the same lock callers hold.
+    let status = unsafe {
+      sys::napi_call_threadsafe_function(
+        self.0,
+        ptr::null_mut(),
+        sys::ThreadsafeFunctionCallMode::nonblocking,
+      )
+    };
+    status == sys::Status::napi_ok
+  }
+
+  /// Whether the waker keeps the environment's event loop alive (work is waiting for a wake).
+  pub fn hold(&self, env: &Env, held: bool) {
+    // SAFETY: on the environment's own thread, with its live threadsafe function.
+    unsafe {
+      if held {
+        sys::napi_ref_threadsafe_function(env.raw(), self.0);
+      } else {
+        sys::napi_unref_threadsafe_function(env.raw(), self.0);
+      }
+    }
+  }
+}
+
+/// Runs `hook(key)` when `env` is torn down (a worker's end, the process's exit), after its
+/// pool work has drained.
+pub fn on_teardown(env: &Env, hook: fn(usize), key: usize) -> napi::Result<()> {
+  unsafe extern "C" fn run(arg: *mut std::ffi::c_void) {
+    // SAFETY: `arg` is the box leaked below, run once.
+    let (hook, key) = *unsafe { Box::from_raw(arg as *mut (fn(usize), usize)) };
+    let _ = std::panic::catch_unwind(|| hook(key));
+  }
+  let arg = Box::into_raw(Box::new((hook, key)));
+  // SAFETY: `run` frees `arg` once, when N-API calls it.
+  napi::check_status!(unsafe { sys::napi_add_env_cleanup_hook(env.raw(), Some(run), arg.cast()) })
+}

@@ -11,6 +11,7 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 
 use crate::cancel::{CancelToken, Cancelled};
+use crate::slice::Deadline;
 
 /// Longest wait between two looks at the cancel token, in milliseconds.
 #[cfg(unix)]
@@ -68,13 +69,24 @@ impl Opened {
   /// Reads into `buffer`, waiting (in polls that check `cancel`) until a FIFO or device has
   /// data or has ended. `Ok(0)` is the end of the file.
   pub fn read(&mut self, buffer: &mut [u8], cancel: &CancelToken) -> Result<usize, FileError> {
+    Ok(self.read_by(buffer, Deadline::NEVER, cancel)?.expect("no deadline to pass"))
+  }
+
+  /// As [`read`](Self::read), but a FIFO or device still not ready when `deadline` passes
+  /// gives `Ok(None)`: its slice ends instead of holding a pool thread while it waits.
+  pub fn read_by(
+    &mut self,
+    buffer: &mut [u8],
+    deadline: Deadline,
+    cancel: &CancelToken,
+  ) -> Result<Option<usize>, FileError> {
     loop {
       cancel.check()?;
-      if self.size.is_none() {
-        wait_until_ready(&self.file, Readiness::Read, cancel)?;
+      if self.size.is_none() && !wait_until_ready(&self.file, Readiness::Read, deadline, cancel)? {
+        return Ok(None);
       }
       match self.file.read(buffer) {
-        Ok(read) => return Ok(read),
+        Ok(read) => return Ok(Some(read)),
         Err(error) if retry(&error) => continue,
         Err(error) => return Err(FileError::io("read")(error)),
       }
@@ -86,7 +98,7 @@ impl Opened {
     while !bytes.is_empty() {
       cancel.check()?;
       if self.size.is_none() {
-        wait_until_ready(&self.file, Readiness::Write, cancel)?;
+        wait_until_ready(&self.file, Readiness::Write, Deadline::NEVER, cancel)?;
       }
       match self.file.write(bytes) {
         Ok(0) => return Err(FileError::io("write")(io::ErrorKind::WriteZero.into())),
@@ -172,13 +184,15 @@ enum Readiness {
   Write,
 }
 
-/// Returns once `file` can be read (data, or its writer gone) or written, as `readiness` asks.
+/// Returns `true` once `file` can be read (data, or its writer gone) or written, as
+/// `readiness` asks; `false` if `deadline` passes first.
 #[cfg(unix)]
 fn wait_until_ready(
   file: &File,
   readiness: Readiness,
+  deadline: Deadline,
   cancel: &CancelToken,
-) -> Result<(), FileError> {
+) -> Result<bool, FileError> {
   use std::os::fd::AsRawFd;
   let events = match readiness {
     Readiness::Read => libc::POLLIN,
@@ -194,18 +208,21 @@ fn wait_until_ready(
     // SAFETY: `watched` is one initialised `pollfd` that outlives the call, and the count is 1.
     let ready = unsafe { libc::poll(&mut watched, 1, POLL_MS.into()) };
     if ready > 0 {
-      return Ok(());
+      return Ok(true);
     }
     let error = io::Error::last_os_error();
     if ready < 0 && !retry(&error) {
       return Err(FileError::io("poll")(error));
     }
+    if deadline.has_passed() {
+      return Ok(false);
+    }
   }
 }
 
 #[cfg(not(unix))]
-fn wait_until_ready(_: &File, _: Readiness, _: &CancelToken) -> Result<(), FileError> {
-  Ok(())
+fn wait_until_ready(_: &File, _: Readiness, _: Deadline, _: &CancelToken) -> Result<bool, FileError> {
+  Ok(true)
 }
 
 #[cfg(all(test, unix))]

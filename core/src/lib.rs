@@ -1,5 +1,5 @@
 //! qrhash's core, with no napi in it: `qr` (data → segments → modules → images), `hash`
-//! (SHA-256 over borrowed bytes) and `cancel` (the flag long work checks). Being a plain
+//! (SHA-256 over borrowed bytes) `cancel` (the flag long work checks) and `slice` (the deadline it pauses at). Being a plain
 //! library, it is what `cargo test`, the fuzz targets in `fuzz/` and valgrind exercise directly.
 
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -8,3 +8,4 @@ pub mod cancel;
 pub mod fs;
 pub mod hash;
 pub mod qr;
+pub mod slice;

@@ -45,8 +45,10 @@ impl AbortWatch {
     } else {
       let cancel = token.clone();
       let on_abort: Function<(), ()> = env
-        .create_function_from_closure("qrhashAbort", move |_| {
+        .create_function_from_closure("qrhashAbort", move |call| {
           cancel.cancel();
+          // Parts still queued settle now, not when a pool thread would have reached them.
+          super::pool::purge(call.env);
           Ok(())
         })
         .map_err(|_| not_a_signal())?;

@@ -7,9 +7,8 @@ use napi::{Env, JsValue};
 use napi_derive::napi;
 use qrhash_macros::export_with_sync_twin;
 
-use super::progress::Progress;
-use super::{Call, Job};
-use crate::cancel::CancelToken;
+use super::{Call, Job, Never, Slice};
+use crate::slice::Step;
 use crate::error::Failure;
 use crate::input::{self, whole_number, Pinning};
 
@@ -22,23 +21,24 @@ pub struct PanicJob {
 
 impl Job for PanicJob {
   type Part = u64;
+  type Paused = Never;
 
   fn parts(&self) -> usize {
     self.parts
   }
 
-  fn run(&self, part: usize, cancel: &CancelToken, _: &Progress) -> Result<u64, Failure> {
+  fn run(&self, part: usize, _: Option<Never>, slice: &Slice) -> Result<Step<Never, u64>, Failure> {
     if part == self.panicking {
       panic!("injected panic in part {part}");
     }
     let mut sum = 0u64;
     for step in 0..1_000_000u64 {
       if step % 4096 == 0 {
-        cancel.check()?;
+        slice.cancel.check()?;
       }
       sum = std::hint::black_box(sum.wrapping_add(step));
     }
-    Ok(sum)
+    Ok(Step::Done(sum))
   }
 
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<u64>) -> napi::Result<Unknown<'env>> {

@@ -12,14 +12,16 @@ use napi_derive::napi;
 use qrhash_macros::export_with_sync_twin;
 
 use super::partition::{split, split_by_size};
-use super::progress::Progress;
-use super::{buffer_copy, buffer_of, Call, Job};
+use super::{buffer_copy, buffer_of, Call, Job, Slice};
 use crate::cancel::CancelToken;
 use crate::error::{throw, Failure, Refusal};
 use crate::fs::{self, FileError};
 use crate::hash::encoding::Encoded;
-use crate::hash::file;
-use crate::hash::{chain, merkle, oneshot, records, Digest, Encoding, DIGEST_LEN};
+use crate::hash::chain::Chain;
+use crate::hash::file::FileHash;
+use crate::hash::oneshot::Partial;
+use crate::hash::{merkle, records, Digest, Encoding, DIGEST_LEN};
+use crate::slice::{Deadline, Step};
 use crate::input::{
   self, whole_number, Bytes, Options, PendingBytes, PendingWritable, Pinning, Writable, Writes,
 };
@@ -125,14 +127,16 @@ pub struct Sha256Job {
 
 impl Job for Sha256Job {
   type Part = Digest;
+  type Paused = Partial;
 
   fn run(
     &self,
     _part: usize,
-    cancel: &CancelToken,
-    _progress: &Progress,
-  ) -> Result<Digest, Failure> {
-    Ok(oneshot::sha256(&self.input, cancel)?)
+    from: Option<Partial>,
+    slice: &Slice,
+  ) -> Result<Step<Partial, Digest>, Failure> {
+    let partial = from.unwrap_or_default();
+    Ok(partial.advance(&self.input, slice.deadline, slice.cancel)?)
   }
 
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Digest>) -> napi::Result<Unknown<'env>> {
@@ -162,8 +166,15 @@ pub struct Sha256ManyJob {
   parts: Vec<Range<usize>>,
 }
 
+/// A part of `sha256Many` between slices: the digests so far, and the next input's hash.
+pub struct ManyPaused {
+  digests: Vec<Digest>,
+  next: Partial,
+}
+
 impl Job for Sha256ManyJob {
   type Part = Vec<Digest>;
+  type Paused = ManyPaused;
 
   fn parts(&self) -> usize {
     self.parts.len()
@@ -172,16 +183,33 @@ impl Job for Sha256ManyJob {
   fn run(
     &self,
     part: usize,
-    cancel: &CancelToken,
-    _progress: &Progress,
-  ) -> Result<Vec<Digest>, Failure> {
+    from: Option<ManyPaused>,
+    slice: &Slice,
+  ) -> Result<Step<ManyPaused, Vec<Digest>>, Failure> {
     let inputs = &self.inputs[self.parts[part].clone()];
-    Ok(
-      inputs
-        .iter()
-        .map(|input| oneshot::sha256(input, cancel))
-        .collect::<Result<_, _>>()?,
-    )
+    let mut at = from.unwrap_or_else(|| ManyPaused {
+      digests: Vec::with_capacity(inputs.len()),
+      next: Partial::default(),
+    });
+    // The clock is read every few inputs: reading it costs more than hashing a short one.
+    let mut since_look = 0;
+    while let Some(input) = inputs.get(at.digests.len()) {
+      match std::mem::take(&mut at.next).advance(input, slice.deadline, slice.cancel)? {
+        Step::Paused(partial) => {
+          at.next = partial;
+          return Ok(Step::Paused(at));
+        }
+        Step::Done(digest) => at.digests.push(digest),
+      }
+      since_look += input.len() + 4096;
+      if since_look >= MIN_BYTES_PER_PART && at.digests.len() < inputs.len() {
+        since_look = 0;
+        if slice.deadline.has_passed() {
+          return Ok(Step::Paused(at));
+        }
+      }
+    }
+    Ok(Step::Done(at.digests))
   }
 
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Vec<Digest>>) -> napi::Result<Unknown<'env>> {
@@ -330,6 +358,8 @@ pub struct Sha256BatchJob {
 
 impl Job for Sha256BatchJob {
   type Part = ();
+  /// The next record of the part.
+  type Paused = usize;
 
   fn parts(&self) -> usize {
     self.parts.len()
@@ -339,20 +369,18 @@ impl Job for Sha256BatchJob {
     Some(self.records.count as u64)
   }
 
-  fn run(&self, part: usize, cancel: &CancelToken, progress: &Progress) -> Result<(), Failure> {
+  fn run(&self, part: usize, from: Option<usize>, slice: &Slice) -> Result<Step<usize, ()>, Failure> {
     let range = self.parts[part].clone();
+    let start = from.unwrap_or(range.start);
     let size = self.records.size;
-    let input = &self.records.input[range.start * size..range.end * size];
-    // SAFETY: the parts' record ranges are disjoint, so their digest ranges are too.
-    let output = unsafe {
-      self
-        .sink
-        .range(range.start * DIGEST_LEN..range.end * DIGEST_LEN)
-    };
-    let progress = |done| progress.add(done);
-    Ok(records::hash_records(
-      input, size, output, cancel, &progress,
-    )?)
+    let input = &self.records.input[start * size..range.end * size];
+    // SAFETY: the parts' record ranges are disjoint, so their digest ranges are too; and one
+    // part's slices run one after the other, each from where the last stopped.
+    let output = unsafe { self.sink.range(start * DIGEST_LEN..range.end * DIGEST_LEN) };
+    let progress = |done| slice.progress.add(done);
+    let hashed = records::hash_records(input, size, output, slice.deadline, slice.cancel, &progress)?;
+    let next = start + hashed;
+    Ok(if next < range.end { Step::Paused(next) } else { Step::Done(()) })
   }
 
   fn to_js<'env>(&self, env: &'env Env, _parts: Vec<()>) -> napi::Result<Unknown<'env>> {
@@ -398,13 +426,23 @@ fn read_sha256_batch(env: &Env, input: Unknown, options: Option<Unknown>) -> Cal
 
 pub struct Sha256MerkleJob {
   records: Records,
-  /// Each part reduces a subtree of 2^levels leaves to one digest.
+  /// Each part reduces a subtree of 2^levels leaves to one digest,
   levels: u32,
+  /// in chunks of 2^chunk_levels leaves, each a fraction of a millisecond of work.
+  chunk_levels: u32,
   encoding: Encoding,
+}
+
+/// A part of `sha256MerkleRoot` between slices: the first leaf of its next chunk, and the
+/// roots of the chunks before.
+pub struct MerklePaused {
+  next: usize,
+  roots: Vec<u8>,
 }
 
 impl Job for Sha256MerkleJob {
   type Part = Vec<u8>;
+  type Paused = MerklePaused;
 
   fn parts(&self) -> usize {
     self.records.count.div_ceil(1 << self.levels)
@@ -417,16 +455,29 @@ impl Job for Sha256MerkleJob {
   fn run(
     &self,
     part: usize,
-    cancel: &CancelToken,
-    progress: &Progress,
-  ) -> Result<Vec<u8>, Failure> {
-    let (input, size) = (&self.records.input, self.records.size);
-    let chunk = size << self.levels;
-    let input = &input[part * chunk..((part + 1) * chunk).min(input.len())];
-    let mut leaves = zeroed(input.len() / size * DIGEST_LEN)?;
-    let progress = |done| progress.add(done);
-    records::hash_records(input, size, &mut leaves, cancel, &progress)?;
-    Ok(merkle::reduce(leaves, self.levels, cancel)?)
+    from: Option<MerklePaused>,
+    slice: &Slice,
+  ) -> Result<Step<MerklePaused, Vec<u8>>, Failure> {
+    let (input, size, cancel) = (&self.records.input, self.records.size, slice.cancel);
+    let end = ((part + 1) << self.levels).min(self.records.count);
+    let mut at = from.unwrap_or(MerklePaused {
+      next: part << self.levels,
+      roots: Vec::new(),
+    });
+    let progress = |done| slice.progress.add(done);
+    while at.next < end {
+      let stop = (at.next + (1 << self.chunk_levels)).min(end);
+      let mut leaves = zeroed((stop - at.next) * DIGEST_LEN)?;
+      let chunk = &input[at.next * size..stop * size];
+      records::hash_records(chunk, size, &mut leaves, Deadline::NEVER, cancel, &progress)?;
+      at.roots.extend(merkle::reduce(leaves, self.chunk_levels, cancel)?);
+      at.next = stop;
+      if at.next < end && slice.deadline.has_passed() {
+        return Ok(Step::Paused(at));
+      }
+    }
+    let levels_left = self.levels - self.chunk_levels;
+    Ok(Step::Done(merkle::reduce(at.roots, levels_left, cancel)?))
   }
 
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Vec<u8>>) -> napi::Result<Unknown<'env>> {
@@ -454,9 +505,14 @@ fn read_sha256_merkle_root(
     // Subtrees as large as one pool thread's share, rounded up to a power of two.
     let per_part = records.parts()[0].len();
     let encoding = encoding(options)?;
+    let levels = per_part.next_power_of_two().trailing_zeros();
+    // Chunks of about MIN_BYTES_PER_PART of records and at most 4096 leaves.
+    let chunk_leaves = (MIN_BYTES_PER_PART / records.size).clamp(1, 4096);
+    let chunk_levels = chunk_leaves.ilog2().min(levels);
     Ok(move |pinning: &Pinning| {
       Ok(Sha256MerkleJob {
-        levels: per_part.next_power_of_two().trailing_zeros(),
+        levels,
+        chunk_levels,
         encoding,
         records: records.pin(pinning)?,
       })
@@ -475,14 +531,11 @@ pub struct Sha256IterateJob {
 
 impl Job for Sha256IterateJob {
   type Part = Digest;
+  type Paused = Chain;
 
-  fn run(
-    &self,
-    _part: usize,
-    cancel: &CancelToken,
-    _progress: &Progress,
-  ) -> Result<Digest, Failure> {
-    Ok(chain::iterate(&self.input, self.rounds, cancel)?)
+  fn run(&self, _part: usize, from: Option<Chain>, slice: &Slice) -> Result<Step<Chain, Digest>, Failure> {
+    let chain = from.unwrap_or_else(|| Chain::new(self.rounds));
+    Ok(chain.advance(&self.input, slice.deadline, slice.cancel)?)
   }
 
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Digest>) -> napi::Result<Unknown<'env>> {
@@ -520,20 +573,27 @@ pub struct Sha256FileJob {
 
 impl Job for Sha256FileJob {
   type Part = Digest;
+  type Paused = FileHash;
 
   fn run(
     &self,
     _part: usize,
-    cancel: &CancelToken,
-    progress: &Progress,
-  ) -> Result<Digest, Failure> {
-    let hashed = fs::open_to_read(&self.path).and_then(|file| {
-      match file.size() {
-        Some(size) => progress.set_total(size),
-        None => progress.set_total_unknown(),
-      }
-      file::hash_file(file, cancel, &|bytes| progress.add(bytes))
-    });
+    from: Option<FileHash>,
+    slice: &Slice,
+  ) -> Result<Step<FileHash, Digest>, Failure> {
+    let progress = slice.progress;
+    let opened = match from {
+      Some(hashing) => Ok(hashing),
+      None => fs::open_to_read(&self.path).map(|file| {
+        match file.size() {
+          Some(size) => progress.set_total(size),
+          None => progress.set_total_unknown(),
+        }
+        FileHash::new(file)
+      }),
+    };
+    let hashed = opened
+      .and_then(|hashing| hashing.advance(slice.deadline, slice.cancel, &|bytes| progress.add(bytes)));
     hashed.map_err(|error| match error {
       FileError::Io { error, syscall } => Failure::io(&error, syscall, &self.path),
       FileError::Cancelled => crate::cancel::Cancelled.into(),

@@ -9,9 +9,8 @@ use napi::Env;
 use napi_derive::napi;
 
 use super::hash::digest_to_js;
-use super::progress::Progress;
-use super::{Call, Job};
-use crate::cancel::CancelToken;
+use super::{Call, Job, Slice};
+use crate::slice::Step;
 use crate::error::{ErrorKind, Failure};
 use crate::hash::incremental::{Chunk, Finalized, Incremental};
 use crate::hash::{Digest, Encoding};
@@ -138,14 +137,13 @@ pub struct UpdateJob {
 
 impl Job for UpdateJob {
   type Part = ();
+  type Paused = ();
 
-  fn run(&self, _part: usize, _cancel: &CancelToken, _progress: &Progress) -> Result<(), Failure> {
+  fn run(&self, _part: usize, _from: Option<()>, slice: &Slice) -> Result<Step<(), ()>, Failure> {
     let mut state = self.state.lock().expect("hasher lock");
-    if state.is_caught_up() {
-      return Ok(()); // a call on the JavaScript thread got here first
-    }
-    state.catch_up()?;
-    Ok(())
+    // Already caught up when a call on the JavaScript thread got here first.
+    let caught_up = state.is_caught_up() || state.catch_up_by(slice.deadline)?;
+    Ok(if caught_up { Step::Done(()) } else { Step::Paused(()) })
   }
 
   fn to_js<'env>(&self, env: &'env Env, _parts: Vec<()>) -> napi::Result<Unknown<'env>> {

@@ -59,7 +59,9 @@ pub fn enter(env: &Env, cancel: &CancelToken) -> Entry {
 /// the process exits, so `process.exit()` does not wait for queued work.
 #[napi(catch_unwind)]
 pub fn cancel_all(env: &Env) -> u32 {
-  cancel_env(env.raw() as usize)
+  let cancelled = cancel_env(env.raw() as usize);
+  super::pool::purge(env);
+  cancelled
 }
 
 /// Cancels every call the environment `env_key` still has.

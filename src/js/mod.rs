@@ -1,6 +1,7 @@
-//! The exported functions, and the one way every call runs: its job split into parts, each a
-//! napi `Task` on libuv's pool (or, for a `…Sync` twin, run in turn right here), settled once
-//! on the JavaScript thread when the last part is done.
+//! The exported functions, and the one way every call runs: its job split into parts, each run
+//! in slices, one napi `Task` on libuv's pool per slice as [`pool`] allows (or, for a `…Sync`
+//! twin, run in turn right here, each to its end), settled once on the JavaScript thread when
+//! the last part is done.
 
 /// Declares an async export and its blocking `…Sync` twin, both made by one reader of their
 /// arguments into one [`Call`]: the export spawns it on libuv's pool and returns its promise,
@@ -60,6 +61,7 @@ mod hash;
 mod hasher;
 mod live;
 mod partition;
+mod pool;
 mod progress;
 mod qr;
 
@@ -76,11 +78,27 @@ use crate::cancel::CancelToken;
 use crate::error::{napi_error_value, throw, ErrorKind, Failure, Refusal};
 use crate::input::{Options, Pinning};
 use crate::napi_raw::{buffer_copy, Deferred};
+use crate::slice::{Deadline, Step};
+
+/// What one slice of a part runs with.
+pub struct Slice<'a> {
+  /// Fired by the caller's signal, `cancelAll()`, a throwing `onProgress` or a failed part.
+  pub cancel: &'a CancelToken,
+  pub progress: &'a Progress,
+  /// When to pause: [`pool::SLICE`] from the start on the pool, never in a sync call.
+  pub deadline: Deadline,
+}
+
+/// A part that runs to its end in one slice has nothing to keep between slices.
+pub enum Never {}
 
 /// The pure work behind one call. `run` may execute on any thread and must not touch JS.
 pub trait Job: Send + Sync + 'static {
   /// What one part produces.
   type Part: Send + 'static;
+
+  /// What a part keeps between two slices ([`Never`] for a part that never pauses).
+  type Paused: Send + 'static;
 
   /// Parts that can run at the same time on different pool threads.
   fn parts(&self) -> usize {
@@ -92,12 +110,14 @@ pub trait Job: Send + Sync + 'static {
     None
   }
 
+  /// Runs `part` from its start (`from` is `None`) or from where it paused, until it is done
+  /// or `slice.deadline` passes. Each slice must get further than the last.
   fn run(
     &self,
     part: usize,
-    cancel: &CancelToken,
-    progress: &Progress,
-  ) -> Result<Self::Part, Failure>;
+    from: Option<Self::Paused>,
+    slice: &Slice,
+  ) -> Result<Step<Self::Paused, Self::Part>, Failure>;
 
   /// On the JavaScript thread, with every part's output in order: the call's result.
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Self::Part>) -> napi::Result<Unknown<'env>>;
@@ -161,9 +181,32 @@ impl Context {
     }
   }
 
-  fn run_part<J: Job>(&self, job: &J, part: usize) -> Result<J::Part, Failure> {
+  /// One slice of a part.
+  fn run_slice<J: Job>(
+    &self,
+    job: &J,
+    part: usize,
+    from: Option<J::Paused>,
+    deadline: Deadline,
+  ) -> Result<Step<J::Paused, J::Part>, Failure> {
     self.cancel.check()?;
-    unpanicked(|| job.run(part, &self.cancel, &self.progress))
+    let slice = Slice {
+      cancel: &self.cancel,
+      progress: &self.progress,
+      deadline,
+    };
+    unpanicked(|| job.run(part, from, &slice))
+  }
+
+  /// A whole part, on this thread.
+  fn run_part<J: Job>(&self, job: &J, part: usize) -> Result<J::Part, Failure> {
+    let mut from = None;
+    loop {
+      match self.run_slice(job, part, from, Deadline::NEVER)? {
+        Step::Paused(paused) => from = Some(paused),
+        Step::Done(done) => return Ok(done),
+      }
+    }
   }
 
   /// Every part's output, or the failure that matters: a part's own failure before the
@@ -284,7 +327,7 @@ impl<J: Job> Call<J> {
       .map_err(|error| throw(env, error))
   }
 
-  /// Queues every part on libuv's pool; the promise settles when the last one is done. A
+  /// Queues every part for libuv's pool; the promise settles when the last one is done. A
   /// refused call rejects at once, without visiting the pool.
   pub fn spawn(self, env: &Env) -> napi::Result<PromiseRaw<'_, Unknown<'static>>> {
     let (deferred, promise) = Deferred::new(env)?;
@@ -298,6 +341,7 @@ impl<J: Job> Call<J> {
         let parts = job.parts();
         let shared = Arc::new(Fanout {
           _live: live::enter(env, &self.context.cancel),
+          paused: Mutex::new((0..parts).map(|_| None).collect()),
           results: Mutex::new((0..parts).map(|_| None).collect()),
           remaining: AtomicUsize::new(parts),
           deferred: Mutex::new(Some(deferred)),
@@ -305,10 +349,14 @@ impl<J: Job> Call<J> {
           context: self.context,
         });
         for part in 0..parts {
-          env.spawn(PartTask {
-            shared: Arc::clone(&shared),
-            part,
-          })?;
+          pool::enqueue(
+            env,
+            Box::new(PartTask {
+              shared: Arc::clone(&shared),
+              part,
+              paused: false,
+            }),
+          );
         }
       }
     }
@@ -322,6 +370,8 @@ type PartResult<J> = Result<<J as Job>::Part, Failure>;
 struct Fanout<J: Job> {
   job: J,
   context: Context,
+  /// Where each paused part stands, between its slices.
+  paused: Mutex<Vec<Option<J::Paused>>>,
   /// Each part's result, filled in as the parts finish.
   results: Mutex<Vec<Option<PartResult<J>>>>,
   remaining: AtomicUsize,
@@ -330,11 +380,37 @@ struct Fanout<J: Job> {
   _live: live::Entry,
 }
 
-/// One part as a napi `Task`: `compute` on a pool thread; `finally` on the JavaScript thread,
-/// where the last part to finish settles the call's promise.
+impl<J: Job> Fanout<J> {
+  /// Part `part` is over with `result`: the last part to finish settles the call's promise.
+  fn part_done(&self, env: &Env, part: usize, result: PartResult<J>) {
+    if matches!(&result, Err(failure) if failure.kind != ErrorKind::Abort) {
+      self.context.cancel.cancel(); // the other parts need not finish
+      pool::purge(env);
+    }
+    self.results.lock().expect("results lock")[part] = Some(result);
+    if self.remaining.fetch_sub(1, Ordering::AcqRel) != 1 {
+      return;
+    }
+    let results = std::mem::take(&mut *self.results.lock().expect("results lock"));
+    let outcome = Context::collect(
+      results
+        .into_iter()
+        .map(|result| result.expect("every part has finished")),
+    );
+    let value = self.context.settle(env, &self.job, outcome, J::to_js);
+    if let Some(deferred) = self.deferred.lock().expect("deferred lock").take() {
+      deferred.settle(env, value);
+    }
+  }
+}
+
+/// One slice of a part as a napi `Task`: `compute` on a pool thread; `finally` on the
+/// JavaScript thread, where the part goes back to the queue or, done, is collected.
 struct PartTask<J: Job> {
   shared: Arc<Fanout<J>>,
   part: usize,
+  /// The last slice paused: the part has more to do.
+  paused: bool,
 }
 
 impl<J: Job> Task for PartTask<J> {
@@ -343,7 +419,21 @@ impl<J: Job> Task for PartTask<J> {
 
   fn compute(&mut self) -> napi::Result<()> {
     let shared = &self.shared;
-    let result = shared.context.run_part(&shared.job, self.part);
+    let mut from = shared.paused.lock().expect("paused lock")[self.part].take();
+    let result = loop {
+      let deadline = Deadline::after(pool::SLICE);
+      match shared.context.run_slice(&shared.job, self.part, from, deadline) {
+        Ok(Step::Paused(paused)) if pool::should_yield() => {
+          shared.paused.lock().expect("paused lock")[self.part] = Some(paused);
+          self.paused = true;
+          return Ok(());
+        }
+        Ok(Step::Paused(paused)) => from = Some(paused),
+        Ok(Step::Done(done)) => break Ok(done),
+        Err(failure) => break Err(failure),
+      }
+    };
+    self.paused = false;
     if matches!(&result, Err(failure) if failure.kind != ErrorKind::Abort) {
       shared.context.cancel.cancel(); // the other parts need not finish
     }
@@ -356,21 +446,36 @@ impl<J: Job> Task for PartTask<J> {
   }
 
   fn finally(self, env: Env) -> napi::Result<()> {
-    let shared = &self.shared;
-    if shared.remaining.fetch_sub(1, Ordering::AcqRel) != 1 {
+    pool::finished(&env);
+    if self.paused {
+      pool::enqueue(&env, Box::new(self));
       return Ok(());
     }
-    let results = std::mem::take(&mut *shared.results.lock().expect("results lock"));
-    let outcome = Context::collect(
-      results
-        .into_iter()
-        .map(|result| result.expect("every part has finished")),
-    );
-    let value = shared.context.settle(&env, &shared.job, outcome, J::to_js);
-    if let Some(deferred) = shared.deferred.lock().expect("deferred lock").take() {
-      deferred.settle(&env, value);
-    }
+    let result = self.shared.results.lock().expect("results lock")[self.part].take();
+    let result = result.unwrap_or_else(|| Err(Failure::internal(&"a slice left no result")));
+    self.shared.part_done(&env, self.part, result);
+    pool::pump(&env);
     Ok(())
+  }
+}
+
+impl<J: Job> pool::Queued for PartTask<J> {
+  fn is_cancelled(&self) -> bool {
+    self.shared.context.cancel.is_cancelled()
+  }
+
+  fn submit(self: Box<Self>, env: &Env) {
+    let (shared, part) = (Arc::clone(&self.shared), self.part);
+    if env.spawn(*self).is_err() {
+      pool::finished(env);
+      shared.part_done(env, part, Err(Failure::internal(&"libuv refused the work")));
+    }
+  }
+
+  fn abandon(self: Box<Self>, env: &Env) {
+    self.shared.paused.lock().expect("paused lock")[self.part] = None;
+    let aborted = Err(crate::cancel::Cancelled.into());
+    self.shared.part_done(env, self.part, aborted);
   }
 }
 

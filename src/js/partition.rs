@@ -12,10 +12,11 @@ pub fn pool_threads() -> usize {
     .map_or(4, |size| size.min(1024))
 }
 
-/// `0‥total` cut into contiguous ranges differing by at most one item, one per pool thread,
-/// but none (except a lone one) smaller than `min_per_part`: small jobs are not worth spreading.
+/// `0‥total` cut into contiguous ranges differing by at most one item, one per pool thread
+/// qrhash may use ([`super::pool::share`]), but none (except a lone one) smaller than
+/// `min_per_part`: small jobs are not worth spreading.
 pub fn split(total: usize, min_per_part: usize) -> Vec<Range<usize>> {
-  let parts = (total / min_per_part.max(1)).clamp(1, pool_threads());
+  let parts = (total / min_per_part.max(1)).clamp(1, super::pool::share());
   (0..parts)
     .map(|part| total * part / parts..total * (part + 1) / parts)
     .collect()

@@ -178,6 +178,7 @@ impl Shared {
           slot.get_or_insert(thrown);
         }
         self.cancel.cancel();
+        super::pool::purge(env);
       }
     }
   }

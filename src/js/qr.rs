@@ -14,9 +14,7 @@ use qrcode::EcLevel;
 use qrhash_macros::export_with_sync_twin;
 
 use super::partition::split;
-use super::progress::Progress;
-use super::{buffer_copy, buffer_of, Call, Job};
-use crate::cancel::CancelToken;
+use super::{buffer_copy, buffer_of, Call, Job, Never, Slice};
 use crate::error::Failure;
 use crate::input::{self, Bytes, FlagOr, Options, PendingBytes, Pinning};
 use crate::qr::format::{self, Accepted, Format, Settings, TextFormat};
@@ -26,6 +24,7 @@ use crate::qr::options::{
 };
 use crate::qr::output::{segment_data, LogoSource, Made, Output, Recipe, SegmentData};
 use crate::qr::render::ImageFormat;
+use crate::slice::Step;
 use crate::qr::{parse_ec_level, Content, Eci, Piece, PieceError, Request, Rgba, Style, Symbol};
 
 // ---------------------------------------------------------------------------------------------
@@ -157,9 +156,10 @@ pub struct QrJob {
 
 impl Job for QrJob {
   type Part = Made;
+  type Paused = Never;
 
-  fn run(&self, _part: usize, cancel: &CancelToken, _progress: &Progress) -> Result<Made, Failure> {
-    Ok(self.recipe.make(&self.data.content(), cancel)?)
+  fn run(&self, _part: usize, _from: Option<Never>, slice: &Slice) -> Result<Step<Never, Made>, Failure> {
+    Ok(Step::Done(self.recipe.make(&self.data.content(), slice.cancel)?))
   }
 
   fn to_js<'env>(&self, env: &'env Env, mut parts: Vec<Made>) -> napi::Result<Unknown<'env>> {
@@ -176,6 +176,8 @@ pub struct QrBatchJob {
 
 impl Job for QrBatchJob {
   type Part = Vec<Made>;
+  /// The codes of the part made so far.
+  type Paused = Vec<Made>;
 
   fn parts(&self) -> usize {
     self.parts.len()
@@ -184,23 +186,25 @@ impl Job for QrBatchJob {
   fn run(
     &self,
     part: usize,
-    cancel: &CancelToken,
-    _progress: &Progress,
-  ) -> Result<Vec<Made>, Failure> {
+    from: Option<Vec<Made>>,
+    slice: &Slice,
+  ) -> Result<Step<Vec<Made>, Vec<Made>>, Failure> {
     let range = self.parts[part].clone();
-    self.data[range.clone()]
-      .iter()
-      .zip(range)
-      .map(|(data, index)| {
-        self.recipe.make(&data.content(), cancel).map_err(|error| {
-          let failure = Failure::from(error);
-          Failure {
-            message: format!("texts[{index}]: {}", failure.message),
-            ..failure
-          }
-        })
-      })
-      .collect()
+    let mut made = from.unwrap_or_else(|| Vec::with_capacity(range.len()));
+    for index in range.start + made.len()..range.end {
+      if !made.is_empty() && slice.deadline.has_passed() {
+        return Ok(Step::Paused(made));
+      }
+      let code = self.recipe.make(&self.data[index].content(), slice.cancel);
+      made.push(code.map_err(|error| {
+        let failure = Failure::from(error);
+        Failure {
+          message: format!("texts[{index}]: {}", failure.message),
+          ..failure
+        }
+      })?);
+    }
+    Ok(Step::Done(made))
   }
 
   fn to_js<'env>(&self, env: &'env Env, parts: Vec<Vec<Made>>) -> napi::Result<Unknown<'env>> {

@@ -6,6 +6,7 @@ use super::Digest;
 use crate::cancel::CancelToken;
 pub use crate::fs::FileError;
 use crate::fs::Opened;
+use crate::slice::{Deadline, Step};
 
 /// Bytes read at a time: large enough for the kernel's readahead, small next to any heap.
 const BUFFER_BYTES: usize = 1 << 20;
@@ -14,19 +15,50 @@ const BUFFER_BYTES: usize = 1 << 20;
 /// `progress`. A FIFO or device is read as it comes: a FIFO until its writer closes it,
 /// `/dev/zero` until `cancel` fires.
 pub fn hash_file(
-  mut file: Opened,
+  file: Opened,
   cancel: &CancelToken,
   progress: &dyn Fn(u64),
 ) -> Result<Digest, FileError> {
-  let mut hasher = Sha256::new();
-  let mut buffer = vec![0u8; BUFFER_BYTES];
-  loop {
-    let read = file.read(&mut buffer, cancel)?;
-    if read == 0 {
-      return Ok(hasher.finalize().into());
+  Ok(FileHash::new(file).advance(Deadline::NEVER, cancel, progress)?.finished())
+}
+
+/// A file's hash part of the way through: the file at the position reached, and its buffer.
+pub struct FileHash {
+  file: Opened,
+  hasher: Sha256,
+  buffer: Vec<u8>,
+}
+
+impl FileHash {
+  pub fn new(file: Opened) -> Self {
+    Self {
+      file,
+      hasher: Sha256::new(),
+      buffer: vec![0u8; BUFFER_BYTES],
     }
-    hasher.update(&buffer[..read]);
-    progress(read as u64);
+  }
+
+  /// Reads and hashes on until the file ends or `deadline` passes (also while a FIFO waits
+  /// for data), as [`hash_file`] does.
+  pub fn advance(
+    mut self,
+    deadline: Deadline,
+    cancel: &CancelToken,
+    progress: &dyn Fn(u64),
+  ) -> Result<Step<Self, Digest>, FileError> {
+    loop {
+      let Some(read) = self.file.read_by(&mut self.buffer, deadline, cancel)? else {
+        return Ok(Step::Paused(self));
+      };
+      if read == 0 {
+        return Ok(Step::Done(self.hasher.finalize().into()));
+      }
+      self.hasher.update(&self.buffer[..read]);
+      progress(read as u64);
+      if deadline.has_passed() {
+        return Ok(Step::Paused(self));
+      }
+    }
   }
 }
 

@@ -14,6 +14,10 @@ use std::sync::Arc;
 use sha2::{Digest as _, Sha256};
 
 use super::Digest;
+use crate::slice::Deadline;
+
+/// Bytes hashed between looks at the deadline, as for one message.
+const STEP_BYTES: usize = 256 << 10;
 
 /// The digest was already taken: a hasher is finished after [`Incremental::finish`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +43,8 @@ pub struct Incremental<D> {
   /// `None` once the digest has been taken.
   hasher: Option<Sha256>,
   pending: VecDeque<Arc<Chunk<D>>>,
+  /// Bytes of the oldest pending chunk already in the hash: a slice ended inside it.
+  front_hashed: usize,
 }
 
 impl<D> Default for Incremental<D> {
@@ -46,6 +52,7 @@ impl<D> Default for Incremental<D> {
     Self {
       hasher: Some(Sha256::new()),
       pending: VecDeque::new(),
+      front_hashed: 0,
     }
   }
 }
@@ -53,13 +60,31 @@ impl<D> Default for Incremental<D> {
 impl<D: Deref<Target = [u8]>> Incremental<D> {
   /// Hashes every queued chunk, in order: then the state reflects every call made so far.
   pub fn catch_up(&mut self) -> Result<&mut Sha256, Finalized> {
+    self.catch_up_by(Deadline::NEVER)?;
+    self.hasher.as_mut().ok_or(Finalized)
+  }
+
+  /// As [`catch_up`](Self::catch_up) until `deadline` passes (after one step at least);
+  /// `Ok(true)` once every queued chunk is in.
+  pub fn catch_up_by(&mut self, deadline: Deadline) -> Result<bool, Finalized> {
     let hasher = self.hasher.as_mut().ok_or(Finalized)?;
-    while let Some(chunk) = self.pending.pop_front() {
-      if !chunk.hashed.swap(true, Ordering::Relaxed) {
-        hasher.update(&*chunk.data);
+    while let Some(chunk) = self.pending.front() {
+      if self.front_hashed == 0 && chunk.hashed.swap(true, Ordering::Relaxed) {
+        self.pending.pop_front();
+        continue;
+      }
+      let end = chunk.data.len().min(self.front_hashed + STEP_BYTES);
+      hasher.update(&chunk.data[self.front_hashed..end]);
+      self.front_hashed = end;
+      if end == chunk.data.len() {
+        self.pending.pop_front();
+        self.front_hashed = 0;
+      }
+      if !self.pending.is_empty() && deadline.has_passed() {
+        return Ok(false);
       }
     }
-    Ok(hasher)
+    Ok(true)
   }
 
   /// Adds `data` now, after every queued chunk.
@@ -115,6 +140,23 @@ mod tests {
     // A second queue entry for the same chunk (a racing task) is skipped.
     state.queue(chunk).unwrap();
     let expected: Digest = Sha256::digest(b"once").into();
+    assert_eq!(state.finish(), Ok(expected));
+  }
+
+  #[test]
+  fn a_catch_up_paused_inside_a_chunk_goes_on_from_there() {
+    let mut state = Incremental::<Vec<u8>>::default();
+    let big: Vec<u8> = (0..STEP_BYTES * 2 + 3).map(|i| (i % 241) as u8).collect();
+    for chunk in [b"head".to_vec(), big.clone(), Vec::new(), b"tail".to_vec()] {
+      state.queue(Chunk::new(chunk)).unwrap();
+    }
+    let past = Deadline::after(std::time::Duration::ZERO);
+    let mut slices = 1;
+    while !state.catch_up_by(past).unwrap() {
+      slices += 1;
+    }
+    assert_eq!(slices, 6, "head, three steps of the big chunk, the empty one, the tail");
+    let expected: Digest = Sha256::digest([&b"head"[..], &big, b"tail"].concat()).into();
     assert_eq!(state.finish(), Ok(expected));
   }
 
