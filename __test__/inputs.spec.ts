@@ -499,7 +499,7 @@ const KEYS: Record<string, string[]> = {
 const ALL_HASH_KEYS = ['encoding', 'signal', 'recordSize', 'output', 'onProgress']
 
 test('the catalogue covers every function qrhash and qrhash/compat export', (t) => {
-  const covered = new Set([...ALL_TARGETS.map(({ fn }) => fn), 'sha256Into', 'Sha256Hasher', 'Sha256', 'createSha256', 'cancelAll', '__napiBindingTarget'])
+  const covered = new Set([...ALL_TARGETS.map(({ fn }) => fn), 'sha256Into', 'Sha256Hasher', 'Sha256', 'createSha256', 'cancelAll', 'setPoolShare', 'getPoolShare', '__poolStats', '__napiBindingTarget'])
   // Node 22.12+ adds 'module.exports' when a CommonJS module is imported from ESM.
   for (const name of Object.keys(qrhash).filter((name) => name !== 'default' && name !== 'module.exports')) {
     t.true(covered.has(name.replace(/Sync$/, '')), `${name} has cases here`)
@@ -550,6 +550,18 @@ test('sha256Many: inputs that are not an array, or hold a wrong element, name in
   }
   for (const [label, value] of NOT_BINARY_OR_ARRAY) await refuses(t, 'sha256Many', [['ok', value]], typeErr('inputs[1]', value), `inputs[1] ${label}`)
   await refuses(t, 'sha256Many', [['ok', , 'ok']], typeErr('inputs[1]'), 'a hole at inputs[1]')
+})
+
+test.serial('setPoolShare: threads of every wrong type, and out of 1..the pool size, name threads; a refused value changes nothing', (t) => {
+  const before = qrhash.getPoolShare()
+  for (const [label, value] of [['undefined', undefined], ['null', null], ...NOT_NUMBERS] as Array<[string, unknown]>) {
+    throwsSync(t, () => qrhash.setPoolShare(value as number), typeErr('threads', value), label)
+  }
+  const { poolSize } = internal.__poolStats()
+  for (const value of [0, -1, 1.5, poolSize + 1, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY]) {
+    throwsSync(t, () => qrhash.setPoolShare(value), outOfRange('threads', value), String(value))
+  }
+  t.is(qrhash.getPoolShare(), before)
 })
 
 test('sha256Iterate: rounds of every wrong type, and out of 0..2^32-1, name rounds', async (t) => {

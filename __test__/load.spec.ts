@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url'
 
 import test, { type ExecutionContext } from 'ava'
 
-import { create, createQr, createQrSync, createSync, sha256, sha256Batch, type QrSymbol } from '../index.js'
-import { __napiBindingTarget } from './helpers/internal.js'
+import { create, createQr, createQrSync, createSync, getPoolShare, sha256, sha256Batch, type QrSymbol } from '../index.js'
+import { __napiBindingTarget, __poolStats } from './helpers/internal.js'
 import { jsqrRead, pngOfDataUrl } from './helpers/decode.js'
 import { firstMismatch, oracleBatch, prng } from './helpers/oracle.js'
 
@@ -82,14 +82,17 @@ test('100 000 promises in flight at once (hashes of distinct inputs, symbols and
     }
   }
   t.is(jobs.length, total)
+  __poolStats(true)
   // Every promise is made before any is awaited.
   const promises: Array<Promise<unknown>> = jobs.map((job) => {
     if (job.kind === 'hash') return job.hex ? sha256(job.input, { encoding: 'hex' }) : sha256(job.input)
     if (job.kind === 'create') return create(job.text)
     return createQr(job.text)
   })
+  t.true(__poolStats().queued > total / 2, 'most calls wait in qrhash’s queue, not in libuv’s')
   const results = await Promise.all(promises)
   t.is(results.length, total)
+  t.true(__poolStats().peak <= getPoolShare(), `at most ${getPoolShare()} slots of libuv’s pool taken (took ${__poolStats().peak})`)
 
   let hashes = 0
   const wrong: string[] = []

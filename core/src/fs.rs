@@ -69,7 +69,11 @@ impl Opened {
   /// Reads into `buffer`, waiting (in polls that check `cancel`) until a FIFO or device has
   /// data or has ended. `Ok(0)` is the end of the file.
   pub fn read(&mut self, buffer: &mut [u8], cancel: &CancelToken) -> Result<usize, FileError> {
-    Ok(self.read_by(buffer, Deadline::NEVER, cancel)?.expect("no deadline to pass"))
+    Ok(
+      self
+        .read_by(buffer, Deadline::NEVER, cancel)?
+        .expect("no deadline to pass"),
+    )
   }
 
   /// As [`read`](Self::read), but a FIFO or device still not ready when `deadline` passes
@@ -206,7 +210,7 @@ fn wait_until_ready(
   loop {
     cancel.check()?;
     // SAFETY: `watched` is one initialised `pollfd` that outlives the call, and the count is 1.
-    let ready = unsafe { libc::poll(&mut watched, 1, POLL_MS.into()) };
+    let ready = unsafe { libc::poll(&mut watched, 1, deadline.poll_ms(POLL_MS).into()) };
     if ready > 0 {
       return Ok(true);
     }
@@ -221,7 +225,12 @@ fn wait_until_ready(
 }
 
 #[cfg(not(unix))]
-fn wait_until_ready(_: &File, _: Readiness, _: Deadline, _: &CancelToken) -> Result<bool, FileError> {
+fn wait_until_ready(
+  _: &File,
+  _: Readiness,
+  _: Deadline,
+  _: &CancelToken,
+) -> Result<bool, FileError> {
   Ok(true)
 }
 

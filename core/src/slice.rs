@@ -22,6 +22,18 @@ impl Deadline {
   pub fn has_passed(&self) -> bool {
     self.0.is_some_and(|end| Instant::now() >= end)
   }
+
+  /// How long a wait may block before looking again, in milliseconds: `longest`, or what is
+  /// left of the slice (at least 1).
+  pub fn poll_ms(&self, longest: u16) -> u16 {
+    match self.0 {
+      None => longest,
+      Some(end) => {
+        let left = end.saturating_duration_since(Instant::now()).as_millis();
+        left.clamp(1, longest.into()) as u16
+      }
+    }
+  }
 }
 
 /// Where a resumable piece of work stands at the end of a slice.
@@ -58,5 +70,13 @@ mod tests {
     assert!(!Deadline::NEVER.has_passed());
     assert!(!Deadline::after(Duration::from_secs(60)).has_passed());
     assert!(Deadline::after(Duration::ZERO).has_passed());
+  }
+
+  #[test]
+  fn a_wait_blocks_at_most_what_is_left_of_the_slice() {
+    assert_eq!(Deadline::NEVER.poll_ms(10), 10);
+    assert_eq!(Deadline::after(Duration::ZERO).poll_ms(10), 1);
+    assert_eq!(Deadline::after(Duration::from_secs(60)).poll_ms(10), 10);
+    assert!(Deadline::after(Duration::from_millis(2)).poll_ms(10) <= 2);
   }
 }

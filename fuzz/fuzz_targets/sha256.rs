@@ -31,7 +31,15 @@ fuzz_target!(|input: (u8, u8, &[u8])| {
   let record_size = usize::from(record_size.max(1));
   let whole = &data[..data.len() / record_size * record_size];
   let mut digests = vec![0u8; whole.len() / record_size * 32];
-  hash_records(whole, record_size, &mut digests, Deadline::NEVER, &cancel, &|_| {}).unwrap();
+  hash_records(
+    whole,
+    record_size,
+    &mut digests,
+    Deadline::NEVER,
+    &cancel,
+    &|_| {},
+  )
+  .unwrap();
   for (record, digest) in whole
     .chunks_exact(record_size)
     .zip(digests.chunks_exact(32))

@@ -8,9 +8,9 @@ use napi_derive::napi;
 use qrhash_macros::export_with_sync_twin;
 
 use super::{Call, Job, Never, Slice};
-use crate::slice::Step;
 use crate::error::Failure;
 use crate::input::{self, whole_number, Pinning};
+use crate::slice::Step;
 
 /// A job of `parts` parts of which only `panicking` panics; the others count to a million so
 /// the panic can land while they run.

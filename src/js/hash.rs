@@ -16,15 +16,15 @@ use super::{buffer_copy, buffer_of, Call, Job, Slice};
 use crate::cancel::CancelToken;
 use crate::error::{throw, Failure, Refusal};
 use crate::fs::{self, FileError};
-use crate::hash::encoding::Encoded;
 use crate::hash::chain::Chain;
+use crate::hash::encoding::Encoded;
 use crate::hash::file::FileHash;
 use crate::hash::oneshot::Partial;
 use crate::hash::{merkle, records, Digest, Encoding, DIGEST_LEN};
-use crate::slice::{Deadline, Step};
 use crate::input::{
   self, whole_number, Bytes, Options, PendingBytes, PendingWritable, Pinning, Writable, Writes,
 };
+use crate::slice::{Deadline, Step};
 
 /// Input bytes below which a job is not worth spreading over several pool threads.
 const MIN_BYTES_PER_PART: usize = 256 << 10;
@@ -369,7 +369,12 @@ impl Job for Sha256BatchJob {
     Some(self.records.count as u64)
   }
 
-  fn run(&self, part: usize, from: Option<usize>, slice: &Slice) -> Result<Step<usize, ()>, Failure> {
+  fn run(
+    &self,
+    part: usize,
+    from: Option<usize>,
+    slice: &Slice,
+  ) -> Result<Step<usize, ()>, Failure> {
     let range = self.parts[part].clone();
     let start = from.unwrap_or(range.start);
     let size = self.records.size;
@@ -378,9 +383,14 @@ impl Job for Sha256BatchJob {
     // part's slices run one after the other, each from where the last stopped.
     let output = unsafe { self.sink.range(start * DIGEST_LEN..range.end * DIGEST_LEN) };
     let progress = |done| slice.progress.add(done);
-    let hashed = records::hash_records(input, size, output, slice.deadline, slice.cancel, &progress)?;
+    let hashed =
+      records::hash_records(input, size, output, slice.deadline, slice.cancel, &progress)?;
     let next = start + hashed;
-    Ok(if next < range.end { Step::Paused(next) } else { Step::Done(()) })
+    Ok(if next < range.end {
+      Step::Paused(next)
+    } else {
+      Step::Done(())
+    })
   }
 
   fn to_js<'env>(&self, env: &'env Env, _parts: Vec<()>) -> napi::Result<Unknown<'env>> {
@@ -470,7 +480,8 @@ impl Job for Sha256MerkleJob {
       let mut leaves = zeroed((stop - at.next) * DIGEST_LEN)?;
       let chunk = &input[at.next * size..stop * size];
       records::hash_records(chunk, size, &mut leaves, Deadline::NEVER, cancel, &progress)?;
-      at.roots.extend(merkle::reduce(leaves, self.chunk_levels, cancel)?);
+      at.roots
+        .extend(merkle::reduce(leaves, self.chunk_levels, cancel)?);
       at.next = stop;
       if at.next < end && slice.deadline.has_passed() {
         return Ok(Step::Paused(at));
@@ -533,7 +544,12 @@ impl Job for Sha256IterateJob {
   type Part = Digest;
   type Paused = Chain;
 
-  fn run(&self, _part: usize, from: Option<Chain>, slice: &Slice) -> Result<Step<Chain, Digest>, Failure> {
+  fn run(
+    &self,
+    _part: usize,
+    from: Option<Chain>,
+    slice: &Slice,
+  ) -> Result<Step<Chain, Digest>, Failure> {
     let chain = from.unwrap_or_else(|| Chain::new(self.rounds));
     Ok(chain.advance(&self.input, slice.deadline, slice.cancel)?)
   }
@@ -592,8 +608,9 @@ impl Job for Sha256FileJob {
         FileHash::new(file)
       }),
     };
-    let hashed = opened
-      .and_then(|hashing| hashing.advance(slice.deadline, slice.cancel, &|bytes| progress.add(bytes)));
+    let hashed = opened.and_then(|hashing| {
+      hashing.advance(slice.deadline, slice.cancel, &|bytes| progress.add(bytes))
+    });
     hashed.map_err(|error| match error {
       FileError::Io { error, syscall } => Failure::io(&error, syscall, &self.path),
       FileError::Cancelled => crate::cancel::Cancelled.into(),

@@ -10,11 +10,11 @@ use napi_derive::napi;
 
 use super::hash::digest_to_js;
 use super::{Call, Job, Slice};
-use crate::slice::Step;
 use crate::error::{ErrorKind, Failure};
 use crate::hash::incremental::{Chunk, Finalized, Incremental};
 use crate::hash::{Digest, Encoding};
 use crate::input::{self, Bytes, Pinning};
+use crate::slice::Step;
 
 type State = Incremental<Bytes>;
 
@@ -143,7 +143,11 @@ impl Job for UpdateJob {
     let mut state = self.state.lock().expect("hasher lock");
     // Already caught up when a call on the JavaScript thread got here first.
     let caught_up = state.is_caught_up() || state.catch_up_by(slice.deadline)?;
-    Ok(if caught_up { Step::Done(()) } else { Step::Paused(()) })
+    Ok(if caught_up {
+      Step::Done(())
+    } else {
+      Step::Paused(())
+    })
   }
 
   fn to_js<'env>(&self, env: &'env Env, _parts: Vec<()>) -> napi::Result<Unknown<'env>> {

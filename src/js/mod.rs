@@ -422,7 +422,10 @@ impl<J: Job> Task for PartTask<J> {
     let mut from = shared.paused.lock().expect("paused lock")[self.part].take();
     let result = loop {
       let deadline = Deadline::after(pool::SLICE);
-      match shared.context.run_slice(&shared.job, self.part, from, deadline) {
+      match shared
+        .context
+        .run_slice(&shared.job, self.part, from, deadline)
+      {
         Ok(Step::Paused(paused)) if pool::should_yield() => {
           shared.paused.lock().expect("paused lock")[self.part] = Some(paused);
           self.paused = true;

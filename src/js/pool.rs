@@ -93,7 +93,9 @@ static BUDGET: LazyLock<Mutex<Budget>> = LazyLock::new(|| {
 
 fn budget() -> MutexGuard<'static, Budget> {
   // Nothing panics while the lock is held; a poisoned lock must not stop the pool regardless.
-  BUDGET.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+  BUDGET
+    .lock()
+    .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Budget {
@@ -168,6 +170,8 @@ impl Budget {
 struct Queue {
   parts: VecDeque<Box<dyn Queued>>,
   held: bool,
+  /// Its waker and teardown hook are in place.
+  set_up: bool,
 }
 
 thread_local! {
@@ -206,8 +210,7 @@ pub fn should_yield() -> bool {
 
 /// Queues `part` behind `env`'s others and submits what the budget allows.
 pub fn enqueue(env: &Env, part: Box<dyn Queued>) {
-  let first_time = QUEUES.with(|queues| !queues.borrow().contains_key(&key(env)));
-  if first_time {
+  if !with_queue(key(env), |queue| std::mem::replace(&mut queue.set_up, true)) {
     set_up(env);
   }
   with_queue(key(env), |queue| queue.parts.push_back(part));
@@ -274,7 +277,9 @@ pub fn pump(env: &Env) {
 /// Keeps `env`'s event loop alive while it has queued parts: nothing else may, when every
 /// slot is held by another environment.
 fn hold(env: &Env, waker: &Waker, waiting: bool) {
-  let changed = with_queue(key(env), |queue| std::mem::replace(&mut queue.held, waiting) != waiting);
+  let changed = with_queue(key(env), |queue| {
+    std::mem::replace(&mut queue.held, waiting) != waiting
+  });
   if changed {
     waker.hold(env, waiting);
   }
@@ -308,7 +313,6 @@ fn tear_down(env: EnvKey) {
   let mut budget = budget();
   budget.waiting.retain(|&waiting| waiting != env);
   if let Some(slots) = budget.envs.remove(&env) {
-    std::mem::forget(slots.waker);
     budget.release(slots.granted + slots.submitted, env);
   }
 }

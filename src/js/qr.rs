@@ -24,8 +24,8 @@ use crate::qr::options::{
 };
 use crate::qr::output::{segment_data, LogoSource, Made, Output, Recipe, SegmentData};
 use crate::qr::render::ImageFormat;
-use crate::slice::Step;
 use crate::qr::{parse_ec_level, Content, Eci, Piece, PieceError, Request, Rgba, Style, Symbol};
+use crate::slice::Step;
 
 // ---------------------------------------------------------------------------------------------
 // What a call makes
@@ -158,8 +158,15 @@ impl Job for QrJob {
   type Part = Made;
   type Paused = Never;
 
-  fn run(&self, _part: usize, _from: Option<Never>, slice: &Slice) -> Result<Step<Never, Made>, Failure> {
-    Ok(Step::Done(self.recipe.make(&self.data.content(), slice.cancel)?))
+  fn run(
+    &self,
+    _part: usize,
+    _from: Option<Never>,
+    slice: &Slice,
+  ) -> Result<Step<Never, Made>, Failure> {
+    Ok(Step::Done(
+      self.recipe.make(&self.data.content(), slice.cancel)?,
+    ))
   }
 
   fn to_js<'env>(&self, env: &'env Env, mut parts: Vec<Made>) -> napi::Result<Unknown<'env>> {

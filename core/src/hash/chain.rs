@@ -10,7 +10,11 @@ const ROUNDS_PER_STEP: u32 = 1 << 12;
 
 /// `d_rounds`: the digest of `input` hashed again `rounds` times.
 pub fn iterate(input: &[u8], rounds: u32, cancel: &CancelToken) -> Result<Digest, Cancelled> {
-  Ok(Chain::new(rounds).advance(input, Deadline::NEVER, cancel)?.finished())
+  Ok(
+    Chain::new(rounds)
+      .advance(input, Deadline::NEVER, cancel)?
+      .finished(),
+  )
 }
 
 /// A chain part of the way through.
@@ -85,7 +89,11 @@ mod tests {
     let mut slices = 0;
     let digest = loop {
       slices += 1;
-      match chain.advance(b"seed", Deadline::after(Duration::ZERO), &CancelToken::default()) {
+      match chain.advance(
+        b"seed",
+        Deadline::after(Duration::ZERO),
+        &CancelToken::default(),
+      ) {
         Ok(Step::Paused(paused)) => chain = paused,
         Ok(Step::Done(digest)) => break digest,
         Err(Cancelled) => panic!("cancelled"),

@@ -19,7 +19,11 @@ pub fn hash_file(
   cancel: &CancelToken,
   progress: &dyn Fn(u64),
 ) -> Result<Digest, FileError> {
-  Ok(FileHash::new(file).advance(Deadline::NEVER, cancel, progress)?.finished())
+  Ok(
+    FileHash::new(file)
+      .advance(Deadline::NEVER, cancel, progress)?
+      .finished(),
+  )
 }
 
 /// A file's hash part of the way through: the file at the position reached, and its buffer.

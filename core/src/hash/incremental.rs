@@ -155,7 +155,10 @@ mod tests {
     while !state.catch_up_by(past).unwrap() {
       slices += 1;
     }
-    assert_eq!(slices, 6, "head, three steps of the big chunk, the empty one, the tail");
+    assert_eq!(
+      slices, 6,
+      "head, three steps of the big chunk, the empty one, the tail"
+    );
     let expected: Digest = Sha256::digest([&b"head"[..], &big, b"tail"].concat()).into();
     assert_eq!(state.finish(), Ok(expected));
   }

@@ -16,7 +16,11 @@ const STEP_BYTES: usize = 256 << 10;
 
 /// SHA-256 of `data` (FIPS 180-4), stopping early when `cancel` fires.
 pub fn sha256(data: &[u8], cancel: &CancelToken) -> Result<Digest, Cancelled> {
-  Ok(Partial::default().advance(data, Deadline::NEVER, cancel)?.finished())
+  Ok(
+    Partial::default()
+      .advance(data, Deadline::NEVER, cancel)?
+      .finished(),
+  )
 }
 
 /// The hash of one message, part of the way through: how many of its bytes are in.
@@ -81,9 +85,7 @@ mod tests {
 
   #[test]
   fn chunking_does_not_change_the_digest() {
-    let data: Vec<u8> = (0..STEP_BYTES * 2 + 7)
-      .map(|i| (i * 31) as u8)
-      .collect();
+    let data: Vec<u8> = (0..STEP_BYTES * 2 + 7).map(|i| (i * 31) as u8).collect();
     let whole: Digest = Sha256::digest(&data).into();
     assert_eq!(sha256(&data, &CancelToken::default()), Ok(whole));
   }
@@ -96,7 +98,11 @@ mod tests {
     let digest = loop {
       slices += 1;
       // A deadline already passed still lets each slice take one step.
-      match partial.advance(&data, Deadline::after(Duration::ZERO), &CancelToken::default()) {
+      match partial.advance(
+        &data,
+        Deadline::after(Duration::ZERO),
+        &CancelToken::default(),
+      ) {
         Ok(Step::Paused(paused)) => partial = paused,
         Ok(Step::Done(digest)) => break digest,
         Err(Cancelled) => panic!("cancelled"),

@@ -107,11 +107,21 @@ mod tests {
     let input = vec![7u8; STEP_BYTES * 2];
     let mut output = vec![0u8; input.len() / 64 * DIGEST_LEN];
     let past = Deadline::after(std::time::Duration::ZERO);
-    let hashed = hash_records(&input, 64, &mut output, past, &CancelToken::default(), &|_| ());
+    let hashed = hash_records(
+      &input,
+      64,
+      &mut output,
+      past,
+      &CancelToken::default(),
+      &|_| (),
+    );
     assert_eq!(hashed, Ok(STEP_BYTES / 64));
     let expected = Sha256::digest([7u8; 64]);
     assert_eq!(&output[..DIGEST_LEN], &expected[..]);
-    assert_eq!(output[STEP_BYTES / 64 * DIGEST_LEN..], vec![0u8; STEP_BYTES / 64 * DIGEST_LEN]);
+    assert_eq!(
+      output[STEP_BYTES / 64 * DIGEST_LEN..],
+      vec![0u8; STEP_BYTES / 64 * DIGEST_LEN]
+    );
   }
 
   #[test]
