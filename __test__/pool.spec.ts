@@ -65,6 +65,15 @@ function beforeTheLoopTurns(promise: Promise<unknown>): Promise<'resolved' | 're
   return Promise.race([settled, turned])
 }
 
+/**
+ * The budget once every call has settled and the runners that found nothing left to run are
+ * back too (they finish on the next turns of the event loop); gives up after a second.
+ */
+async function untilIdle() {
+  for (let turn = 0; turn < 1000 && __poolStats().taken + __poolStats().queued > 0; turn++) await new Promise((resolve) => setTimeout(resolve, 1))
+  return __poolStats()
+}
+
 /** Resolves once qrhash holds every slot of its share (the blockers have started). */
 async function untilShareIsTaken() {
   while (__poolStats().taken < getPoolShare()) await new Promise((resolve) => setTimeout(resolve, 1))
@@ -131,21 +140,25 @@ test.serial('with a pool of one thread, file reads started after a long hash cha
   t.is(report.readsBeforeChain, 20, 'every read finished while the chain still ran')
 })
 
-test.serial('a queued call settles as soon as it is aborted, without a pool thread: before the next turn of the event loop, and its onProgress is never called', async (t) => {
+test.serial('queued calls settle as soon as they are aborted, without a pool thread: before the next turn of the event loop, and their onProgress is never called', async (t) => {
   const pool = blockers(getPoolShare())
   try {
     await untilShareIsTaken()
     const controller = new AbortController()
     const reason = new Error('not wanted any more')
     let progressCalls = 0
-    const pending = sha256Batch(Buffer.alloc(4 << 20), { recordSize: 64, signal: controller.signal, onProgress: () => progressCalls++ })
-    t.true(__poolStats().queued > 0, 'the call waits in qrhash’s queue')
+    const pending = Array.from({ length: 10 }, (_, i) =>
+      sha256Batch(Buffer.alloc(1 << 20, i), { recordSize: 64, signal: controller.signal, onProgress: () => progressCalls++ }),
+    )
+    t.true(__poolStats().queued >= 10, 'the calls wait in qrhash’s queue')
     const started = performance.now()
     controller.abort(reason)
-    t.is(__poolStats().queued, 0, 'dropped from the queue within abort() itself')
-    t.is(await beforeTheLoopTurns(pending), 'rejected', 'settled before the event loop turned')
+    // Only the blockers' chains, between two slices, may still be queued.
+    t.true(__poolStats().queued <= getPoolShare(), 'dropped from the queue within abort() itself')
+    const outcomes = await Promise.all(pending.map(beforeTheLoopTurns))
     const elapsed = performance.now() - started
-    checkAbortError(t, await rejection(t, pending, 'queued sha256Batch'), reason, 'queued sha256Batch')
+    t.deepEqual(new Set(outcomes), new Set(['rejected']), 'settled before the event loop turned')
+    for (const [i, call] of pending.entries()) checkAbortError(t, await rejection(t, call, `queued sha256Batch ${i}`), reason, `queued sha256Batch ${i}`)
     t.is(progressCalls, 0)
     t.log(`settled ${elapsed.toFixed(3)} ms after abort()`)
   } finally {
@@ -157,14 +170,15 @@ test.serial('cancelAll() settles every queued call at once, and the budget is wh
   const pool = blockers(getPoolShare())
   await untilShareIsTaken()
   const queued = Array.from({ length: 50 }, (_, i) => sha256(Buffer.alloc(1 << 20, i)))
-  t.is(__poolStats().queued, 50)
+  // The blockers' chains may be back in the queue too, between two slices.
+  t.true(__poolStats().queued >= 50)
   t.is(cancelAll(), 50 + getPoolShare(), 'the queued calls and the blockers')
   t.is(__poolStats().queued, 0, 'nothing left in the queue')
   const outcomes = await Promise.all(queued.map(beforeTheLoopTurns))
   t.deepEqual(new Set(outcomes), new Set(['rejected']), 'every queued call settled before the event loop turned')
   for (const [i, call] of queued.entries()) t.is((await rejection(t, call, `call ${i}`)).name, 'AbortError')
   await pool.release()
-  t.like(__poolStats(), { taken: 0, queued: 0 })
+  t.like(await untilIdle(), { taken: 0, queued: 0 })
 })
 
 test.serial('a small call is not stuck behind long ones: createQr resolves while eight endless chains hold the pool', async (t) => {
@@ -214,7 +228,7 @@ test.serial('worker threads share one budget: with three workers and the main th
   const most = Math.max(peak, __poolStats().peak)
   t.true(most <= getPoolShare(), `at most ${getPoolShare()} slots across the process (took ${most})`)
   t.true(most >= 1)
-  t.like(__poolStats(), { taken: 0, queued: 0 })
+  t.like(await untilIdle(), { taken: 0, queued: 0 })
 })
 
 test.serial('a worker terminated with calls running and queued gives its slots back: the main thread’s calls then run', async (t) => {
@@ -224,7 +238,7 @@ test.serial('a worker terminated with calls running and queued gives its slots b
   const pending = sha256('after the worker')
   await worker.terminate()
   t.deepEqual(await pending, createHash('sha256').update('after the worker').digest())
-  t.like(__poolStats(), { taken: 0, queued: 0 }, 'every slot the worker held is back')
+  t.like(await untilIdle(), { taken: 0, queued: 0 }, 'every slot the worker held is back')
 })
 
 test.serial(`the cap holds for 20 000 calls in flight, and each resolves to its own input's digest (${__napiBindingTarget})`, async (t) => {

@@ -70,11 +70,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
-use napi::{Env, JsValue, Task};
+use napi::{Env, JsValue};
 
 use self::abort::AbortWatch;
 use self::progress::Progress;
-use crate::cancel::CancelToken;
+use crate::cancel::{CancelToken, Cancelled};
 use crate::error::{napi_error_value, throw, ErrorKind, Failure, Refusal};
 use crate::input::{Options, Pinning};
 use crate::napi_raw::{buffer_copy, Deferred};
@@ -341,7 +341,6 @@ impl<J: Job> Call<J> {
         let parts = job.parts();
         let shared = Arc::new(Fanout {
           _live: live::enter(env, &self.context.cancel),
-          paused: Mutex::new((0..parts).map(|_| None).collect()),
           results: Mutex::new((0..parts).map(|_| None).collect()),
           remaining: AtomicUsize::new(parts),
           deferred: Mutex::new(Some(deferred)),
@@ -349,14 +348,13 @@ impl<J: Job> Call<J> {
           context: self.context,
         });
         for part in 0..parts {
-          pool::enqueue(
-            env,
-            Box::new(PartTask {
-              shared: Arc::clone(&shared),
-              part,
-              paused: false,
-            }),
-          );
+          let task = PartTask {
+            shared: Arc::clone(&shared),
+            part,
+            paused: None,
+            result: None,
+          };
+          pool::enqueue(env, Box::new(task));
         }
       }
     }
@@ -370,8 +368,6 @@ type PartResult<J> = Result<<J as Job>::Part, Failure>;
 struct Fanout<J: Job> {
   job: J,
   context: Context,
-  /// Where each paused part stands, between its slices.
-  paused: Mutex<Vec<Option<J::Paused>>>,
   /// Each part's result, filled in as the parts finish.
   results: Mutex<Vec<Option<PartResult<J>>>>,
   remaining: AtomicUsize,
@@ -404,81 +400,42 @@ impl<J: Job> Fanout<J> {
   }
 }
 
-/// One slice of a part as a napi `Task`: `compute` on a pool thread; `finally` on the
-/// JavaScript thread, where the part goes back to the queue or, done, is collected.
+/// One part of an async call as [`pool`] runs it: a slice at a time on pool threads, keeping
+/// where it paused; finished on the JavaScript thread, where the last part settles the call.
 struct PartTask<J: Job> {
   shared: Arc<Fanout<J>>,
   part: usize,
-  /// The last slice paused: the part has more to do.
-  paused: bool,
+  paused: Option<J::Paused>,
+  result: Option<PartResult<J>>,
 }
 
-impl<J: Job> Task for PartTask<J> {
-  type Output = ();
-  type JsValue = ();
-
-  fn compute(&mut self) -> napi::Result<()> {
-    let shared = &self.shared;
-    let mut from = shared.paused.lock().expect("paused lock")[self.part].take();
-    let result = loop {
-      let deadline = Deadline::after(pool::SLICE);
-      match shared
-        .context
-        .run_slice(&shared.job, self.part, from, deadline)
-      {
-        Ok(Step::Paused(paused)) if pool::should_yield() => {
-          shared.paused.lock().expect("paused lock")[self.part] = Some(paused);
-          self.paused = true;
-          return Ok(());
-        }
-        Ok(Step::Paused(paused)) => from = Some(paused),
-        Ok(Step::Done(done)) => break Ok(done),
-        Err(failure) => break Err(failure),
-      }
-    };
-    self.paused = false;
-    if matches!(&result, Err(failure) if failure.kind != ErrorKind::Abort) {
-      shared.context.cancel.cancel(); // the other parts need not finish
-    }
-    shared.results.lock().expect("results lock")[self.part] = Some(result);
-    Ok(())
-  }
-
-  fn resolve(&mut self, _env: Env, _output: ()) -> napi::Result<()> {
-    Ok(())
-  }
-
-  fn finally(self, env: Env) -> napi::Result<()> {
-    pool::finished(&env);
-    if self.paused {
-      pool::enqueue(&env, Box::new(self));
-      return Ok(());
-    }
-    let result = self.shared.results.lock().expect("results lock")[self.part].take();
-    let result = result.unwrap_or_else(|| Err(Failure::internal(&"a slice left no result")));
-    self.shared.part_done(&env, self.part, result);
-    pool::pump(&env);
-    Ok(())
-  }
-}
-
-impl<J: Job> pool::Queued for PartTask<J> {
+impl<J: Job> pool::Part for PartTask<J> {
   fn is_cancelled(&self) -> bool {
     self.shared.context.cancel.is_cancelled()
   }
 
-  fn submit(self: Box<Self>, env: &Env) {
-    let (shared, part) = (Arc::clone(&self.shared), self.part);
-    if env.spawn(*self).is_err() {
-      pool::finished(env);
-      shared.part_done(env, part, Err(Failure::internal(&"libuv refused the work")));
+  fn run(&mut self, deadline: Deadline) -> bool {
+    let (job, context) = (&self.shared.job, &self.shared.context);
+    match context.run_slice(job, self.part, self.paused.take(), deadline) {
+      Ok(Step::Paused(paused)) => {
+        self.paused = Some(paused);
+        return true;
+      }
+      Ok(Step::Done(done)) => self.result = Some(Ok(done)),
+      Err(failure) => {
+        if failure.kind != ErrorKind::Abort {
+          context.cancel.cancel(); // the other parts need not finish
+        }
+        self.result = Some(Err(failure));
+      }
     }
+    false
   }
 
-  fn abandon(self: Box<Self>, env: &Env) {
-    self.shared.paused.lock().expect("paused lock")[self.part] = None;
-    let aborted = Err(crate::cancel::Cancelled.into());
-    self.shared.part_done(env, self.part, aborted);
+  fn finish(self: Box<Self>, env: &Env) {
+    // No result: dropped from the queue, or paused, when its call was cancelled.
+    let result = self.result.unwrap_or_else(|| Err(Cancelled.into()));
+    self.shared.part_done(env, self.part, result);
   }
 }
 

@@ -15,32 +15,33 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{LazyLock, Mutex, MutexGuard};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
 
 use napi::bindgen_prelude::Unknown;
-use napi::Env;
+use napi::{Env, Task};
 use napi_derive::napi;
 
 use super::partition::pool_threads;
 use crate::error::Failure;
 use crate::input::whole_number;
 use crate::napi_raw::{on_teardown, Waker};
+use crate::slice::Deadline;
 
 /// How long a part runs before it gives its pool thread back.
 pub const SLICE: Duration = Duration::from_millis(2);
 
-/// A part ready for its next slice.
-pub trait Queued {
+/// A part of a call, run slice by slice on pool threads and finished on its JavaScript thread.
+pub trait Part: Send {
   /// Its call was cancelled: it need not run.
   fn is_cancelled(&self) -> bool;
 
-  /// Queues the slice on libuv's pool, in a slot [`take`n](Budget::take) for it; its
-  /// completion on the JavaScript thread calls [`finished`].
-  fn submit(self: Box<Self>, env: &Env);
+  /// Runs one slice, until `deadline` at most; `true` if the part paused with more to do.
+  fn run(&mut self, deadline: Deadline) -> bool;
 
-  /// Settles the part as aborted without running it.
-  fn abandon(self: Box<Self>, env: &Env);
+  /// On the JavaScript thread once the part is over, or dropped unrun because its call was
+  /// cancelled: hands its result to its call.
+  fn finish(self: Box<Self>, env: &Env);
 }
 
 type EnvKey = usize;
@@ -164,39 +165,83 @@ impl Budget {
   }
 }
 
-/// This thread's environment's parts waiting for a slot, oldest first, and whether its waker
-/// holds the event loop open for them.
+/// An environment's parts waiting for a pool thread, oldest first. Its JavaScript thread adds
+/// parts and drops cancelled ones; runners on the pool take parts and put paused ones back.
 #[derive(Default)]
 struct Queue {
-  parts: VecDeque<Box<dyn Queued>>,
+  parts: Mutex<VecDeque<Box<dyn Part>>>,
+  /// Runners queued on libuv that have not started yet: each will take a part.
+  starting: AtomicUsize,
+}
+
+/// Parts queued in every environment of the process, read by runners at the end of a slice.
+static QUEUED: AtomicUsize = AtomicUsize::new(0);
+
+impl Queue {
+  fn lock(&self) -> MutexGuard<'_, VecDeque<Box<dyn Part>>> {
+    // A part never panics while the lock is held (parts run outside it).
+    self
+      .parts
+      .lock()
+      .unwrap_or_else(|poisoned| poisoned.into_inner())
+  }
+
+  fn push(&self, part: Box<dyn Part>) {
+    self.lock().push_back(part);
+    QUEUED.fetch_add(1, Ordering::Relaxed);
+  }
+
+  fn pop(&self) -> Option<Box<dyn Part>> {
+    let part = self.lock().pop_front();
+    if part.is_some() {
+      QUEUED.fetch_sub(1, Ordering::Relaxed);
+    }
+    part
+  }
+
+  fn len(&self) -> usize {
+    self.lock().len()
+  }
+
+  /// Takes out the parts whose call was cancelled.
+  fn take_cancelled(&self) -> Vec<Box<dyn Part>> {
+    let mut parts = self.lock();
+    let (cancelled, kept): (VecDeque<_>, VecDeque<_>) =
+      parts.drain(..).partition(|part| part.is_cancelled());
+    *parts = kept;
+    QUEUED.fetch_sub(cancelled.len(), Ordering::Relaxed);
+    cancelled.into()
+  }
+}
+
+/// What an environment's JavaScript thread keeps: its queue, and whether its waker holds the
+/// event loop open.
+struct Local {
+  queue: Arc<Queue>,
   held: bool,
-  /// Its waker and teardown hook are in place.
-  set_up: bool,
 }
 
 thread_local! {
-  static QUEUES: RefCell<HashMap<EnvKey, Queue>> = RefCell::new(HashMap::new());
+  static LOCALS: RefCell<HashMap<EnvKey, Local>> = RefCell::new(HashMap::new());
 }
 
-/// Parts queued in every environment of the process, read by pool threads at the end of each
-/// slice.
-static QUEUED: AtomicUsize = AtomicUsize::new(0);
-
-/// Runs `change` on `env`'s queue. Never call out to JavaScript or napi inside it: a part
-/// settling can run JavaScript that queues more.
-fn with_queue<T>(env: EnvKey, change: impl FnOnce(&mut Queue) -> T) -> T {
-  QUEUES.with(|queues| {
-    let mut queues = queues.borrow_mut();
-    let queue = queues.entry(env).or_default();
-    let before = queue.parts.len();
-    let result = change(queue);
-    let after = queue.parts.len();
-    if after > before {
-      QUEUED.fetch_add(after - before, Ordering::Relaxed);
-    } else {
-      QUEUED.fetch_sub(before - after, Ordering::Relaxed);
-    }
-    result
+/// `env`'s queue, set up (its waker, its teardown) the first time.
+fn queue(env: &Env) -> Arc<Queue> {
+  let found = LOCALS.with(|locals| {
+    locals
+      .borrow()
+      .get(&key(env))
+      .map(|local| Arc::clone(&local.queue))
+  });
+  found.unwrap_or_else(|| {
+    let queue = Arc::new(Queue::default());
+    let local = Local {
+      queue: Arc::clone(&queue),
+      held: false,
+    };
+    LOCALS.with(|locals| locals.borrow_mut().insert(key(env), local));
+    set_up(env);
+    queue
   })
 }
 
@@ -204,21 +249,67 @@ fn with_queue<T>(env: EnvKey, change: impl FnOnce(&mut Queue) -> T) -> T {
 /// wait for one, or when no thread of the pool is kept free for others (then foreign work may
 /// be waiting in libuv's queue). Otherwise it goes straight on with its next slice: going
 /// round through the queue would only hand it the same slot back, later.
-pub fn should_yield() -> bool {
+fn should_yield() -> bool {
   QUEUED.load(Ordering::Relaxed) > 0 || share() >= pool_threads()
 }
 
-/// Queues `part` behind `env`'s others and submits what the budget allows.
-pub fn enqueue(env: &Env, part: Box<dyn Queued>) {
-  if !with_queue(key(env), |queue| std::mem::replace(&mut queue.set_up, true)) {
-    set_up(env);
+/// One slot's work on libuv's pool: parts of one environment taken from its queue in turn,
+/// each for a slice, until [`SLICE`] has passed; then, on the JavaScript thread, the parts
+/// that are over are finished and the slot is given back.
+struct Runner {
+  queue: Arc<Queue>,
+  over: Vec<Box<dyn Part>>,
+}
+
+impl Task for Runner {
+  type Output = ();
+  type JsValue = ();
+
+  fn compute(&mut self) -> napi::Result<()> {
+    self.queue.starting.fetch_sub(1, Ordering::Relaxed);
+    let mut deadline = Deadline::after(SLICE);
+    while let Some(mut part) = self.queue.pop() {
+      if part.is_cancelled() {
+        self.over.push(part);
+        continue;
+      }
+      while part.run(deadline) {
+        if should_yield() {
+          self.queue.push(part); // to the back of the line
+          return Ok(());
+        }
+        deadline = Deadline::after(SLICE);
+      }
+      self.over.push(part);
+      if deadline.has_passed() {
+        break;
+      }
+    }
+    Ok(())
   }
-  with_queue(key(env), |queue| queue.parts.push_back(part));
+
+  fn resolve(&mut self, _env: Env, _output: ()) -> napi::Result<()> {
+    Ok(())
+  }
+
+  fn finally(self, env: Env) -> napi::Result<()> {
+    finished(&env);
+    for part in self.over {
+      part.finish(&env);
+    }
+    pump(&env);
+    Ok(())
+  }
+}
+
+/// Queues `part` behind `env`'s others and submits what the budget allows.
+pub fn enqueue(env: &Env, part: Box<dyn Part>) {
+  queue(env).push(part);
   pump(env);
 }
 
-/// A part of `env` submitted earlier has finished its slice: its slot is free.
-pub fn finished(env: &Env) {
+/// A runner of `env` is over: its slot is free.
+fn finished(env: &Env) {
   let mut budget = budget();
   if let Some(slots) = budget.envs.get_mut(&key(env)) {
     slots.submitted -= 1;
@@ -226,40 +317,35 @@ pub fn finished(env: &Env) {
   budget.release(1, key(env));
 }
 
-/// Drops `env`'s queued parts whose call was cancelled, settling them now. Called right
+/// Drops `env`'s queued parts whose call was cancelled, finishing them now. Called right
 /// after a cancellation on the JavaScript thread (an abort, `cancelAll()`, a throwing
 /// `onProgress`, a failed part).
 pub fn purge(env: &Env) {
-  let cancelled = with_queue(key(env), |queue| {
-    let (cancelled, kept): (VecDeque<_>, VecDeque<_>) =
-      queue.parts.drain(..).partition(|part| part.is_cancelled());
-    queue.parts = kept;
-    cancelled
-  });
-  for part in cancelled {
-    part.abandon(env);
+  for part in queue(env).take_cancelled() {
+    part.finish(env);
   }
   pump(env);
 }
 
-/// Submits `env`'s queued parts while it has slots; gives back slots it cannot use.
+/// Starts a runner for each queued part no runner will take yet, while `env` has slots;
+/// gives back slots it cannot use.
 pub fn pump(env: &Env) {
   let env_key = key(env);
-  loop {
-    let Some(part) = with_queue(env_key, |queue| queue.parts.pop_front()) else {
-      break;
+  let queue = queue(env);
+  while queue.len() > queue.starting.load(Ordering::Relaxed) && budget().take(env_key) {
+    queue.starting.fetch_add(1, Ordering::Relaxed);
+    let runner = Runner {
+      queue: Arc::clone(&queue),
+      over: Vec::new(),
     };
-    if part.is_cancelled() {
-      part.abandon(env);
-      continue;
-    }
-    if !budget().take(env_key) {
-      with_queue(env_key, |queue| queue.parts.push_front(part));
+    if env.spawn(runner).is_err() {
+      // libuv refused (the environment is closing): the parts stay queued, unsettled.
+      queue.starting.fetch_sub(1, Ordering::Relaxed);
+      finished(env);
       break;
     }
-    part.submit(env);
   }
-  let waiting = with_queue(env_key, |queue| !queue.parts.is_empty());
+  let waiting = queue.len() > 0;
   let mut budget = budget();
   if let Some(slots) = budget.envs.get_mut(&env_key) {
     slots.woken = false;
@@ -277,10 +363,12 @@ pub fn pump(env: &Env) {
 /// Keeps `env`'s event loop alive while it has queued parts: nothing else may, when every
 /// slot is held by another environment.
 fn hold(env: &Env, waker: &Waker, waiting: bool) {
-  let changed = with_queue(key(env), |queue| {
-    std::mem::replace(&mut queue.held, waiting) != waiting
+  let changed = LOCALS.with(|locals| {
+    let mut locals = locals.borrow_mut();
+    let local = locals.get_mut(&key(env))?;
+    Some(std::mem::replace(&mut local.held, waiting) != waiting)
   });
-  if changed {
+  if changed == Some(true) {
     waker.hold(env, waiting);
   }
 }
@@ -304,12 +392,12 @@ fn forget_waker(env: EnvKey) {
 /// completion will never run, go back; its queued parts are dropped unsettled, their promises
 /// being gone with it.
 fn tear_down(env: EnvKey) {
-  let queue = QUEUES.with(|queues| queues.borrow_mut().remove(&env));
-  if let Some(queue) = &queue {
-    QUEUED.fetch_sub(queue.parts.len(), Ordering::Relaxed);
+  if let Some(local) = LOCALS.with(|locals| locals.borrow_mut().remove(&env)) {
+    let parts = std::mem::take(&mut *local.queue.lock());
+    QUEUED.fetch_sub(parts.len(), Ordering::Relaxed);
+    // Their napi references belong to an environment being torn down: leak, not release.
+    std::mem::forget(parts);
   }
-  // Their napi references belong to an environment being torn down: leak rather than release.
-  std::mem::forget(queue);
   let mut budget = budget();
   budget.waiting.retain(|&waiting| waiting != env);
   if let Some(slots) = budget.envs.remove(&env) {
@@ -360,7 +448,12 @@ pub struct PoolStats {
 
 #[napi(catch_unwind, js_name = "__poolStats")]
 pub fn pool_stats(env: &Env, reset_peak: Option<bool>) -> PoolStats {
-  let queued = with_queue(key(env), |queue| queue.parts.len()) as u32;
+  let queued = LOCALS.with(|locals| {
+    locals
+      .borrow()
+      .get(&key(env))
+      .map_or(0, |local| local.queue.len())
+  }) as u32;
   let mut budget = budget();
   let stats = PoolStats {
     pool_size: pool_threads() as u32,
