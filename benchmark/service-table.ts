@@ -7,11 +7,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { updateSection } from './readme-section.js'
+
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 export const RESULTS_FILE = path.join(BENCH_DIR, 'results.json')
-export const README_FILE = path.join(BENCH_DIR, 'README.md')
-const START = '<!-- service:start -->'
-const END = '<!-- service:end -->'
 
 /**
  * The three fixes compared, then `cached`: qrhash behind a cache, which for the load test's one
@@ -201,14 +200,6 @@ export function serviceSection(results: ServiceResults): string {
   ].join('\n')
 }
 
-/** `readme` with the text between the markers replaced by `section`. */
-export function replaceSection(readme: string, section: string): string {
-  const start = readme.indexOf(START)
-  const end = readme.indexOf(END)
-  if (start < 0 || end < start) throw new Error(`benchmark/README.md has no ${START} … ${END} section`)
-  return `${readme.slice(0, start + START.length)}\n${section}\n${readme.slice(end)}`
-}
-
 /** The results.json "service" key, if a full `npm run bench:service` has written one. */
 export function readServiceResults(): ServiceResults | undefined {
   const all = JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8')) as { service?: ServiceResults }
@@ -216,9 +207,7 @@ export function readServiceResults(): ServiceResults | undefined {
 }
 
 export function updateReadme(results: ServiceResults): void {
-  const readme = fs.readFileSync(README_FILE, 'utf8')
-  const updated = replaceSection(readme, serviceSection(results))
-  if (updated !== readme) fs.writeFileSync(README_FILE, updated)
+  updateSection('service', serviceSection(results))
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

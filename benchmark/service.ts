@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
+import { idleShare, packageVersion } from './measure.js'
 import type { LoadOptions, LoadResult } from './service-load.js'
 import {
   ceilingNote,
@@ -56,15 +57,6 @@ function positive(flag: string, text: string): number {
   const n = Number(text)
   if (!(n > 0 && Number.isInteger(n))) throw new Error(`${flag} must be a positive integer, not ${JSON.stringify(text)}`)
   return n
-}
-
-/** An installed package's version, read from node_modules (piscina's "exports" hide it from require). */
-function version(name: string): string {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
-  } catch {
-    return 'unknown'
-  }
 }
 
 /** Starts one mode's server on a free port; resolves with its URL once it listens. */
@@ -135,26 +127,6 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T
 }
 
-/**
- * The share of all cores' time spent idle during the next `ms`: anything well below 1 before a
- * mode starts means another process was running and takes cores from the server and autocannon.
- */
-async function idleShare(ms: number): Promise<number> {
-  const sample = () => {
-    let idle = 0
-    let total = 0
-    for (const { times } of os.cpus()) {
-      idle += times.idle
-      total += times.user + times.nice + times.sys + times.idle + times.irq
-    }
-    return { idle, total }
-  }
-  const before = sample()
-  await new Promise((resolve) => setTimeout(resolve, ms))
-  const after = sample()
-  return Math.round(((after.idle - before.idle) / Math.max(1, after.total - before.total)) * 100) / 100
-}
-
 async function measure(mode: Mode): Promise<ModeResult> {
   const idleBefore = await idleShare(1000)
   if (idleBefore < 0.9) console.log(`(the CPUs were only ${Math.round(idleBefore * 100)} % idle before this mode: noisy) `)
@@ -196,10 +168,10 @@ async function main(): Promise<void> {
     uvThreadpoolSize: process.env['UV_THREADPOOL_SIZE'] ?? 'default (4)',
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
-    fastify: version('fastify'),
-    autocannon: version('autocannon'),
-    qrcode: version('qrcode'),
-    piscina: version('piscina'),
+    fastify: packageVersion('fastify'),
+    autocannon: packageVersion('autocannon'),
+    qrcode: packageVersion('qrcode'),
+    piscina: packageVersion('piscina'),
   }
   const settings: ServiceResults['settings'] = {
     path: PATH,
