@@ -61,10 +61,15 @@ export function summarize(samplesMs: readonly number[]): LatencySummary {
 /**
  * Runs `probe` one call at a time until `stop()` says so: each call is timed, and the next starts
  * `gapMs` after the last one started (at once if it took longer). A probe already running when
- * `stop()` turns true still counts: it was waiting behind the load being measured.
+ * `stop()` turns true still counts: it was waiting behind the load being measured. Samples (ms)
+ * go into `samples` as they are taken, so a caller can watch how many there are.
  */
-export async function probeStream(probe: () => Promise<unknown>, gapMs: number, stop: () => boolean): Promise<number[]> {
-  const samples: number[] = []
+export async function probeStream(
+  probe: () => Promise<unknown>,
+  gapMs: number,
+  stop: () => boolean,
+  samples: number[] = [],
+): Promise<number[]> {
   while (!stop()) {
     const started = performance.now()
     await probe()

@@ -23,3 +23,15 @@ export function updateSection(name: string, section: string): void {
   const updated = replaceSection(readme, name, section)
   if (updated !== readme) fs.writeFileSync(README_FILE, updated)
 }
+
+/** A figure for a table: thousands with a thin space, three significant digits below; — if missing. */
+export function fmt(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return '—'
+  if (Number.isInteger(n) && n < 1000) return String(n)
+  const abs = Math.abs(n)
+  if (abs >= 1000) return Math.round(n).toLocaleString('en-US').replaceAll(',', ' ')
+  if (abs >= 100) return n.toFixed(0)
+  if (abs >= 10) return n.toFixed(1)
+  if (abs >= 1) return n.toFixed(2)
+  return n.toFixed(3)
+}

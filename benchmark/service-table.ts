@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { updateSection } from './readme-section.js'
+import { fmt, updateSection } from './readme-section.js'
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 export const RESULTS_FILE = path.join(BENCH_DIR, 'results.json')
@@ -67,16 +67,6 @@ const LABELS: Record<Mode, (r: ModeResult) => string> = {
   piscina: (r) => `node-qrcode, piscina (${r.threads} threads)`,
   qrhash: () => 'qrhash',
   cached: () => 'ceiling: no QR work',
-}
-
-function fmt(n: number): string {
-  if (Number.isInteger(n) && n < 1000) return String(n)
-  const abs = Math.abs(n)
-  if (abs >= 1000) return Math.round(n).toLocaleString('en-US').replaceAll(',', ' ')
-  if (abs >= 100) return n.toFixed(0)
-  if (abs >= 10) return n.toFixed(1)
-  if (abs >= 1) return n.toFixed(2)
-  return n.toFixed(3)
 }
 
 function times(x: number): string {
