@@ -28,7 +28,7 @@ import { parseArgs } from 'node:util'
 import { PNG } from 'pngjs'
 import { Piscina } from 'piscina'
 
-import * as exported from '../index.js'
+import type * as Qrhash from '../index.js'
 import { idleShare, packageVersion, probeStream, summarize } from './measure.js'
 import {
   MODES,
@@ -50,10 +50,11 @@ interface PoolShareApi {
   setPoolShare?: (threads: number) => void
   getPoolShare?: () => number
 }
-const qrhash = exported as typeof exported & PoolShareApi
+const require = createRequire(import.meta.url)
+/** The package as CommonJS sees it: every export there, whether or not ESM's detection finds it. */
+const qrhash = require('../index.js') as typeof Qrhash & PoolShareApi
 const HAS_SET_POOL_SHARE = typeof qrhash.setPoolShare === 'function'
 
-const require = createRequire(import.meta.url)
 const jsQR: typeof import('jsqr').default = require('jsqr')
 
 const SELF = fileURLToPath(import.meta.url)
@@ -86,6 +87,7 @@ interface Settings {
   fileCount: number
   /** Ops per loop in the fixed-work throughput run. */
   fixedOps: Record<Workload, number>
+  fixedRepeats: number
   probeGapMs: number
   minSeconds: number
   minProbes: number
@@ -152,12 +154,15 @@ interface Load {
   op: (loop: number) => Promise<number>
 }
 
-/** Runs every loop until `stop()`; resolves to the work finished and when the last op ended. */
-async function drive(load: Load, stop: () => boolean): Promise<{ units: number; endedAt: number }> {
+/**
+ * Runs every loop until `stop(ops)` (ops: how many this loop has finished) says so; resolves to
+ * the work finished and when the last op ended.
+ */
+async function drive(load: Load, stop: (ops: number) => boolean): Promise<{ units: number; endedAt: number }> {
   let units = 0
   await Promise.all(
     Array.from({ length: load.loops }, async (_, loop) => {
-      while (!stop()) {
+      for (let ops = 0; !stop(ops); ops++) {
         const done = await load.op(loop) // not `units += await …`: that reads units before the await
         units += done
       }
@@ -171,17 +176,9 @@ async function drive(load: Load, stop: () => boolean): Promise<{ units: number; 
  * of work, so the capped and the uncapped runs time exactly the same calls.
  */
 async function fixedWork(load: Load, opsPerLoop: number): Promise<{ units: number; seconds: number }> {
-  let units = 0
   const started = performance.now()
-  await Promise.all(
-    Array.from({ length: load.loops }, async (_, loop) => {
-      for (let i = 0; i < opsPerLoop; i++) {
-        const done = await load.op(loop)
-        units += done
-      }
-    }),
-  )
-  return { units, seconds: (performance.now() - started) / 1000 }
+  const { units, endedAt } = await drive(load, (ops) => ops >= opsPerLoop)
+  return { units, seconds: (endedAt - started) / 1000 }
 }
 
 interface Inputs {
@@ -464,7 +461,12 @@ async function child(mode: Mode, s: Settings): Promise<Omit<ModeRun, 'idleBefore
     for (const w of WORKLOADS) {
       const load = await engine(w, x)
       const r: WorkloadResult = { workload: w, ...(await probeWhile(s, load)) }
-      if (mode === 'qrhash' || mode === 'qrhash-uncapped') r.fixed = await fixedWork(load, s.fixedOps[w])
+      if (mode === 'qrhash' || mode === 'qrhash-uncapped') {
+        // The fastest of a few runs: other processes only ever slow a run down.
+        const runs = []
+        for (let i = 0; i < s.fixedRepeats; i++) runs.push(await fixedWork(load, s.fixedOps[w]))
+        r.fixed = runs.reduce((a, b) => (b.units / b.seconds > a.units / a.seconds ? b : a))
+      }
       run.workloads.push(r)
       console.error(
         `  ${mode} ${w}: readFile max ${r.readFile.max} ms (${r.readFile.n}), dns max ${r.dns.max} ms (${r.dns.n}), ${r.seconds.toFixed(1)} s`,
@@ -591,6 +593,7 @@ async function main(): Promise<void> {
       fileCount: 8,
       // About 1-2 s of work each (full run): 8 chains, 4 × 24 hashes, 40 batches, 8 bursts, 8 files.
       fixedOps: quick ? { chains: 1, hash: 1, batch: 8, qr: 2, file: 1 } : { chains: 1, hash: 4, batch: 40, qr: 8, file: 1 },
+      fixedRepeats: quick ? 1 : 3,
       probeGapMs: 2,
       minSeconds: quick ? 0.5 : 3,
       minProbes: quick ? 50 : 300,
@@ -624,6 +627,7 @@ async function main(): Promise<void> {
         maxSeconds: s.maxSeconds,
         smallFileBytes: SMALL_FILE_BYTES,
         fixedOps: s.fixedOps,
+        fixedRepeats: s.fixedRepeats,
         workloads,
       },
       runs,

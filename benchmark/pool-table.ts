@@ -73,6 +73,8 @@ export interface PoolResults {
     smallFileBytes: number
     /** Ops per loop in qrhash's fixed-work throughput runs. */
     fixedOps: Record<Workload, number>
+    /** Fixed-work runs per workload; the fastest is kept. */
+    fixedRepeats: number
     workloads: Record<Workload, { description: string; unit: Unit }>
   }
   runs: ModeRun[]
@@ -233,7 +235,8 @@ export function poolSection(results: PoolResults): string {
     '',
     workTable(results),
     '',
-    "qrhash's own throughput: the same calls, a fixed number per loop, with no probes running:",
+    `qrhash's own throughput: the same calls, a fixed number of times, with no probes running ` +
+      `(the fastest of ${s.fixedRepeats}${s.fixedRepeats === 1 ? ' run: a quick run, so the ratio is mostly noise' : ' runs'}):`,
     '',
     throughputTable(results),
     ...(targets ? ['', 'Targets (issue 17):', '', targets] : []),
