@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import type { LatencySummary } from './measure.js'
 import { fmt, updateSection } from './readme-section.js'
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
@@ -27,6 +28,12 @@ export interface ModeResult {
   ok: number
   failed: number
   latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number }
+  /**
+   * `GET /static/page.html` (fs.promises.readFile per request), one request at a time from the
+   * benchmark's own process while the QR route is under load. Absent from results written before
+   * the route existed.
+   */
+  staticLatencyMs?: LatencySummary
   /** From the server's /stats: timer lateness beyond its 1 ms interval, while under load. */
   eventLoopDelayMs: { p50: number; p95: number; p99: number; max: number; samples: number }
   eventLoopUtilization: number
@@ -85,7 +92,8 @@ function ratio(better: number, lower = false): string {
 
 interface Row {
   name: string
-  value: (r: ModeResult) => number
+  /** undefined: not measured in that run (shown as —). */
+  value: (r: ModeResult) => number | undefined
   /** Higher is better (throughput), else lower is better (latency, delay). */
   higherIsBetter?: boolean
   /** Shown, but no ratio: it describes the run rather than a speed. */
@@ -97,6 +105,9 @@ const ROWS: Row[] = [
   { name: 'latency p50 (ms)', value: (r) => r.latencyMs.p50 },
   { name: 'latency p95 (ms)', value: (r) => r.latencyMs.p95 },
   { name: 'latency p99 (ms)', value: (r) => r.latencyMs.p99 },
+  { name: 'static file latency p50 (ms)', value: (r) => r.staticLatencyMs?.p50 },
+  { name: 'static file latency p99 (ms)', value: (r) => r.staticLatencyMs?.p99 },
+  { name: 'static file latency max (ms)', value: (r) => r.staticLatencyMs?.max },
   { name: 'event-loop delay p50 (ms)', value: (r) => r.eventLoopDelayMs.p50 },
   { name: 'event-loop delay p99 (ms)', value: (r) => r.eventLoopDelayMs.p99 },
   { name: 'event-loop utilisation', value: (r) => r.eventLoopUtilization, noRatio: true },
@@ -108,8 +119,8 @@ const ROWS: Row[] = [
 /** qrhash against `peer` for one row: × the throughput, or × lower for times. */
 function versus(row: Row, results: ServiceResults, peer: Mode): string {
   if (row.noRatio) return ''
-  const ours = row.value(results.modes.qrhash)
-  const theirs = row.value(results.modes[peer])
+  const ours = row.value(results.modes.qrhash) ?? NaN
+  const theirs = row.value(results.modes[peer]) ?? NaN
   return row.higherIsBetter ? ratio(ours / theirs) : ratio(theirs / ours, true)
 }
 
@@ -177,7 +188,9 @@ export function serviceSection(results: ServiceResults): string {
       `for ${s.seconds} s per mode (after ${s.warmupSeconds} s of warm-up) on \`GET ${s.path}\`; ` +
       `${m.cpuModel}, ${m.cores} cores (at least ${Math.round(Math.min(...MODES.map((mode) => results.modes[mode].idleBefore)) * 100)} % idle ` +
       `before each mode), \`UV_THREADPOOL_SIZE\` ${m.uvThreadpoolSize}, Node ${m.node}. ` +
-      `Latency is autocannon's response time; event-loop delay is the server's own ` +
+      `Latency is autocannon's response time; static file latency is that of \`GET /static/page.html\` ` +
+      `(2.3 KB, \`fs.promises.readFile\` per request), asked one at a time from the benchmark's process ` +
+      `while the QR route is under load; event-loop delay is the server's own ` +
       `\`monitorEventLoopDelay\` while under load.`,
     '',
     serviceTable(results),
