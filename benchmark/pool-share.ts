@@ -152,6 +152,8 @@ function assertQr(what: string, png: Uint8Array, text: string): void {
 interface Load {
   loops: number
   op: (loop: number) => Promise<number>
+  /** Releases what the loops hold between ops (open files), once the workload is done. */
+  close?: () => Promise<void>
 }
 
 /**
@@ -317,6 +319,9 @@ const mainEngine: Engine = async (w, x) => {
           }
           return bytesRead
         },
+        close: async () => {
+          await Promise.all(state.map(async (st) => (await st.file).close()))
+        },
       }
     }
   }
@@ -467,6 +472,7 @@ async function child(mode: Mode, s: Settings): Promise<Omit<ModeRun, 'idleBefore
         for (let i = 0; i < s.fixedRepeats; i++) runs.push(await fixedWork(load, s.fixedOps[w]))
         r.fixed = runs.reduce((a, b) => (b.units / b.seconds > a.units / a.seconds ? b : a))
       }
+      await load.close?.()
       run.workloads.push(r)
       console.error(
         `  ${mode} ${w}: readFile max ${r.readFile.max} ms (${r.readFile.n}), dns max ${r.dns.max} ms (${r.dns.n}), ${r.seconds.toFixed(1)} s`,
