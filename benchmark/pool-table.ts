@@ -213,7 +213,7 @@ export function poolSection(results: PoolResults): string {
     .map((t) => `- ${t.name}: ${t.measured} (${t.met ? 'met' : 'missed'})`)
     .join('\n')
   return [
-    `\`npm run bench:pool\`${results.mode === 'quick' ? ' -- --quick' : ''}, ${results.generatedAt.slice(0, 10)}: ` +
+    `\`npm run bench:pool${results.mode === 'quick' ? ' -- --quick' : ''}\`, ${results.generatedAt.slice(0, 10)}: ` +
       `${m.cpuModel}, ${m.cores} cores (at least ${Math.round(noisiest * 100)} % idle before each process), ` +
       `\`UV_THREADPOOL_SIZE\` ${m.uvThreadpoolSize}, Node ${m.node}, piscina ${m.piscina}. ${knob} ` +
       `Each cell is p50 / p99 / **max** in ms (probes measured) of one probe at a time, a new one ` +
