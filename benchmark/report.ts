@@ -7,12 +7,11 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { updateSection } from './readme-section.js'
+
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 const RESULTS_FILE = path.join(BENCH_DIR, 'results.json')
 const CHART_FILE = path.join(BENCH_DIR, 'chart.svg')
-const README_FILE = path.join(BENCH_DIR, 'README.md')
-const START = '<!-- bench:start -->'
-const END = '<!-- bench:end -->'
 
 interface Case {
   suite: string
@@ -126,12 +125,7 @@ export function chart(results: Results): string {
 export function render(): void {
   const results = JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8')) as Results
   fs.writeFileSync(CHART_FILE, chart(results))
-  const readme = fs.readFileSync(README_FILE, 'utf8')
-  const start = readme.indexOf(START)
-  const end = readme.indexOf(END)
-  if (start < 0 || end < start) throw new Error(`benchmark/README.md has no ${START} … ${END} section`)
-  const block = `${START}\n![qrhash speed-up per suite](chart.svg)\n\n${markdown(results)}\n${END}`
-  fs.writeFileSync(README_FILE, readme.slice(0, start) + block + readme.slice(end + END.length))
+  updateSection('bench', `![qrhash speed-up per suite](chart.svg)\n\n${markdown(results)}`)
   console.log(`Rendered ${path.relative(process.cwd(), CHART_FILE)} and the table in benchmark/README.md from results.json.`)
 }
 

@@ -7,11 +7,11 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import type { LatencySummary } from './measure.js'
+import { fmt, updateSection } from './readme-section.js'
+
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 export const RESULTS_FILE = path.join(BENCH_DIR, 'results.json')
-export const README_FILE = path.join(BENCH_DIR, 'README.md')
-const START = '<!-- service:start -->'
-const END = '<!-- service:end -->'
 
 /**
  * The three fixes compared, then `cached`: qrhash behind a cache, which for the load test's one
@@ -28,6 +28,12 @@ export interface ModeResult {
   ok: number
   failed: number
   latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number }
+  /**
+   * `GET /static/page.html` (fs.promises.readFile per request), one request at a time from the
+   * benchmark's own process while the QR route is under load. Absent from results written before
+   * the route existed.
+   */
+  staticLatencyMs?: LatencySummary
   /** From the server's /stats: timer lateness beyond its 1 ms interval, while under load. */
   eventLoopDelayMs: { p50: number; p95: number; p99: number; max: number; samples: number }
   eventLoopUtilization: number
@@ -70,16 +76,6 @@ const LABELS: Record<Mode, (r: ModeResult) => string> = {
   cached: () => 'ceiling: no QR work',
 }
 
-function fmt(n: number): string {
-  if (Number.isInteger(n) && n < 1000) return String(n)
-  const abs = Math.abs(n)
-  if (abs >= 1000) return Math.round(n).toLocaleString('en-US').replaceAll(',', ' ')
-  if (abs >= 100) return n.toFixed(0)
-  if (abs >= 10) return n.toFixed(1)
-  if (abs >= 1) return n.toFixed(2)
-  return n.toFixed(3)
-}
-
 function times(x: number): string {
   return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`
 }
@@ -96,7 +92,8 @@ function ratio(better: number, lower = false): string {
 
 interface Row {
   name: string
-  value: (r: ModeResult) => number
+  /** undefined: not measured in that run (shown as —). */
+  value: (r: ModeResult) => number | undefined
   /** Higher is better (throughput), else lower is better (latency, delay). */
   higherIsBetter?: boolean
   /** Shown, but no ratio: it describes the run rather than a speed. */
@@ -108,6 +105,9 @@ const ROWS: Row[] = [
   { name: 'latency p50 (ms)', value: (r) => r.latencyMs.p50 },
   { name: 'latency p95 (ms)', value: (r) => r.latencyMs.p95 },
   { name: 'latency p99 (ms)', value: (r) => r.latencyMs.p99 },
+  { name: 'static file latency p50 (ms)', value: (r) => r.staticLatencyMs?.p50 },
+  { name: 'static file latency p99 (ms)', value: (r) => r.staticLatencyMs?.p99 },
+  { name: 'static file latency max (ms)', value: (r) => r.staticLatencyMs?.max },
   { name: 'event-loop delay p50 (ms)', value: (r) => r.eventLoopDelayMs.p50 },
   { name: 'event-loop delay p99 (ms)', value: (r) => r.eventLoopDelayMs.p99 },
   { name: 'event-loop utilisation', value: (r) => r.eventLoopUtilization, noRatio: true },
@@ -119,8 +119,8 @@ const ROWS: Row[] = [
 /** qrhash against `peer` for one row: × the throughput, or × lower for times. */
 function versus(row: Row, results: ServiceResults, peer: Mode): string {
   if (row.noRatio) return ''
-  const ours = row.value(results.modes.qrhash)
-  const theirs = row.value(results.modes[peer])
+  const ours = row.value(results.modes.qrhash) ?? NaN
+  const theirs = row.value(results.modes[peer]) ?? NaN
   return row.higherIsBetter ? ratio(ours / theirs) : ratio(theirs / ours, true)
 }
 
@@ -188,7 +188,9 @@ export function serviceSection(results: ServiceResults): string {
       `for ${s.seconds} s per mode (after ${s.warmupSeconds} s of warm-up) on \`GET ${s.path}\`; ` +
       `${m.cpuModel}, ${m.cores} cores (at least ${Math.round(Math.min(...MODES.map((mode) => results.modes[mode].idleBefore)) * 100)} % idle ` +
       `before each mode), \`UV_THREADPOOL_SIZE\` ${m.uvThreadpoolSize}, Node ${m.node}. ` +
-      `Latency is autocannon's response time; event-loop delay is the server's own ` +
+      `Latency is autocannon's response time; static file latency is that of \`GET /static/page.html\` ` +
+      `(2.3 KB, \`fs.promises.readFile\` per request), asked one at a time from the benchmark's process ` +
+      `while the QR route is under load; event-loop delay is the server's own ` +
       `\`monitorEventLoopDelay\` while under load.`,
     '',
     serviceTable(results),
@@ -201,14 +203,6 @@ export function serviceSection(results: ServiceResults): string {
   ].join('\n')
 }
 
-/** `readme` with the text between the markers replaced by `section`. */
-export function replaceSection(readme: string, section: string): string {
-  const start = readme.indexOf(START)
-  const end = readme.indexOf(END)
-  if (start < 0 || end < start) throw new Error(`benchmark/README.md has no ${START} … ${END} section`)
-  return `${readme.slice(0, start + START.length)}\n${section}\n${readme.slice(end)}`
-}
-
 /** The results.json "service" key, if a full `npm run bench:service` has written one. */
 export function readServiceResults(): ServiceResults | undefined {
   const all = JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8')) as { service?: ServiceResults }
@@ -216,9 +210,7 @@ export function readServiceResults(): ServiceResults | undefined {
 }
 
 export function updateReadme(results: ServiceResults): void {
-  const readme = fs.readFileSync(README_FILE, 'utf8')
-  const updated = replaceSection(readme, serviceSection(results))
-  if (updated !== readme) fs.writeFileSync(README_FILE, updated)
+  updateSection('service', serviceSection(results))
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

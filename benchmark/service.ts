@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
+import { idleShare, packageVersion, probeStream, summarize } from './measure.js'
 import type { LoadOptions, LoadResult } from './service-load.js'
 import {
   ceilingNote,
@@ -52,19 +53,19 @@ const WARMUP_SECONDS = positive('--warmup', args.warmup ?? (QUICK ? '1' : '3'))
 const TEXT = 'https://example.com/'
 const PATH = `/qr?format=dataurl&text=${encodeURIComponent(TEXT)}`
 
+/**
+ * The static route timed while the QR route is under load: a 2.3 KB file read with
+ * `fs.promises.readFile` (on libuv's pool) per request, one request at a time from this process.
+ */
+const STATIC_PATH = '/static/page.html'
+const STATIC_FILE = path.join(ROOT, 'examples', 'qr-service', 'page.html')
+/** A static request starts this long after the last one started (at once if that one took longer). */
+const STATIC_GAP_MS = 5
+
 function positive(flag: string, text: string): number {
   const n = Number(text)
   if (!(n > 0 && Number.isInteger(n))) throw new Error(`${flag} must be a positive integer, not ${JSON.stringify(text)}`)
   return n
-}
-
-/** An installed package's version, read from node_modules (piscina's "exports" hide it from require). */
-function version(name: string): string {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
-  } catch {
-    return 'unknown'
-  }
 }
 
 /** Starts one mode's server on a free port; resolves with its URL once it listens. */
@@ -135,24 +136,20 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T
 }
 
-/**
- * The share of all cores' time spent idle during the next `ms`: anything well below 1 before a
- * mode starts means another process was running and takes cores from the server and autocannon.
- */
-async function idleShare(ms: number): Promise<number> {
-  const sample = () => {
-    let idle = 0
-    let total = 0
-    for (const { times } of os.cpus()) {
-      idle += times.idle
-      total += times.user + times.nice + times.sys + times.idle + times.irq
-    }
-    return { idle, total }
-  }
-  const before = sample()
-  await new Promise((resolve) => setTimeout(resolve, ms))
-  const after = sample()
-  return Math.round(((after.idle - before.idle) / Math.max(1, after.total - before.total)) * 100) / 100
+/** The body of a 200 response; anything else throws. */
+async function getBytes(url: string): Promise<Buffer> {
+  const response = await fetch(url)
+  const body = Buffer.from(await response.arrayBuffer())
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${body.toString()}`)
+  return body
+}
+
+/** The static route serves its file, and only names on its allow-list. */
+async function checkStatic(url: string): Promise<void> {
+  if (!(await getBytes(url + STATIC_PATH)).equals(fs.readFileSync(STATIC_FILE))) throw new Error(`${STATIC_PATH}: not the file's bytes`)
+  const outside = await fetch(`${url}/static/..%2Fapp.mjs`)
+  await outside.arrayBuffer()
+  if (outside.status !== 404) throw new Error(`/static/..%2Fapp.mjs answered ${outside.status}, not 404`)
 }
 
 async function measure(mode: Mode): Promise<ModeResult> {
@@ -163,11 +160,16 @@ async function measure(mode: Mode): Promise<ModeResult> {
     // A working code path is what gets timed: the route must answer with a PNG data URL.
     const { result } = await getJson<{ result: string }>(url + PATH)
     if (!result.startsWith('data:image/png;base64,')) throw new Error(`${mode}: not a PNG data URL: ${result.slice(0, 40)}`)
+    await checkStatic(url)
 
     const load = { url: url + PATH, connections: CONNECTIONS }
     await runLoad({ ...load, duration: WARMUP_SECONDS })
     await getJson(`${url}/stats?reset=1`) // event-loop figures from here on are under load only
-    const measured = await runLoad({ ...load, duration: SECONDS })
+    // While autocannon loads the QR route, this process asks for the static file, one request at a time.
+    let loaded = false
+    const staticProbes = probeStream(() => getBytes(url + STATIC_PATH), STATIC_GAP_MS, () => loaded)
+    const measured = await runLoad({ ...load, duration: SECONDS }).finally(() => (loaded = true))
+    const staticLatencyMs = summarize(await staticProbes)
     const stats = await getJson<Stats>(`${url}/stats`)
     return {
       threads: stats.threads,
@@ -175,6 +177,7 @@ async function measure(mode: Mode): Promise<ModeResult> {
       ok: measured.ok,
       failed: measured.non2xx + measured.errors + measured.timeouts,
       latencyMs: measured.latencyMs,
+      staticLatencyMs,
       eventLoopDelayMs: stats.eventLoopDelayMs,
       eventLoopUtilization: stats.eventLoopUtilization,
       serverCpuCores: stats.cpuCores,
@@ -196,10 +199,10 @@ async function main(): Promise<void> {
     uvThreadpoolSize: process.env['UV_THREADPOOL_SIZE'] ?? 'default (4)',
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
-    fastify: version('fastify'),
-    autocannon: version('autocannon'),
-    qrcode: version('qrcode'),
-    piscina: version('piscina'),
+    fastify: packageVersion('fastify'),
+    autocannon: packageVersion('autocannon'),
+    qrcode: packageVersion('qrcode'),
+    piscina: packageVersion('piscina'),
   }
   const settings: ServiceResults['settings'] = {
     path: PATH,
@@ -217,7 +220,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${mode} … `)
     modes[mode] = await measure(mode)
     const r = modes[mode]
-    console.log(`${r.requestsPerSecond} req/s, p99 ${r.latencyMs.p99} ms, event-loop delay p99 ${r.eventLoopDelayMs.p99} ms`)
+    console.log(
+      `${r.requestsPerSecond} req/s, p99 ${r.latencyMs.p99} ms, event-loop delay p99 ${r.eventLoopDelayMs.p99} ms, ` +
+        `static file p99 ${r.staticLatencyMs?.p99} ms (${r.staticLatencyMs?.n})`,
+    )
   }
 
   const results: ServiceResults = {

@@ -1,6 +1,7 @@
 // The QR service: routes, input checks and the event-loop monitor. server.mjs runs it from the
 // command line; tests build it in-process with buildApp().
 import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { pipeline } from 'node:stream/promises'
 
@@ -19,6 +20,14 @@ import { createEngine, machine } from './engines.mjs'
 export const MAX_TEXT_BYTES = 2048
 
 const PAGE = readFileSync(new URL('./page.html', import.meta.url), 'utf8')
+
+/**
+ * What `GET /static/<name>` serves: a fixed allow-list looked up by the whole name, so no request
+ * can reach any other path (`..`, an encoded slash, a symlink or a directory is just a name that
+ * is not in the list). Each request reads its file with `fs.promises.readFile`, as a small static
+ * route does, so it waits on libuv's pool like every fs call: the load test times it.
+ */
+export const STATIC_FILES = new Map([['page.html', { url: new URL('./page.html', import.meta.url), type: 'text/html; charset=utf-8' }]])
 
 const qrSchema = {
   querystring: {
@@ -40,7 +49,16 @@ const qrSchema = {
  * @param {string} message
  */
 function badRequest(code, message) {
-  return Object.assign(new Error(message), { statusCode: 400, code })
+  return httpError(400, code, message)
+}
+
+/**
+ * @param {number} statusCode
+ * @param {string} code
+ * @param {string} message
+ */
+function httpError(statusCode, code, message) {
+  return Object.assign(new Error(message), { statusCode, code })
 }
 
 /**
@@ -66,6 +84,15 @@ export async function buildApp({ mode, logger = false }) {
     const result = await engine.render(text, format)
     if (format === 'dataurl') return { result }
     return reply.type(format === 'png' ? 'image/png' : 'image/svg+xml; charset=utf-8').send(result)
+  })
+
+  app.get('/static/:file', async (request, reply) => {
+    const { file } = /** @type {{ file: string }} */ (request.params)
+    const entry = STATIC_FILES.get(file)
+    if (entry === undefined) {
+      throw httpError(404, 'ERR_NOT_FOUND', `params/file ${JSON.stringify(file)} is not served; only ${[...STATIC_FILES.keys()].join(', ')}`)
+    }
+    return reply.type(entry.type).send(await readFile(entry.url))
   })
 
   // /hash streams the body through qrhash's hasher whatever the QR mode: fastify must not
