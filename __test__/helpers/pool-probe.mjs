@@ -63,6 +63,8 @@ async function mixed() {
   }
   await Promise.all(calls)
   clearInterval(sampler)
+  // Runners hand results over as they go and end a moment later: wait (a second at most).
+  for (let turn = 0; turn < 1000 && qrhash.__poolStats().taken > 0; turn++) await new Promise((resolve) => setTimeout(resolve, 1))
   const after = qrhash.__poolStats()
   return { share, peak: Math.max(peak, after.peak), takenAfter: after.taken, queuedAfter: after.queued, failures }
 }

@@ -14,7 +14,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -92,16 +92,53 @@ static BUDGET: LazyLock<Mutex<Budget>> = LazyLock::new(|| {
   })
 });
 
-fn budget() -> MutexGuard<'static, Budget> {
+/// Whether runners must give their threads back at the end of each slice, as the budget last
+/// said (see [`Budget::must_yield`]); read by runners without taking the lock.
+static MUST_YIELD: AtomicBool = AtomicBool::new(false);
+
+/// The budget, locked; [`MUST_YIELD`] is brought up to date when the lock is let go.
+struct Locked(MutexGuard<'static, Budget>);
+
+impl std::ops::Deref for Locked {
+  type Target = Budget;
+  fn deref(&self) -> &Budget {
+    &self.0
+  }
+}
+
+impl std::ops::DerefMut for Locked {
+  fn deref_mut(&mut self) -> &mut Budget {
+    &mut self.0
+  }
+}
+
+impl Drop for Locked {
+  fn drop(&mut self) {
+    MUST_YIELD.store(self.0.must_yield(), Ordering::Relaxed);
+  }
+}
+
+fn budget() -> Locked {
   // Nothing panics while the lock is held; a poisoned lock must not stop the pool regardless.
-  BUDGET
-    .lock()
-    .unwrap_or_else(|poisoned| poisoned.into_inner())
+  Locked(
+    BUDGET
+      .lock()
+      .unwrap_or_else(|poisoned| poisoned.into_inner()),
+  )
 }
 
 impl Budget {
   fn share(&self) -> usize {
     self.share.unwrap_or_else(default_share)
+  }
+
+  /// Whether a runner must give its thread back when its slice ends: when no thread of the
+  /// pool is kept free for others (foreign work may be waiting in libuv's queue behind it),
+  /// when another environment waits for a slot, or when the share was lowered under what is
+  /// taken. Otherwise a runner keeps its thread while its queue has parts: going round through
+  /// libuv would only hand it the same slot back, later.
+  fn must_yield(&self) -> bool {
+    self.share() >= pool_threads() || !self.waiting.is_empty() || self.taken > self.share()
   }
 
   /// A slot for a part of `env`: one granted to it, or a free one if nobody waits. Without
@@ -172,10 +209,12 @@ struct Queue {
   parts: Mutex<VecDeque<Box<dyn Part>>>,
   /// Runners queued on libuv that have not started yet: each will take a part.
   starting: AtomicUsize,
+  /// Parts that are over, for the JavaScript thread to finish: at its next wake or when their
+  /// runner ends, whichever comes first.
+  over: Mutex<Vec<Box<dyn Part>>>,
+  /// The environment has been woken to finish them, and has not yet.
+  woken: AtomicBool,
 }
-
-/// Parts queued in every environment of the process, read by runners at the end of a slice.
-static QUEUED: AtomicUsize = AtomicUsize::new(0);
 
 impl Queue {
   fn lock(&self) -> MutexGuard<'_, VecDeque<Box<dyn Part>>> {
@@ -188,19 +227,46 @@ impl Queue {
 
   fn push(&self, part: Box<dyn Part>) {
     self.lock().push_back(part);
-    QUEUED.fetch_add(1, Ordering::Relaxed);
   }
 
   fn pop(&self) -> Option<Box<dyn Part>> {
-    let part = self.lock().pop_front();
-    if part.is_some() {
-      QUEUED.fetch_sub(1, Ordering::Relaxed);
-    }
-    part
+    self.lock().pop_front()
   }
 
   fn len(&self) -> usize {
     self.lock().len()
+  }
+
+  /// Hands `parts`, which are over, to the JavaScript thread, waking it unless a wake is due.
+  fn hand_over(&self, env: EnvKey, parts: Vec<Box<dyn Part>>) {
+    if parts.is_empty() {
+      return;
+    }
+    self
+      .over
+      .lock()
+      .unwrap_or_else(|poisoned| poisoned.into_inner())
+      .extend(parts);
+    if !self.woken.swap(true, Ordering::AcqRel) {
+      if let Some(waker) = budget()
+        .envs
+        .get(&env)
+        .and_then(|slots| slots.waker.as_ref())
+      {
+        waker.wake();
+      }
+    }
+  }
+
+  /// The parts handed over so far.
+  fn take_over(&self) -> Vec<Box<dyn Part>> {
+    self.woken.store(false, Ordering::Release);
+    std::mem::take(
+      &mut *self
+        .over
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()),
+    )
   }
 
   /// Takes out the parts whose call was cancelled.
@@ -209,7 +275,6 @@ impl Queue {
     let (cancelled, kept): (VecDeque<_>, VecDeque<_>) =
       parts.drain(..).partition(|part| part.is_cancelled());
     *parts = kept;
-    QUEUED.fetch_sub(cancelled.len(), Ordering::Relaxed);
     cancelled.into()
   }
 }
@@ -245,19 +310,15 @@ fn queue(env: &Env) -> Arc<Queue> {
   })
 }
 
-/// Whether a part whose slice is over should give its thread back: when other qrhash parts
-/// wait for one, or when no thread of the pool is kept free for others (then foreign work may
-/// be waiting in libuv's queue). Otherwise it goes straight on with its next slice: going
-/// round through the queue would only hand it the same slot back, later.
-fn should_yield() -> bool {
-  QUEUED.load(Ordering::Relaxed) > 0 || share() >= pool_threads()
-}
-
-/// One slot's work on libuv's pool: parts of one environment taken from its queue in turn,
-/// each for a slice, until [`SLICE`] has passed; then, on the JavaScript thread, the parts
-/// that are over are finished and the slot is given back.
+/// One slot's work on libuv's pool: parts of one environment taken from its queue in turn, each
+/// for a slice of [`SLICE`], a paused one going to the back of the queue. The runner ends when
+/// the queue is empty, or at the end of a slice when the budget says it must yield; the parts
+/// that are over are finished on the JavaScript thread then, or, if it goes on, at the end of
+/// each slice.
 struct Runner {
+  env: EnvKey,
   queue: Arc<Queue>,
+  /// Parts over in the current slice, handed to the JavaScript thread when the slice ends.
   over: Vec<Box<dyn Part>>,
 }
 
@@ -269,20 +330,21 @@ impl Task for Runner {
     self.queue.starting.fetch_sub(1, Ordering::Relaxed);
     let mut deadline = Deadline::after(SLICE);
     while let Some(mut part) = self.queue.pop() {
-      if part.is_cancelled() {
+      let paused = !part.is_cancelled() && part.run(deadline);
+      if paused {
+        self.queue.push(part); // to the back of the line
+      } else {
         self.over.push(part);
-        continue;
       }
-      while part.run(deadline) {
-        if should_yield() {
-          self.queue.push(part); // to the back of the line
-          return Ok(());
-        }
-        deadline = Deadline::after(SLICE);
-      }
-      self.over.push(part);
       if deadline.has_passed() {
-        break;
+        if MUST_YIELD.load(Ordering::Relaxed) {
+          break;
+        }
+        // Going on: what is over is settled meanwhile, not when the runner ends.
+        self
+          .queue
+          .hand_over(self.env, std::mem::take(&mut self.over));
+        deadline = Deadline::after(SLICE);
       }
     }
     Ok(())
@@ -297,9 +359,18 @@ impl Task for Runner {
     for part in self.over {
       part.finish(&env);
     }
-    pump(&env);
+    wake(&env);
     Ok(())
   }
+}
+
+/// On `env`'s thread, when woken or when a runner ends: finishes the parts that are over, and
+/// starts runners for what is queued.
+fn wake(env: &Env) {
+  for part in queue(env).take_over() {
+    part.finish(env);
+  }
+  pump(env);
 }
 
 /// Queues `part` behind `env`'s others and submits what the budget allows.
@@ -335,6 +406,7 @@ pub fn pump(env: &Env) {
   while queue.len() > queue.starting.load(Ordering::Relaxed) && budget().take(env_key) {
     queue.starting.fetch_add(1, Ordering::Relaxed);
     let runner = Runner {
+      env: env_key,
       queue: Arc::clone(&queue),
       over: Vec::new(),
     };
@@ -376,7 +448,7 @@ fn hold(env: &Env, waker: &Waker, waiting: bool) {
 /// An environment's first part: its waker and its teardown.
 fn set_up(env: &Env) {
   let env_key = key(env);
-  let waker = Waker::new(env, pump, forget_waker, env_key).ok();
+  let waker = Waker::new(env, wake, forget_waker, env_key).ok();
   budget().envs.entry(env_key).or_default().waker = waker;
   let _ = on_teardown(env, tear_down, env_key);
 }
@@ -394,7 +466,6 @@ fn forget_waker(env: EnvKey) {
 fn tear_down(env: EnvKey) {
   if let Some(local) = LOCALS.with(|locals| locals.borrow_mut().remove(&env)) {
     let parts = std::mem::take(&mut *local.queue.lock());
-    QUEUED.fetch_sub(parts.len(), Ordering::Relaxed);
     // Their napi references belong to an environment being torn down: leak, not release.
     std::mem::forget(parts);
   }
