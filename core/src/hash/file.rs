@@ -50,6 +50,13 @@ impl FileHash {
     cancel: &CancelToken,
     progress: &dyn Fn(u64),
   ) -> Result<Step<Self, Digest>, FileError> {
+    // Under WASI each thread has its own table of open files: a file opened on one pool
+    // thread is a bad descriptor on the next, so a file's hash must not pause there.
+    #[cfg(target_family = "wasm")]
+    let deadline = {
+      let _sliced = deadline;
+      Deadline::NEVER
+    };
     loop {
       let Some(read) = self.file.read_by(&mut self.buffer, deadline, cancel)? else {
         return Ok(Step::Paused(self));
