@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import type { LatencySummary } from './measure.js'
-import { fmt, updateSection } from './readme-section.js'
+import { fmt, type ResultsHeader, updateSection } from './readme-section.js'
 
 export const POOL_RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results-pool.json')
 
@@ -51,16 +51,8 @@ export interface ModeRun {
   workloads: WorkloadResult[]
 }
 
-export interface PoolResults {
-  generatedAt: string
-  mode: 'full' | 'quick'
-  durationSeconds: number
-  machine: {
-    cpuModel: string
-    cores: number
-    uvThreadpoolSize: string
-    node: string
-    piscina: string
+export interface PoolResults extends ResultsHeader {
+  machine: ResultsHeader['machine'] & {
     /** Whether this build exports setPoolShare/getPoolShare (the cap's knob). */
     setPoolShare: boolean
   }

@@ -35,3 +35,17 @@ export function fmt(n: number | undefined): string {
   if (abs >= 1) return n.toFixed(2)
   return n.toFixed(3)
 }
+
+/** What every results file of a suite starts with: when and how it ran, and on what. */
+export interface ResultsHeader {
+  generatedAt: string
+  mode: 'full' | 'quick'
+  durationSeconds: number
+  machine: {
+    cpuModel: string
+    cores: number
+    uvThreadpoolSize: string
+    node: string
+    piscina: string
+  }
+}

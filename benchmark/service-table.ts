@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import type { LatencySummary } from './measure.js'
-import { fmt, updateSection } from './readme-section.js'
+import { fmt, type ResultsHeader, updateSection } from './readme-section.js'
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 export const RESULTS_FILE = path.join(BENCH_DIR, 'results.json')
@@ -43,21 +43,13 @@ export interface ModeResult {
   idleBefore: number
 }
 
-export interface ServiceResults {
-  generatedAt: string
-  mode: 'full' | 'quick'
-  durationSeconds: number
-  machine: {
-    cpuModel: string
-    cores: number
+export interface ServiceResults extends ResultsHeader {
+  machine: ResultsHeader['machine'] & {
     availableParallelism: number
-    uvThreadpoolSize: string
-    node: string
     platform: string
     fastify: string
     autocannon: string
     qrcode: string
-    piscina: string
   }
   settings: {
     path: string
