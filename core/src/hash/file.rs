@@ -10,6 +10,8 @@ use crate::slice::{Deadline, Step};
 
 /// Bytes read at a time: large enough for the kernel's readahead, small next to any heap.
 const BUFFER_BYTES: usize = 1 << 20;
+/// The smallest buffer, for small regular files: one page.
+const MIN_BUFFER_BYTES: usize = 4096;
 
 /// SHA-256 of `file` from where it is to its end, reporting the bytes of each read to
 /// `progress`. A FIFO or device is read as it comes: a FIFO until its writer closes it,
@@ -34,11 +36,19 @@ pub struct FileHash {
 }
 
 impl FileHash {
+  /// A regular file gets a buffer no larger than it needs (one byte more than its size, so the
+  /// read that finds its end needs no second buffer): a million hashes of small files then
+  /// cost no megabyte each, which the allocator may keep. A FIFO or device gets the largest.
   pub fn new(file: Opened) -> Self {
+    let length = file.size().map_or(BUFFER_BYTES, |size| {
+      usize::try_from(size.saturating_add(1)).map_or(BUFFER_BYTES, |bytes| {
+        bytes.clamp(MIN_BUFFER_BYTES, BUFFER_BYTES)
+      })
+    });
     Self {
       file,
       hasher: Sha256::new(),
-      buffer: vec![0u8; BUFFER_BYTES],
+      buffer: vec![0u8; length],
     }
   }
 
@@ -99,6 +109,32 @@ mod tests {
     std::fs::remove_file(&path).unwrap();
     assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(&data)));
     assert_eq!(reported.get(), data.len() as u64);
+  }
+
+  #[test]
+  fn a_small_file_gets_a_small_buffer_and_is_still_read_whole_if_it_grows() {
+    let path = std::env::temp_dir().join(format!("qrhash-file-grows-{}", std::process::id()));
+    File::create(&path).unwrap().write_all(b"48 bytes").unwrap();
+    let opened = open_to_read(&path).unwrap();
+    // Appended after the size was read: more than the small buffer holds.
+    let appended = vec![7u8; MIN_BUFFER_BYTES * 3 + 5];
+    std::fs::OpenOptions::new()
+      .append(true)
+      .open(&path)
+      .unwrap()
+      .write_all(&appended)
+      .unwrap();
+    let hash = FileHash::new(opened);
+    assert_eq!(hash.buffer.len(), MIN_BUFFER_BYTES);
+    let Step::Done(digest) = hash
+      .advance(Deadline::NEVER, &CancelToken::default(), &|_| {})
+      .unwrap()
+    else {
+      panic!("a file hashed without a deadline paused");
+    };
+    std::fs::remove_file(&path).unwrap();
+    let whole = [b"48 bytes".as_slice(), &appended].concat();
+    assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(&whole)));
   }
 
   #[test]
