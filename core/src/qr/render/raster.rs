@@ -1,6 +1,7 @@
 //! Images in pixels: PNG, JPEG, WebP or GIF, with shaped modules and a logo drawn in RGBA.
 //!
-//! The pixels are drawn in bands of [`BAND_ROWS`] rows, the cancel token checked before each:
+//! The pixels are drawn in bands of [`BAND_ROWS`] rows (fewer for a wide PNG, where a slice may
+//! end after any band: [`PngRender`]), the cancel token checked before each:
 //! PNG and JPEG take the bands as they come, so their memory is a band and the compressed
 //! file; the WebP and GIF encoders need the whole frame, so those are at most
 //! [`MAX_FRAME_SIDE`] pixels a side.
@@ -103,7 +104,7 @@ const GIF_QUANTIZER_SPEED: i32 = 10;
 /// A PNG part of the way through, drawn in slices: everything it keeps between them is owned
 /// (`Send + 'static`), so a slice may continue it on any thread. Plain square modules without a
 /// logo take the 1-bit palette path ([`Plain`]); anything else is 8-bit RGB(A) drawn a band of
-/// [`BAND_ROWS`] rows at a time ([`Styled`]). A slice ends at a band (or batch) boundary, once
+/// at most [`PNG_BAND_PIXELS`] at a time ([`Styled`]). A slice ends at a band (or batch) boundary, once
 /// the deadline has passed and after one band at least, so every slice gets further; the bytes
 /// are the same however the image is sliced.
 pub struct PngRender {
@@ -160,7 +161,9 @@ struct Styled {
   clearing: Option<Clearing>,
   logo: Option<LogoDrawing>,
   opaque: bool,
-  /// The first row not yet drawn; a multiple of [`BAND_ROWS`].
+  /// Rows in a band: [`BAND_ROWS`], fewer for a wide image (see [`PNG_BAND_PIXELS`]).
+  band_rows: u32,
+  /// The first row not yet drawn; a multiple of `band_rows`.
   next_row: u32,
   rows: StreamWriter<'static, SharedVec>,
   out: SharedVec,
@@ -193,6 +196,7 @@ impl Styled {
       clearing,
       logo,
       opaque,
+      band_rows: (PNG_BAND_PIXELS / side).clamp(1, BAND_ROWS),
       next_row: 0,
       rows,
       out,
@@ -210,6 +214,7 @@ impl Styled {
     let (rows, opaque) = (&mut self.rows, self.opaque);
     let reached = painter.bands_from(
       self.next_row,
+      self.band_rows,
       cancel,
       || deadline.has_passed(),
       |band| {
@@ -382,8 +387,14 @@ fn drawable(style: &Style, side_px: u32, matrix_width: usize) -> Style {
 const SUBSAMPLES: usize = 4;
 
 /// Rows drawn between two looks at the cancel token: at the largest side with shaped modules,
-/// a row takes about a millisecond.
+/// a row takes about a millisecond and a half.
 const BAND_ROWS: u32 = 8;
+
+/// Pixels in a band of a PNG drawn in RGB(A), where a slice may end: 8 rows up to 2048 px
+/// wide, one at 16384 px, so that with shaped modules a band takes under 2 ms (8 rows at the
+/// largest side took 13). The encoder filters and compresses row by row, so how many rows a
+/// band holds does not change the file.
+const PNG_BAND_PIXELS: u32 = 16 * 1024;
 
 /// Draws the symbol in RGBA, any band of rows on its own: each pixel blends the light and dark
 /// colours by the share of its area that is ink; then the logo, centred in its cleared square.
@@ -461,23 +472,26 @@ impl<'a> Painter<'a> {
   /// Hands each band of [`BAND_ROWS`] rows to `each`, top to bottom, checking `cancel` before
   /// drawing each.
   fn bands(&self, cancel: &CancelToken, each: impl FnMut(&RgbaImage)) -> Result<(), Cancelled> {
-    self.bands_from(0, cancel, || false, each).map(drop)
+    self
+      .bands_from(0, BAND_ROWS, cancel, || false, each)
+      .map(drop)
   }
 
-  /// Hands each band of [`BAND_ROWS`] rows from row `first` (a multiple of it) to `each`, top to
+  /// Hands each band of `band_rows` rows from row `first` (a multiple of it) to `each`, top to
   /// bottom, checking `cancel` before drawing each, until the image ends or, after a band,
   /// `stop` says so. The first row not drawn: [`Painter::side_px`] once all are.
   fn bands_from(
     &self,
     first: u32,
+    band_rows: u32,
     cancel: &CancelToken,
     mut stop: impl FnMut() -> bool,
     mut each: impl FnMut(&RgbaImage),
   ) -> Result<u32, Cancelled> {
-    let mut band = RgbaImage::new(self.side_px, BAND_ROWS.min(self.side_px - first));
-    for first in (first..self.side_px).step_by(BAND_ROWS as usize) {
+    let mut band = RgbaImage::new(self.side_px, band_rows.min(self.side_px - first));
+    for first in (first..self.side_px).step_by(band_rows as usize) {
       cancel.check()?;
-      let rows = BAND_ROWS.min(self.side_px - first);
+      let rows = band_rows.min(self.side_px - first);
       if rows != band.height() {
         band = RgbaImage::new(self.side_px, rows);
       }
@@ -803,6 +817,40 @@ mod tests {
         let near = drawn.iter().zip(expected).all(|(&a, b)| a.abs_diff(b) <= 2);
         assert!(near, "({x}, {row}): {drawn:?} against {expected:?}");
       }
+    }
+  }
+
+  #[test]
+  fn a_png_is_the_same_file_whatever_its_bands_hold() {
+    let matrix = sample(b"bands", EcLevel::M);
+    let style = Style {
+      scale: 6,
+      modules: ModuleShape::Rounded,
+      light: Rgba::from_hex("#ffffffc0").unwrap(),
+      ..Style::default()
+    };
+    let png = |band_rows: u32| {
+      let Ok(PngRender {
+        style,
+        path: PngPath::Styled(mut styled),
+      }) = PngRender::start(&matrix, &style, None)
+      else {
+        panic!("shaped modules take the RGB(A) path");
+      };
+      styled.band_rows = band_rows;
+      let render = PngRender {
+        style,
+        path: PngPath::Styled(styled),
+      };
+      let cancel = CancelToken::default();
+      render
+        .advance(&matrix, Deadline::NEVER, &cancel)
+        .unwrap()
+        .finished()
+    };
+    let eight = png(BAND_ROWS);
+    for band_rows in [1, 3, 5] {
+      assert!(png(band_rows) == eight, "{band_rows} rows a band");
     }
   }
 
