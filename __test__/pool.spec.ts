@@ -262,3 +262,18 @@ test.serial(`the cap holds for 20 000 calls in flight, and each resolves to its 
   t.is(wrong.length, 0, 'calls resolved to another input’s digest')
   t.true(__poolStats().peak <= getPoolShare())
 })
+
+/** What the `render` scenario reports for each large PNG. */
+interface RenderProbe extends ProbeReport {
+  renders: Record<'plain' | 'dots', { readsBeforeRender: number; renderMs: number; same: boolean }>
+}
+
+test.serial('with a pool of one thread, file reads started after a large PNG render finish before it: the render gives the thread back between bands', (t) => {
+  const report = probe(t, 'render', { UV_THREADPOOL_SIZE: '1' }) as RenderProbe
+  t.is(report.share, 1)
+  for (const [name, render] of Object.entries(report.renders)) {
+    t.true(render.same, `${name}: the sliced PNG is toBufferSync's, byte for byte`)
+    t.is(render.readsBeforeRender, 20, `${name}: every read finished while the render still ran`)
+    t.log(`${name}: rendered in ${render.renderMs.toFixed(0)} ms, 20 reads finished before it`)
+  }
+})

@@ -5,6 +5,9 @@
 //   progress  a hash chain of many slices, with 20 small file reads started after it: whether
 //             every read finished before the chain did (libuv's pool is shared, first come
 //             first served: without slices a read would wait for the whole chain);
+//   render    large PNG renders (a plain one at 16384 px, a styled one with dots), each with 20
+//             small file reads started together right after it: whether every read finished before the render
+//             did (a PNG pauses between bands of rows), and whether the PNG is toBufferSync's;
 //   mixed     every family of call at once, far more parts than slots, while the budget is
 //             sampled every millisecond: the most slots ever taken, and each result checked.
 import { createHash } from 'node:crypto'
@@ -34,6 +37,32 @@ async function progress() {
   }
   const hex = await chained
   return { readsBeforeChain, chainRight: hex === qrhash.sha256IterateSync('slices', rounds, { encoding: 'hex' }) }
+}
+
+async function render() {
+  const renders = {
+    // ~25 ms at version 40; at 16384 px a short URL's huge modules compress in a few ms.
+    plain: ['x'.repeat(2000), { width: 16384 }],
+    dots: ['https://example.com/dots', { width: 3000, style: { modules: 'dots' } }],
+  }
+  const report = {}
+  for (const [name, [text, options]] of Object.entries(renders)) {
+    const started = performance.now()
+    let renderMs = 0
+    const rendering = qrhash.toBuffer(text, options).then((png) => {
+      renderMs = performance.now() - started
+      return png
+    })
+    // Started together, their steps (open, stat, read, close) queue behind the render's slice
+    // on the pool's one thread: each pause lets a round of them through.
+    let readsBeforeRender = 0
+    await Promise.all(
+      Array.from({ length: 20 }, () => readFile(packagePath).then(() => renderMs === 0 && readsBeforeRender++)),
+    )
+    const png = await rendering
+    report[name] = { readsBeforeRender, renderMs, same: png.equals(qrhash.toBufferSync(text, options)) }
+  }
+  return { renders: report }
 }
 
 async function mixed() {
@@ -72,6 +101,7 @@ async function mixed() {
 const scenarios = {
   share: async () => ({}),
   progress,
+  render,
   mixed,
 }
 const { poolSize, share } = qrhash.__poolStats()

@@ -89,7 +89,9 @@ pub struct Slice<'a> {
   pub deadline: Deadline,
 }
 
-/// A part that runs to its end in one slice has nothing to keep between slices.
+/// A part that runs to its end in one slice has nothing to keep between slices (only the
+/// fault-injection job is such a part now).
+#[cfg(feature = "fault-injection")]
 pub enum Never {}
 
 /// The pure work behind one call. `run` may execute on any thread and must not touch JS.
@@ -97,7 +99,7 @@ pub trait Job: Send + Sync + 'static {
   /// What one part produces.
   type Part: Send + 'static;
 
-  /// What a part keeps between two slices ([`Never`] for a part that never pauses).
+  /// What a part keeps between two slices (`Never` for a part that never pauses).
   type Paused: Send + 'static;
 
   /// Parts that can run at the same time on different pool threads.

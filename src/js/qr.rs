@@ -14,7 +14,7 @@ use qrcode::EcLevel;
 use qrhash_macros::export_with_sync_twin;
 
 use super::partition::split;
-use super::{buffer_copy, buffer_of, Call, Job, Never, Slice};
+use super::{buffer_copy, buffer_of, Call, Job, Slice};
 use crate::error::Failure;
 use crate::input::{self, Bytes, FlagOr, Options, PendingBytes, Pinning};
 use crate::qr::format::{self, Accepted, Format, Settings, TextFormat};
@@ -22,7 +22,7 @@ use crate::qr::logo;
 use crate::qr::options::{
   FinderShape, ModuleShape, EC_LEVEL_NAMES, MAX_IMAGE_SIDE, MAX_MARGIN, MAX_SCALE,
 };
-use crate::qr::output::{segment_data, LogoSource, Made, Output, Recipe, SegmentData};
+use crate::qr::output::{segment_data, LogoSource, Made, Making, Output, Recipe, SegmentData};
 use crate::qr::render::ImageFormat;
 use crate::qr::{parse_ec_level, Content, Eci, Piece, PieceError, Request, Rgba, Style, Symbol};
 use crate::slice::Step;
@@ -156,17 +156,20 @@ pub struct QrJob {
 
 impl Job for QrJob {
   type Part = Made;
-  type Paused = Never;
+  /// A PNG part of the way through (everything else is made in the first slice).
+  type Paused = Making;
 
   fn run(
     &self,
     _part: usize,
-    _from: Option<Never>,
+    from: Option<Making>,
     slice: &Slice,
-  ) -> Result<Step<Never, Made>, Failure> {
-    Ok(Step::Done(
-      self.recipe.make(&self.data.content(), slice.cancel)?,
-    ))
+  ) -> Result<Step<Making, Made>, Failure> {
+    let making = match from {
+      Some(making) => making,
+      None => self.recipe.start(&self.data.content(), slice.cancel)?,
+    };
+    Ok(making.advance(slice.deadline, slice.cancel)?)
   }
 
   fn to_js<'env>(&self, env: &'env Env, mut parts: Vec<Made>) -> napi::Result<Unknown<'env>> {

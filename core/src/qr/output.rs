@@ -16,10 +16,11 @@ use qrcode::Version;
 
 use super::format::{self, Format, TextFormat};
 use super::logo::{Clearing, Logo, LogoError};
-use super::render::{self, ImageFormat, Placed, RenderError};
+use super::render::{self, ImageFormat, Placed, PngRender, RenderError};
 use super::{encode, Content, EncodeError, Request, Style, Symbol};
 use crate::cancel::{CancelToken, Cancelled};
 use crate::fs::{self, FileError};
+use crate::slice::{Deadline, Step};
 
 /// What the call hands back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,18 @@ pub enum Output {
   File(PathBuf, Format),
   /// The modules and what they hold, as `create` returns them.
   Symbol,
+}
+
+impl Output {
+  /// What is rendered for this output; `None` for the symbol itself.
+  fn format(&self) -> Option<Format> {
+    match self {
+      Self::DataUrl(format) => Some(Format::Image(*format)),
+      Self::Buffer(format) | Self::File(_, format) => Some(*format),
+      Self::String(format) => Some(Format::Text(*format)),
+      Self::Symbol => None,
+    }
+  }
 }
 
 /// How to make a code from data: the encoding request, the look, the logo, the output.
@@ -150,9 +163,21 @@ impl<I> Recipe<I> {
 }
 
 impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
-  /// The output for `content`. `cancel` is checked once the symbol is encoded, and by the
-  /// renderers every few rows.
+  /// The output for `content`, made in one go: [`Recipe::start`] advanced with no deadline.
   pub fn make(&self, content: &Content, cancel: &CancelToken) -> Result<Made, OutputError> {
+    Ok(
+      self
+        .start(content, cancel)?
+        .advance(Deadline::NEVER, cancel)?
+        .finished(),
+    )
+  }
+
+  /// Begins the output for `content`: decodes the logo (once per recipe), encodes the symbol
+  /// and, for a PNG, writes its header; every other output (the symbol, text, SVG, JPEG, WebP,
+  /// GIF) is made whole here. [`Making::advance`] draws the PNG. `cancel` is checked once the
+  /// symbol is encoded, and by the renderers every few rows.
+  pub fn start(&self, content: &Content, cancel: &CancelToken) -> Result<Making, OutputError> {
     let logo = match &self.logo {
       Some(source) => Some(source.decoded(cancel)?),
       None => None,
@@ -162,20 +187,23 @@ impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
     let placed = logo
       .zip(clearing)
       .map(|(logo, clearing)| Placed { logo, clearing });
-    let render = |format| self.render(&symbol, format, placed.as_ref(), cancel);
-    Ok(match &self.output {
-      Output::Symbol => Made::Symbol(Box::new(symbol)),
-      Output::DataUrl(format) => Made::Text(data_url(
-        *format,
-        &render(Format::Image(*format))?.into_bytes(),
-      )),
-      Output::Buffer(format) => Made::Bytes(render(*format)?.into_bytes()),
-      Output::String(format) => render(Format::Text(*format))?,
-      Output::File(path, format) => {
-        write(path, &render(*format)?.into_bytes(), cancel)?;
-        Made::Nothing
-      }
-    })
+    let Some(format) = self.output.format() else {
+      return Ok(Making(Stage::Made(Made::Symbol(Box::new(symbol)))));
+    };
+    if format == Format::Image(ImageFormat::Png) {
+      let render = PngRender::start(&symbol.matrix, &self.style, placed.as_ref())?;
+      return Ok(Making(Stage::Png(Box::new(Png {
+        symbol,
+        render,
+        output: self.output.clone(),
+      }))));
+    }
+    let rendered = self.render(&symbol, format, placed.as_ref(), cancel)?;
+    Ok(Making(Stage::Made(deliver(
+      &self.output,
+      rendered,
+      cancel,
+    )?)))
   }
 
   /// The symbol, and where the logo goes. Without a fixed version, a logo too large for the
@@ -233,6 +261,64 @@ impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
       }
     })
   }
+}
+
+/// An output part of the way through, from [`Recipe::start`]. It owns all it holds (`Send +
+/// 'static`: the symbol, the PNG encoder and what it has written, the logo as scaled), so a
+/// pool may keep it between slices and continue it on any thread, with no borrow of the recipe.
+pub struct Making(Stage);
+
+enum Stage {
+  /// Made whole by `start`.
+  Made(Made),
+  Png(Box<Png>),
+}
+
+/// A PNG drawn band by band, then handed back as `output` says.
+struct Png {
+  symbol: Symbol,
+  render: PngRender,
+  output: Output,
+}
+
+impl Making {
+  /// Goes on until the output is made or `deadline` has passed: a PNG pauses only at a band
+  /// boundary, after one band at least, so every slice gets further, and its bytes are those
+  /// [`Recipe::make`] gives however it was sliced. Anything else is done at the first call.
+  pub fn advance(
+    self,
+    deadline: Deadline,
+    cancel: &CancelToken,
+  ) -> Result<Step<Self, Made>, OutputError> {
+    match self.0 {
+      Stage::Made(made) => Ok(Step::Done(made)),
+      Stage::Png(mut png) => match png.render.advance(&png.symbol.matrix, deadline, cancel)? {
+        Step::Paused(render) => {
+          png.render = render;
+          Ok(Step::Paused(Self(Stage::Png(png))))
+        }
+        Step::Done(bytes) => Ok(Step::Done(deliver(
+          &png.output,
+          Made::Bytes(bytes),
+          cancel,
+        )?)),
+      },
+    }
+  }
+}
+
+/// A rendered image or text handed back as `output` asks: as it is, as a data URL, or written
+/// to a file.
+fn deliver(output: &Output, rendered: Made, cancel: &CancelToken) -> Result<Made, OutputError> {
+  Ok(match output {
+    Output::DataUrl(format) => Made::Text(data_url(*format, &rendered.into_bytes())),
+    Output::Buffer(_) => Made::Bytes(rendered.into_bytes()),
+    Output::String(_) | Output::Symbol => rendered,
+    Output::File(path, _) => {
+      write(path, &rendered.into_bytes(), cancel)?;
+      Made::Nothing
+    }
+  })
 }
 
 impl Made {
@@ -300,8 +386,10 @@ pub fn segment_data(symbol: &Symbol) -> impl Iterator<Item = SegmentData<'_>> {
 #[cfg(test)]
 mod tests {
   use super::*;
+  use crate::qr::options::{FinderShape, ModuleShape};
   use crate::qr::segment::{Eci, Piece};
   use qrcode::EcLevel;
+  use std::time::Duration;
 
   fn recipe(output: Output, logo: Option<Vec<u8>>) -> Recipe<Vec<u8>> {
     Recipe {
@@ -349,6 +437,103 @@ mod tests {
     let mut png = std::io::Cursor::new(Vec::new());
     image.write_to(&mut png, image::ImageFormat::Png).unwrap();
     png.into_inner()
+  }
+
+  /// Starts `recipe` on `content` and advances it with a deadline already passed at every
+  /// step (each slice still draws one band); what it makes, as bytes, and how many slices.
+  fn made_in_slices(recipe: &Recipe<Vec<u8>>, content: &Content) -> (Vec<u8>, usize) {
+    let cancel = CancelToken::default();
+    let mut making = recipe.start(content, &cancel).expect("started");
+    let mut slices = 0;
+    loop {
+      slices += 1;
+      match making.advance(Deadline::after(Duration::ZERO), &cancel) {
+        Ok(Step::Paused(paused)) => making = paused,
+        Ok(Step::Done(made)) => return (made.into_bytes(), slices),
+        Err(error) => panic!("{error:?}"),
+      }
+    }
+  }
+
+  #[test]
+  fn a_png_paused_at_every_band_is_the_png_made_at_once() {
+    let content = Content::Text(b"https://example.com/a/large/render");
+    let png = Format::Image(ImageFormat::Png);
+    let dots = Style {
+      modules: ModuleShape::Dots,
+      finder: FinderShape::Rounded,
+      ..Style::default()
+    };
+    let translucent = Style {
+      dark: crate::qr::Rgba::from_hex("#0000ff80").unwrap(),
+      ..dots
+    };
+    // Plain: the 1-bit path, paused after each compressed batch; styled: RGB and RGBA bands.
+    for (name, style, output, logo, least_slices) in [
+      ("plain", Style::default(), Output::Buffer(png), None, 5),
+      (
+        "plain data URL",
+        Style::default(),
+        Output::DataUrl(ImageFormat::Png),
+        None,
+        5,
+      ),
+      ("dots", dots, Output::Buffer(png), None, 20),
+      (
+        "dots data URL",
+        dots,
+        Output::DataUrl(ImageFormat::Png),
+        None,
+        20,
+      ),
+      ("translucent", translucent, Output::Buffer(png), None, 20),
+      ("logo", dots, Output::Buffer(png), Some(logo_png()), 20),
+    ] {
+      let width = if style.is_plain() { 2048 } else { 240 };
+      let mut recipe = recipe(output, logo);
+      recipe.style = Style {
+        width: Some(width),
+        ..style
+      };
+      let whole = recipe
+        .make(&content, &CancelToken::default())
+        .unwrap()
+        .into_bytes();
+      let (sliced, slices) = made_in_slices(&recipe, &content);
+      assert!(sliced == whole, "{name}: the same bytes however sliced");
+      assert!(slices >= least_slices, "{name}: {slices} slices");
+    }
+  }
+
+  #[test]
+  fn a_small_code_and_other_formats_are_made_in_one_slice() {
+    let content = Content::Text(b"small");
+    for output in [
+      Output::Buffer(Format::Image(ImageFormat::Png)),
+      Output::Buffer(Format::Image(ImageFormat::Gif)),
+      Output::String(TextFormat::Svg),
+      Output::Symbol,
+    ] {
+      let (_, slices) = made_in_slices(&recipe(output.clone(), None), &content);
+      assert_eq!(slices, 1, "{output:?}");
+    }
+  }
+
+  #[test]
+  fn a_paused_png_stops_when_cancelled_and_is_sent_across_threads() {
+    let mut recipe = recipe(Output::Buffer(Format::Image(ImageFormat::Png)), None);
+    recipe.style.width = Some(4096);
+    let cancel = CancelToken::default();
+    let making = recipe.start(&Content::Text(b"x"), &cancel).unwrap();
+    let Ok(Step::Paused(making)) = making.advance(Deadline::after(Duration::ZERO), &cancel) else {
+      panic!("a large PNG pauses");
+    };
+    let making = std::thread::spawn(move || making).join().unwrap();
+    cancel.cancel();
+    assert!(matches!(
+      making.advance(Deadline::NEVER, &cancel),
+      Err(OutputError::Cancelled)
+    ));
   }
 
   #[test]

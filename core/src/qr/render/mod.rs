@@ -11,7 +11,7 @@ mod svg;
 mod tests;
 mod text;
 
-pub use self::raster::{image, ImageFormat, RenderError};
+pub use self::raster::{image, ImageFormat, PngRender, RenderError};
 pub use self::svg::svg;
 pub use self::text::{terminal, utf8};
 

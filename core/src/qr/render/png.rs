@@ -10,34 +10,86 @@ use png::{BitDepth, ColorType, Encoder};
 use super::{module_edges, Framed, RenderError};
 use crate::cancel::CancelToken;
 use crate::qr::{Matrix, Style};
+use crate::slice::{Deadline, Step};
 
-/// Palette index 0 is light and 1 is dark, so a row of modules is a row of bits. Scanlines are
-/// compressed as they are made: the memory is one row and the compressed image.
-pub fn png(matrix: &Matrix, style: &Style, cancel: &CancelToken) -> Result<Vec<u8>, RenderError> {
-  let side_px = style.side_px(matrix.width())? as usize;
-  let framed = Framed::new(matrix, style);
-  let edges = module_edges(framed.side, side_px);
+/// A 1-bit PNG part of the way through. Palette index 0 is light and 1 is dark, so a row of
+/// modules is a row of bits. Scanlines are compressed as they are made: the memory is one row
+/// and the compressed image.
+///
+/// What it keeps between slices is all owned: the next pixel row, the module row whose
+/// scanline `line` holds, and the compressor with what it has made. A slice pauses only right
+/// after a [`Zlib::BATCH`] was compressed, so a paused image holds no half-compressed batch and
+/// the bytes are the same however it is sliced.
+pub struct Plain {
+  side_px: usize,
+  edges: Vec<usize>,
+  /// A filter-type byte (0: none) and the bits of module row `module_y`'s scanline.
+  line: Vec<u8>,
+  /// The module row `line` holds (`None` before the first).
+  module_y: Option<usize>,
+  /// The next pixel row to compress.
+  y: usize,
+  zlib: Zlib,
+}
 
-  // Each scanline is a filter-type byte (0: none) and the row's bits.
-  let line_bytes = side_px.div_ceil(8) + 1;
-  let mut zlib = Zlib::new(line_bytes * side_px);
-  let mut line = vec![0u8; line_bytes];
-  for module_y in 0..framed.side {
-    line.fill(0);
-    for module_x in (0..framed.side).filter(|&x| framed.is_dark(x, module_y)) {
-      for px in edges[module_x]..edges[module_x + 1] {
-        line[1 + px / 8] |= 0x80 >> (px % 8);
+impl Plain {
+  /// Checks the size; allocates the scanline and the compressor, draws nothing.
+  pub fn start(matrix: &Matrix, style: &Style) -> Result<Self, RenderError> {
+    let side_px = style.side_px(matrix.width())? as usize;
+    let edges = module_edges(Framed::new(matrix, style).side, side_px);
+    let line_bytes = side_px.div_ceil(8) + 1;
+    Ok(Self {
+      side_px,
+      edges,
+      line: vec![0u8; line_bytes],
+      module_y: None,
+      y: 0,
+      zlib: Zlib::new(line_bytes * side_px),
+    })
+  }
+
+  /// Compresses scanlines until the image is done, or `deadline` has passed once a batch was
+  /// compressed (at least one batch a slice, so every slice gets further). `matrix` and `style`
+  /// are the ones it was started with.
+  pub fn advance(
+    mut self,
+    matrix: &Matrix,
+    style: &Style,
+    deadline: Deadline,
+    cancel: &CancelToken,
+  ) -> Result<Step<Self, Vec<u8>>, RenderError> {
+    let framed = Framed::new(matrix, style);
+    while self.y < self.side_px {
+      // The module row that holds pixel row `y` (modules narrower than a pixel hold none).
+      let mut module_y = self.module_y.unwrap_or(0);
+      while self.edges[module_y + 1] <= self.y {
+        module_y += 1;
+      }
+      if self.module_y != Some(module_y) {
+        self.line.fill(0);
+        for module_x in (0..framed.side).filter(|&x| framed.is_dark(x, module_y)) {
+          for px in self.edges[module_x]..self.edges[module_x + 1] {
+            self.line[1 + px / 8] |= 0x80 >> (px % 8);
+          }
+        }
+        self.module_y = Some(module_y);
+      }
+      let compressed = self.zlib.push(&self.line, cancel)?;
+      self.y += 1;
+      if compressed && self.y < self.side_px && deadline.has_passed() {
+        return Ok(Step::Paused(self));
       }
     }
-    for _ in edges[module_y]..edges[module_y + 1] {
-      zlib.push(&line, cancel)?;
-    }
+    let idat = self.zlib.finish(cancel)?;
+    Ok(Step::Done(container(self.side_px as u32, style, &idat)))
   }
-  let idat = zlib.finish(cancel)?;
+}
 
+/// The PNG file around the compressed scanlines: header, palette, transparency, `idat`.
+fn container(side_px: u32, style: &Style, idat: &[u8]) -> Vec<u8> {
   let (light, dark) = (style.light, style.dark);
   let mut out = Vec::with_capacity(idat.len() + 128);
-  let mut encoder = Encoder::new(&mut out, side_px as u32, side_px as u32);
+  let mut encoder = Encoder::new(&mut out, side_px, side_px);
   encoder.set_color(ColorType::Indexed);
   encoder.set_depth(BitDepth::One);
   encoder.set_palette(vec![light.r, light.g, light.b, dark.r, dark.g, dark.b]);
@@ -48,12 +100,12 @@ pub fn png(matrix: &Matrix, style: &Style, cancel: &CancelToken) -> Result<Vec<u
     .write_header()
     .expect("writing a PNG header into a Vec cannot fail");
   writer
-    .write_chunk(IDAT, &idat)
+    .write_chunk(IDAT, idat)
     .expect("writing a chunk into a Vec cannot fail");
   writer
     .finish()
     .expect("finishing a PNG into a Vec cannot fail");
-  Ok(out)
+  out
 }
 
 /// Scanlines zlib-compressed as they come, in batches of [`Zlib::BATCH`] bytes with a look at
@@ -90,12 +142,14 @@ impl Zlib {
     }
   }
 
-  fn push(&mut self, line: &[u8], cancel: &CancelToken) -> Result<(), RenderError> {
-    if self.pending.len() + line.len() > Self::BATCH {
+  /// Adds a scanline; whether a batch was compressed to make room for it.
+  fn push(&mut self, line: &[u8], cancel: &CancelToken) -> Result<bool, RenderError> {
+    let full = self.pending.len() + line.len() > Self::BATCH;
+    if full {
       self.compress(TDEFLFlush::None, cancel)?;
     }
     self.pending.extend_from_slice(line);
-    Ok(())
+    Ok(full)
   }
 
   fn finish(mut self, cancel: &CancelToken) -> Result<Vec<u8>, RenderError> {
@@ -127,6 +181,14 @@ mod tests {
   use crate::qr::encode::sample;
   use crate::qr::Rgba;
   use qrcode::EcLevel;
+
+  fn png(matrix: &Matrix, style: &Style, cancel: &CancelToken) -> Result<Vec<u8>, RenderError> {
+    Ok(
+      Plain::start(matrix, style)?
+        .advance(matrix, style, Deadline::NEVER, cancel)?
+        .finished(),
+    )
+  }
 
   fn decode(png_bytes: &[u8]) -> (png::OutputInfo, Vec<u8>, png::Info<'static>) {
     let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes.to_vec()));

@@ -1,24 +1,27 @@
 //! Images in pixels: PNG, JPEG, WebP or GIF, with shaped modules and a logo drawn in RGBA.
 //!
-//! The pixels are drawn in bands of [`BAND_ROWS`] rows, the cancel token checked before each:
+//! The pixels are drawn in bands of [`BAND_ROWS`] rows (fewer for a wide PNG, where a slice may
+//! end after any band: [`PngRender`]), the cancel token checked before each:
 //! PNG and JPEG take the bands as they come, so their memory is a band and the compressed
 //! file; the WebP and GIF encoders need the whole frame, so those are at most
 //! [`MAX_FRAME_SIDE`] pixels a side.
 
 use std::cell::RefCell;
 use std::io::{self, Write};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use image::codecs::gif::GifEncoder;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::webp::WebPEncoder;
 use image::{ExtendedColorType, GenericImageView, ImageEncoder, Pixel, RgbImage, RgbaImage};
-use png::{BitDepth, ColorType, Compression, Encoder, Filter};
+use png::{BitDepth, ColorType, Compression, Encoder, Filter, StreamWriter};
 
-use super::{module_edges, png::png, Layout, Placed};
+use super::{module_edges, png::Plain, Layout, Placed};
 use crate::cancel::{CancelToken, Cancelled};
-use crate::qr::logo::Logo;
+use crate::qr::logo::{Clearing, Logo};
 use crate::qr::options::{FinderShape, ImageTooLarge, ModuleShape, MAX_FRAME_SIDE};
 use crate::qr::{Matrix, Rgba, Style};
+use crate::slice::{Deadline, Step};
 
 /// An image file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,15 +67,20 @@ pub fn image(
   format: ImageFormat,
   cancel: &CancelToken,
 ) -> Result<Vec<u8>, RenderError> {
-  let style = &drawable(style, style.side_px(matrix.width())?, matrix.width());
-  if format == ImageFormat::Png && style.is_plain() && logo.is_none() {
-    return png(matrix, style, cancel);
+  if format == ImageFormat::Png {
+    let render = PngRender::start(matrix, style, logo)?;
+    return Ok(render.advance(matrix, Deadline::NEVER, cancel)?.finished());
   }
-  let painter = Painter::new(matrix, style, logo)?;
+  let style = &drawable(style, style.side_px(matrix.width())?, matrix.width());
+  let drawing = logo
+    .map(|placed| LogoDrawing::placed(matrix, style, placed))
+    .transpose()?;
+  let clearing = logo.map(|placed| placed.clearing);
+  let painter = Painter::new(matrix, style, clearing, drawing.as_ref())?;
   let mut out = Vec::new();
   let failed = |error: image::ImageError| RenderError::Encoder(error.to_string());
   match format {
-    ImageFormat::Png => write_png(&painter, &mut out, cancel)?,
+    ImageFormat::Png => unreachable!("drawn by PngRender above"),
     ImageFormat::Jpeg { quality } => write_jpeg(&painter, quality, &mut out, cancel)?,
     ImageFormat::Webp => {
       let frame = painter.frame(cancel)?;
@@ -93,42 +101,166 @@ pub fn image(
 /// `gif` crate's suggested balance; lower costs far more time for no readable difference.
 const GIF_QUANTIZER_SPEED: i32 = 10;
 
-/// 8-bit RGB, or RGBA when some pixel is not opaque, streamed into the encoder a band at a
-/// time.
-fn write_png(
-  painter: &Painter,
-  out: &mut Vec<u8>,
-  cancel: &CancelToken,
-) -> Result<(), RenderError> {
-  let side = painter.side_px;
-  let opaque = painter.is_opaque();
-  let mut encoder = Encoder::new(out, side, side);
-  encoder.set_depth(BitDepth::Eight);
-  encoder.set_filter(Filter::Sub);
-  encoder.set_compression(Compression::Fast);
-  encoder.set_color(if opaque {
-    ColorType::Rgb
-  } else {
-    ColorType::Rgba
-  });
-  let mut writer = encoder
-    .write_header()
-    .expect("writing a PNG header into a Vec cannot fail");
-  let mut rows = writer
-    .stream_writer()
-    .expect("a stream writer over a Vec cannot fail");
-  painter.bands(cancel, |band| {
-    let written = if opaque {
-      rows.write_all(rgb(band, |pixel| pixel).as_raw())
+/// A PNG part of the way through, drawn in slices: everything it keeps between them is owned
+/// (`Send + 'static`), so a slice may continue it on any thread. Plain square modules without a
+/// logo take the 1-bit palette path ([`Plain`]); anything else is 8-bit RGB(A) drawn a band of
+/// at most [`PNG_BAND_PIXELS`] at a time ([`Styled`]). A slice ends at a band (or batch) boundary, once
+/// the deadline has passed and after one band at least, so every slice gets further; the bytes
+/// are the same however the image is sliced.
+pub struct PngRender {
+  /// The style as it can be drawn at its size (see [`drawable`]).
+  style: Style,
+  path: PngPath,
+}
+
+enum PngPath {
+  Plain(Plain),
+  /// Boxed: the PNG encoder's state is large.
+  Styled(Box<Styled>),
+}
+
+impl PngRender {
+  /// Checks the size, scales the logo and writes the PNG header; draws no pixel.
+  pub fn start(matrix: &Matrix, style: &Style, logo: Option<&Placed>) -> Result<Self, RenderError> {
+    let style = drawable(style, style.side_px(matrix.width())?, matrix.width());
+    let path = if style.is_plain() && logo.is_none() {
+      PngPath::Plain(Plain::start(matrix, &style)?)
     } else {
-      rows.write_all(band.as_raw())
+      PngPath::Styled(Box::new(Styled::start(matrix, &style, logo)?))
     };
-    written.expect("writing rows into a Vec cannot fail");
-  })?;
-  rows
-    .finish()
-    .expect("finishing a PNG into a Vec cannot fail");
-  Ok(())
+    Ok(Self { style, path })
+  }
+
+  /// Draws and compresses until the PNG is done or `deadline` has passed (after one band at
+  /// least). `matrix` is the one the render was started with; `cancel` is checked every band.
+  pub fn advance(
+    self,
+    matrix: &Matrix,
+    deadline: Deadline,
+    cancel: &CancelToken,
+  ) -> Result<Step<Self, Vec<u8>>, RenderError> {
+    let Self { style, path } = self;
+    Ok(
+      match path {
+        PngPath::Plain(plain) => plain
+          .advance(matrix, &style, deadline, cancel)?
+          .map_paused(PngPath::Plain),
+        PngPath::Styled(styled) => styled
+          .advance(matrix, &style, deadline, cancel)?
+          .map_paused(PngPath::Styled),
+      }
+      .map_paused(|path| Self { style, path }),
+    )
+  }
+}
+
+/// 8-bit RGB, or RGBA when some pixel is not opaque, streamed into the encoder a band at a
+/// time. Between slices it keeps the next row to draw, the logo as scaled for this image and
+/// the encoder, which owns its output through [`SharedVec`].
+struct Styled {
+  clearing: Option<Clearing>,
+  logo: Option<LogoDrawing>,
+  opaque: bool,
+  /// Rows in a band: [`BAND_ROWS`], fewer for a wide image (see [`PNG_BAND_PIXELS`]).
+  band_rows: u32,
+  /// The first row not yet drawn; a multiple of `band_rows`.
+  next_row: u32,
+  rows: StreamWriter<'static, SharedVec>,
+  out: SharedVec,
+}
+
+impl Styled {
+  fn start(matrix: &Matrix, style: &Style, placed: Option<&Placed>) -> Result<Self, RenderError> {
+    let logo = placed
+      .map(|placed| LogoDrawing::placed(matrix, style, placed))
+      .transpose()?;
+    let clearing = placed.map(|placed| placed.clearing);
+    let painter = Painter::new(matrix, style, clearing, logo.as_ref())?;
+    let side = painter.side_px;
+    let opaque = painter.is_opaque();
+    let out = SharedVec::default();
+    let mut encoder = Encoder::new(out.clone(), side, side);
+    encoder.set_depth(BitDepth::Eight);
+    encoder.set_filter(Filter::Sub);
+    encoder.set_compression(Compression::Fast);
+    encoder.set_color(if opaque {
+      ColorType::Rgb
+    } else {
+      ColorType::Rgba
+    });
+    let rows = encoder
+      .write_header()
+      .and_then(png::Writer::into_stream_writer)
+      .expect("writing a PNG header into a Vec cannot fail");
+    Ok(Self {
+      clearing,
+      logo,
+      opaque,
+      band_rows: (PNG_BAND_PIXELS / side).clamp(1, BAND_ROWS),
+      next_row: 0,
+      rows,
+      out,
+    })
+  }
+
+  fn advance(
+    mut self: Box<Self>,
+    matrix: &Matrix,
+    style: &Style,
+    deadline: Deadline,
+    cancel: &CancelToken,
+  ) -> Result<Step<Box<Self>, Vec<u8>>, RenderError> {
+    let painter = Painter::new(matrix, style, self.clearing, self.logo.as_ref())?;
+    let (rows, opaque) = (&mut self.rows, self.opaque);
+    let reached = painter.bands_from(
+      self.next_row,
+      self.band_rows,
+      cancel,
+      || deadline.has_passed(),
+      |band| {
+        let written = if opaque {
+          rows.write_all(rgb(band, |pixel| pixel).as_raw())
+        } else {
+          rows.write_all(band.as_raw())
+        };
+        written.expect("writing rows into a Vec cannot fail");
+      },
+    )?;
+    if reached < painter.side_px {
+      self.next_row = reached;
+      return Ok(Step::Paused(self));
+    }
+    // Finishing writes the last chunk and, as the encoder drops, the trailer.
+    self
+      .rows
+      .finish()
+      .expect("finishing a PNG into a Vec cannot fail");
+    Ok(Step::Done(self.out.take()))
+  }
+}
+
+/// A `Vec<u8>` the PNG encoder writes into while owning its writer, shared with the render
+/// that takes the bytes once the encoder is finished and gone. The lock is never contended: one
+/// slice at a time writes.
+#[derive(Clone, Default)]
+struct SharedVec(Arc<Mutex<Vec<u8>>>);
+
+impl SharedVec {
+  fn take(&self) -> Vec<u8> {
+    std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+  }
+}
+
+impl Write for SharedVec {
+  fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+    let mut out = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+    out.extend_from_slice(bytes);
+    Ok(bytes.len())
+  }
+
+  fn flush(&mut self) -> io::Result<()> {
+    Ok(())
+  }
 }
 
 /// The encoder reads 8×8 blocks of pixels in order, so it is handed a view that draws the
@@ -255,8 +387,14 @@ fn drawable(style: &Style, side_px: u32, matrix_width: usize) -> Style {
 const SUBSAMPLES: usize = 4;
 
 /// Rows drawn between two looks at the cancel token: at the largest side with shaped modules,
-/// a row takes about a millisecond.
+/// a row takes about a millisecond and a half.
 const BAND_ROWS: u32 = 8;
+
+/// Pixels in a band of a PNG drawn in RGB(A), where a slice may end: 8 rows up to 2048 px
+/// wide, one at 16384 px, so that with shaped modules a band takes under 2 ms (8 rows at the
+/// largest side took 13). The encoder filters and compresses row by row, so how many rows a
+/// band holds does not change the file.
+const PNG_BAND_PIXELS: u32 = 16 * 1024;
 
 /// Draws the symbol in RGBA, any band of rows on its own: each pixel blends the light and dark
 /// colours by the share of its area that is ink; then the logo, centred in its cleared square.
@@ -268,17 +406,19 @@ struct Painter<'a> {
   offsets: Vec<f64>,
   /// Modules per pixel.
   scale: f64,
-  logo: Option<LogoDrawing>,
+  logo: Option<&'a LogoDrawing>,
 }
 
 impl<'a> Painter<'a> {
+  /// `logo` is the drawing [`LogoDrawing::placed`] made for the logo that clears `clearing`.
   fn new(
     matrix: &'a Matrix,
     style: &'a Style,
-    logo: Option<&Placed>,
+    clearing: Option<Clearing>,
+    logo: Option<&'a LogoDrawing>,
   ) -> Result<Self, ImageTooLarge> {
     let side_px = style.side_px(matrix.width())?;
-    let layout = Layout::new(matrix, style, logo.map(|placed| placed.clearing));
+    let layout = Layout::new(matrix, style, clearing);
     let side = layout.framed.side;
     let samples = if style.is_plain() { 1 } else { SUBSAMPLES };
     // One sample at the pixel's left/top edge puts pixel p in module ⌊p × side / side_px⌋,
@@ -289,17 +429,6 @@ impl<'a> Painter<'a> {
         .map(|i| (i as f64 + 0.5) / samples as f64)
         .collect(),
     };
-    let logo = logo.map(|placed| {
-      let edges = module_edges(side, side_px as usize);
-      let cleared = layout
-        .cleared
-        .as_ref()
-        .expect("a placed logo clears modules");
-      // One module of light border on each side of the image.
-      let low = edges[cleared.start + 1];
-      let high = edges[cleared.end - 1];
-      LogoDrawing::new(placed.logo, (high - low) as u32, low as i64)
-    });
     Ok(Self {
       layout,
       style,
@@ -315,7 +444,7 @@ impl<'a> Painter<'a> {
   fn is_opaque(&self) -> bool {
     self.style.light.is_opaque()
       && self.style.dark.is_opaque()
-      && self.logo.as_ref().is_none_or(LogoDrawing::keeps_opaque)
+      && self.logo.is_none_or(LogoDrawing::keeps_opaque)
   }
 
   /// Rows `first..first + band.height()` of the image into `band`.
@@ -335,25 +464,45 @@ impl<'a> Painter<'a> {
       }
       *pixel = blend(self.style.light, self.style.dark, ink, of);
     }
-    if let Some(logo) = &self.logo {
+    if let Some(logo) = self.logo {
       logo.draw(first, band);
     }
   }
 
   /// Hands each band of [`BAND_ROWS`] rows to `each`, top to bottom, checking `cancel` before
   /// drawing each.
-  fn bands(&self, cancel: &CancelToken, mut each: impl FnMut(&RgbaImage)) -> Result<(), Cancelled> {
-    let mut band = RgbaImage::new(self.side_px, BAND_ROWS.min(self.side_px));
-    for first in (0..self.side_px).step_by(BAND_ROWS as usize) {
+  fn bands(&self, cancel: &CancelToken, each: impl FnMut(&RgbaImage)) -> Result<(), Cancelled> {
+    self
+      .bands_from(0, BAND_ROWS, cancel, || false, each)
+      .map(drop)
+  }
+
+  /// Hands each band of `band_rows` rows from row `first` (a multiple of it) to `each`, top to
+  /// bottom, checking `cancel` before drawing each, until the image ends or, after a band,
+  /// `stop` says so. The first row not drawn: [`Painter::side_px`] once all are.
+  fn bands_from(
+    &self,
+    first: u32,
+    band_rows: u32,
+    cancel: &CancelToken,
+    mut stop: impl FnMut() -> bool,
+    mut each: impl FnMut(&RgbaImage),
+  ) -> Result<u32, Cancelled> {
+    let mut band = RgbaImage::new(self.side_px, band_rows.min(self.side_px - first));
+    for first in (first..self.side_px).step_by(band_rows as usize) {
       cancel.check()?;
-      let rows = BAND_ROWS.min(self.side_px - first);
+      let rows = band_rows.min(self.side_px - first);
       if rows != band.height() {
         band = RgbaImage::new(self.side_px, rows);
       }
       self.paint(first, &mut band);
       each(&band);
+      let next = first + rows;
+      if next < self.side_px && stop() {
+        return Ok(next);
+      }
     }
-    Ok(())
+    Ok(self.side_px)
   }
 
   /// The whole image, for the encoders that need it: at most [`MAX_FRAME_SIDE`] a side.
@@ -388,6 +537,18 @@ struct LogoDrawing {
 }
 
 impl LogoDrawing {
+  /// The placed logo as drawn into `matrix` with `style`: inside its cleared square, with one
+  /// module of light border on each side.
+  fn placed(matrix: &Matrix, style: &Style, placed: &Placed) -> Result<Self, ImageTooLarge> {
+    let side_px = style.side_px(matrix.width())?;
+    let layout = Layout::new(matrix, style, Some(placed.clearing));
+    let edges = module_edges(layout.framed.side, side_px as usize);
+    let cleared = layout.cleared.expect("a placed logo clears modules");
+    let low = edges[cleared.start + 1];
+    let high = edges[cleared.end - 1];
+    Ok(Self::new(placed.logo, (high - low) as u32, low as i64))
+  }
+
   /// `logo` centred in the square of side `room` whose top-left corner is at (`low`, `low`).
   fn new(logo: &Logo, room: u32, low: i64) -> Self {
     let (width, height) = logo.fitted(room);
@@ -599,7 +760,7 @@ mod tests {
         finder,
         ..Style::default()
       };
-      let painter = Painter::new(&matrix, &style, None).unwrap();
+      let painter = Painter::new(&matrix, &style, None, None).unwrap();
       let pixels = painter.frame(&CancelToken::default()).unwrap();
       let greys = pixels.pixels().filter(|p| p[0] != 0 && p[0] != 255).count();
       assert!(greys > 0, "{modules:?}: curves have edge pixels");
@@ -656,6 +817,40 @@ mod tests {
         let near = drawn.iter().zip(expected).all(|(&a, b)| a.abs_diff(b) <= 2);
         assert!(near, "({x}, {row}): {drawn:?} against {expected:?}");
       }
+    }
+  }
+
+  #[test]
+  fn a_png_is_the_same_file_whatever_its_bands_hold() {
+    let matrix = sample(b"bands", EcLevel::M);
+    let style = Style {
+      scale: 6,
+      modules: ModuleShape::Rounded,
+      light: Rgba::from_hex("#ffffffc0").unwrap(),
+      ..Style::default()
+    };
+    let png = |band_rows: u32| {
+      let Ok(PngRender {
+        style,
+        path: PngPath::Styled(mut styled),
+      }) = PngRender::start(&matrix, &style, None)
+      else {
+        panic!("shaped modules take the RGB(A) path");
+      };
+      styled.band_rows = band_rows;
+      let render = PngRender {
+        style,
+        path: PngPath::Styled(styled),
+      };
+      let cancel = CancelToken::default();
+      render
+        .advance(&matrix, Deadline::NEVER, &cancel)
+        .unwrap()
+        .finished()
+    };
+    let eight = png(BAND_ROWS);
+    for band_rows in [1, 3, 5] {
+      assert!(png(band_rows) == eight, "{band_rows} rows a band");
     }
   }
 
