@@ -183,6 +183,11 @@ export declare class Sha256Hasher {
    */
   updateAsync(data: BinaryLike | string): Promise<void>
   /**
+   * The state after everything added (chunks still queued are hashed now, on this thread),
+   * as bytes to resume from; the hasher goes on.
+   */
+  exportState(): Buffer
+  /**
    * The digest of everything added, as a Buffer or in `encoding`; the hasher is finished
    * after.
    */

@@ -57,15 +57,41 @@ export {
   toStringSync,
 } from './binding'
 
+/** Options of {@link createSha256}: a Writable stream's, and a state to resume from. */
+export interface Sha256StreamOptions extends WritableOptions {
+  /**
+   * What {@link Sha256.exportState} returned, in this process or another: the new hasher goes
+   * on from there. A string is a TypeError (decode a stored state first); bytes that are not a
+   * state, a state of another format version, or one whose checksum does not match are a
+   * RangeError with code `ERR_QRHASH_INVALID_STATE`. The bytes are read during the call, not
+   * kept. See docs/api.md for the format.
+   */
+  state?: BinaryLike
+}
+
 /**
  * Incremental SHA-256 that is also a Writable stream: `update()` and `digest()` as with
  * `crypto.Hash`, or `await pipeline(source, hasher)` and then `hasher.digest()`. Written chunks
- * of 64 KiB or more are hashed on libuv's pool.
+ * of 64 KiB or more are hashed on libuv's pool. Its state can be exported and resumed from.
  */
 export declare class Sha256 extends Writable {
-  constructor(options?: WritableOptions)
+  constructor(options?: Sha256StreamOptions)
   /** Adds `data` (a string as UTF-8, or any binary view) on the calling thread. */
   update(data: BinaryLike | string): this
+  /**
+   * The state after everything added so far: 128 bytes to store (a database row, a file)
+   * and resume from with `createSha256({ state })`, so an upload can be hashed across
+   * requests or process restarts. The hasher goes on unchanged. Bytes 8‥16 hold the count of
+   * bytes hashed (`state.readBigUInt64LE(8)`), the offset an upload resumes at.
+   *
+   * Throws an Error with code `ERR_QRHASH_WRITE_PENDING` while written chunks are still
+   * buffered or being hashed (export after the write callback, `'finish'`, or the pipeline),
+   * and `ERR_CRYPTO_HASH_FINALIZED` after `digest()`.
+   *
+   * The state is not secret and not a proof: anyone can write one that resumes to a digest of
+   * their choosing. Keep it where the client cannot change it, or authenticate it.
+   */
+  exportState(): Buffer
   /**
    * The digest of everything added or written, as a Buffer or in `encoding`. The hasher is
    * finished after; a second call throws an Error with code `ERR_CRYPTO_HASH_FINALIZED`.
@@ -74,14 +100,22 @@ export declare class Sha256 extends Writable {
 }
 
 /**
- * A new incremental SHA-256 hasher and Writable stream.
+ * A new incremental SHA-256 hasher and Writable stream; with `options.state`, it goes on from
+ * where the hasher that exported it was.
  *
  * @example
  * const hasher = createSha256()
  * await pipeline(createReadStream('upload.bin'), hasher)
  * const hex = hasher.digest('hex')
+ *
+ * @example
+ * // Part of an upload now, the rest in a later request (or after a restart):
+ * const first = createSha256().update(part1)
+ * await db.save(uploadId, first.exportState())
+ * const rest = createSha256({ state: await db.load(uploadId) }).update(part2)
+ * const hex = rest.digest('hex')
  */
-export declare function createSha256(options?: WritableOptions): Sha256
+export declare function createSha256(options?: Sha256StreamOptions): Sha256
 
 /** node-qrcode's name for {@link createQr}: the code as a data URL, made on libuv's pool. */
 export declare const toDataURL: typeof createQr

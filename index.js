@@ -21,11 +21,41 @@ const sha256Sync = (input, options) =>
 const POOL_CHUNK_BYTES = 64 * 1024
 
 /**
+ * `options.state` read once, as given to `createSha256`: undefined, or the bytes to resume from.
+ * A string is refused here: a state stored as text must be decoded by its caller, who knows how
+ * it was encoded.
+ * @param {SharedOptions | undefined} options
+ */
+function stateOption(options) {
+  if (options === undefined || options === null || typeof options !== 'object') return undefined
+  const state = options.state
+  if (typeof state === 'string' || state === null) {
+    throw new TypeError(
+      'options.state must be the Buffer exportState() returned (or a TypedArray, DataView or ArrayBuffer of its bytes), ' +
+        (state === null ? 'not null' : "not a string; decode a stored state first, e.g. Buffer.from(text, 'base64')"),
+    )
+  }
+  return state
+}
+
+/** @typedef {import('node:stream').WritableOptions & { state?: unknown }} SharedOptions */
+
+/**
  * Incremental SHA-256 that is also a Writable stream: `update()` and `digest()` as with
- * `crypto.Hash`, or `await pipeline(source, hasher)` and then `hasher.digest()`.
+ * `crypto.Hash`, or `await pipeline(source, hasher)` and then `hasher.digest()`. Its state can
+ * be exported and resumed from, in this process or another.
  */
 class Sha256 extends Writable {
-  #hasher = newNativeHasher()
+  /** @type {import('./binding').Sha256Hasher} */
+  #hasher
+
+  /** @param {SharedOptions} [options] */
+  constructor(options) {
+    const state = stateOption(options)
+    const hasher = newNativeHasher(state)
+    super(options)
+    this.#hasher = hasher
+  }
 
   /**
    * Adds `data` (a string as UTF-8, or any binary view) on the calling thread.
@@ -35,6 +65,23 @@ class Sha256 extends Writable {
   update(data) {
     this.#hasher.update(data)
     return this
+  }
+
+  /**
+   * The state after everything added so far, as 128 bytes to store and resume from with
+   * `createSha256({ state })`; the hasher goes on. Throws while written chunks are still
+   * buffered or being hashed (wait for the write callback, 'finish' or the pipeline).
+   * @returns {Buffer}
+   */
+  exportState() {
+    if (this.writableLength > 0) {
+      const error = new Error(
+        `${this.writableLength} written bytes are still pending; export the state once they are hashed (after the write callback, 'finish', or await pipeline(...))`,
+      )
+      Object.assign(error, { code: 'ERR_QRHASH_WRITE_PENDING' })
+      throw error
+    }
+    return this.#hasher.exportState()
   }
 
   /**
@@ -68,8 +115,9 @@ class Sha256 extends Writable {
 }
 
 /**
- * A new incremental SHA-256 hasher and Writable stream.
- * @param {import('node:stream').WritableOptions} [options]
+ * A new incremental SHA-256 hasher and Writable stream; with `options.state` (from
+ * `exportState()`), it goes on from where that hasher was.
+ * @param {SharedOptions} [options]
  * @returns {Sha256}
  * @example
  * const hasher = createSha256()

@@ -12,8 +12,10 @@ use super::hash::digest_to_js;
 use super::{Call, Job, Slice};
 use crate::error::{ErrorKind, Failure};
 use crate::hash::incremental::{Chunk, Finalized, Incremental};
+use crate::hash::state::{self, StateError};
 use crate::hash::{Digest, Encoding};
 use crate::input::{self, Bytes, Pinning};
+use crate::napi_raw::buffer_copy;
 use crate::slice::Step;
 
 type State = Incremental<Bytes>;
@@ -41,13 +43,34 @@ impl Sha256Hasher {
   }
 }
 
+impl From<StateError> for Failure {
+  fn from(error: StateError) -> Self {
+    Failure {
+      kind: ErrorKind::Range,
+      code: "ERR_QRHASH_INVALID_STATE",
+      message: format!("options.state {error}"),
+      system: None,
+    }
+  }
+}
+
 /// A new native hasher, made whole by napi-rs's factory path (which skips the constructor):
 /// the one way to get one. index.js keeps it in a private field of its own `Sha256Hasher`.
+/// With `state` (what `exportState()` returned), it goes on from there; the bytes are read
+/// during this call and not kept.
 #[napi(js_name = "__newSha256Hasher", skip_typescript)]
-pub fn new_sha256_hasher() -> Sha256Hasher {
-  Sha256Hasher {
-    state: Arc::default(),
-  }
+pub fn new_sha256_hasher(env: &Env, state: Option<Unknown>) -> napi::Result<Sha256Hasher> {
+  let incremental = match state {
+    None => Incremental::default(),
+    Some(state) => input::with_bytes(env, state, "options.state", |bytes| {
+      let (hasher, _bytes) = state::import(bytes)?;
+      Ok(Incremental::resuming(hasher))
+    })
+    .map_err(|failure| failure.throw(env))?,
+  };
+  Ok(Sha256Hasher {
+    state: Arc::new(Mutex::new(incremental)),
+  })
 }
 
 #[napi]
@@ -99,6 +122,16 @@ impl Sha256Hasher {
       })
     })
     .spawn(env)
+  }
+
+  /// The state after everything added (chunks still queued are hashed now, on this thread),
+  /// as bytes to resume from; the hasher goes on.
+  #[napi(catch_unwind, ts_return_type = "Buffer")]
+  pub fn export_state<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+    match self.state().export() {
+      Ok(state) => buffer_copy(env, &state),
+      Err(finalized) => Err(Failure::from(finalized).throw(env)),
+    }
   }
 
   /// The digest of everything added, as a Buffer or in `encoding`; the hasher is finished

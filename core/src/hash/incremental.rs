@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use sha2::{Digest as _, Sha256};
 
+use super::state::{self, STATE_LEN};
 use super::Digest;
 use crate::slice::Deadline;
 
@@ -57,7 +58,23 @@ impl<D> Default for Incremental<D> {
   }
 }
 
+impl<D> Incremental<D> {
+  /// A hasher that goes on from `hasher`, a state [`state::import`] read back.
+  pub fn resuming(hasher: Sha256) -> Self {
+    Self {
+      hasher: Some(hasher),
+      ..Self::default()
+    }
+  }
+}
+
 impl<D: Deref<Target = [u8]>> Incremental<D> {
+  /// The state after every chunk given so far (hashing the queued ones now), to resume from
+  /// with [`resuming`](Self::resuming); the hasher goes on unchanged.
+  pub fn export(&mut self) -> Result<[u8; STATE_LEN], Finalized> {
+    Ok(state::export(self.catch_up()?))
+  }
+
   /// Hashes every queued chunk, in order: then the state reflects every call made so far.
   pub fn catch_up(&mut self) -> Result<&mut Sha256, Finalized> {
     self.catch_up_by(Deadline::NEVER)?;

@@ -11,6 +11,7 @@ pub mod records;
 #[cfg(target_arch = "x86_64")]
 mod sha_ni;
 mod short;
+pub mod state;
 
 pub use encoding::Encoding;
 pub use oneshot::{sha256, Digest, DIGEST_LEN};
