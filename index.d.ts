@@ -6,7 +6,7 @@
 
 import { Writable, type WritableOptions } from 'node:stream'
 
-import type { BinaryLike, Digest, Sha256Encoding, createQr, createQrSync } from './binding'
+import type { BinaryLike, Digest, ProgressCallback, Sha256Encoding, Sha256Options, createQr, createQrSync } from './binding'
 
 export type {
   BinaryLike,
@@ -36,7 +36,6 @@ export {
   createSync,
   getPoolShare,
   setPoolShare,
-  sha256,
   sha256Batch,
   sha256BatchSync,
   sha256File,
@@ -56,6 +55,41 @@ export {
   toString,
   toStringSync,
 } from './binding'
+
+/**
+ * SHA-256 of `input`, computed on libuv's thread pool.
+ *
+ * Binary input is read in place, never copied; a string is hashed as UTF-8. Changing the
+ * input's bytes while the promise is pending gives an unspecified digest, never a crash.
+ * Resolves to a Buffer, or a string when `options.encoding` is `'hex'`, `'base64'` or
+ * `'base64url'`. Bad arguments reject with a `TypeError` or `RangeError`; an aborted
+ * `options.signal` rejects with an `AbortError`.
+ *
+ * @example
+ * const digest = await sha256(await readFile('upload.bin'), { encoding: 'hex' })
+ */
+export declare function sha256<E extends Sha256Encoding = 'buffer'>(input: BinaryLike | string, options?: Sha256Options<E> | E): Promise<Digest<E>>
+/**
+ * SHA-256 of a `Blob` (or `File`) or of a web `ReadableStream` of bytes (a `fetch` response's
+ * `body`), read chunk by chunk as it comes, never held whole: chunks of 64 KiB or more are
+ * hashed on libuv's pool while the next is read. Each chunk is copied as it arrives, since its
+ * producer may still hold it and change or transfer it.
+ *
+ * Aborting `options.signal` (or `cancelAll()`) cancels the stream and rejects with an
+ * `AbortError`; a stream that errors rejects with its error, and a chunk that is not bytes
+ * with a `TypeError`. A locked stream (one another reader holds) is a `TypeError`.
+ *
+ * @example
+ * const response = await fetch(url)
+ * const hex = await sha256(response.body!, { encoding: 'hex', onProgress: (done, total) => bar.update(done) })
+ */
+export declare function sha256<E extends Sha256Encoding = 'buffer'>(input: Blob | ReadableStream<Uint8Array>, options?: Sha256WebOptions<E> | E): Promise<Digest<E>>
+
+/** Options of {@link sha256} for a Blob or a stream: the usual ones, and progress. */
+export interface Sha256WebOptions<E extends Sha256Encoding = 'buffer'> extends Sha256Options<E> {
+  /** Bytes read so far, of the Blob's size; the size is `NaN` for a stream until the final report. */
+  onProgress?: ProgressCallback
+}
 
 /** Options of {@link createSha256}: a Writable stream's, and a state to resume from. */
 export interface Sha256StreamOptions extends WritableOptions {

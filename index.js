@@ -8,6 +8,7 @@ const { Writable } = require('node:stream')
 const { fileURLToPath } = require('node:url')
 
 const { __newSha256Hasher: newNativeHasher, sha256Into, sha256Sync: nativeSha256Sync } = require('./binding.js')
+const { cancelWebHashes, hashWebSource, webSourceKind } = require('./web-input.js')
 
 /**
  * sha256Sync without options writes into a Buffer from Node's pool: creating a Buffer through
@@ -188,6 +189,27 @@ for (const name of ['createQr', 'createQrBatch', 'sha256', 'sha256Batch', 'sha25
     },
   }[name]
 }
+
+// sha256 also takes a Blob or a web ReadableStream, read as it comes (web-input.js); cancelAll
+// stops those too.
+const { sha256: binarySha256, cancelAll: nativeCancelAll } = module.exports
+// Methods, so that neither can be called with `new`, as the native functions.
+const wrapped = {
+  /**
+   * @param {unknown} input
+   * @param {unknown} options
+   */
+  sha256(input, options) {
+    const kind = webSourceKind(input)
+    if (kind === undefined) return binarySha256(/** @type {any} */ (input), /** @type {any} */ (options))
+    return hashWebSource(kind, /** @type {Blob | ReadableStream} */ (input), options, () => newNativeHasher())
+  },
+  cancelAll() {
+    return nativeCancelAll() + cancelWebHashes()
+  },
+}
+module.exports.sha256 = wrapped.sha256
+module.exports.cancelAll = wrapped.cancelAll
 
 const { create: nativeCreate, __createSyncInto: nativeCreateSyncInto } = module.exports
 const LEVELS = ['L', 'M', 'Q', 'H']

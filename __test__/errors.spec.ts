@@ -229,7 +229,10 @@ test('an object people pass by mistake as data is named, with what to pass inste
   ]
   for (const [label, make, message] of cases) {
     t.throws(() => qrhash.sha256Sync(make() as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE', message }, `sha256Sync: ${label}`)
-    await t.throwsAsync(qrhash.sha256(make() as never), { instanceOf: TypeError, message }, `sha256: ${label}`)
+    // sha256 itself reads a Blob or a ReadableStream (hash-web.spec.ts).
+    if (!['a Blob', 'a File', 'a ReadableStream'].includes(label)) {
+      await t.throwsAsync(qrhash.sha256(make() as never), { instanceOf: TypeError, message }, `sha256: ${label}`)
+    }
     await t.throwsAsync(qrhash.sha256Many([make() as never]), { instanceOf: TypeError, message: new RegExp(`^inputs\\[0\\] must be .*${message.source}`) }, `sha256Many: ${label}`)
   }
   t.throws(() => qrhash.toStringSync(new Blob(['x']) as never), { instanceOf: TypeError, message: /^text must be .*got a Blob: pass await blob\.arrayBuffer\(\)$/ })
