@@ -282,6 +282,11 @@ impl From<EncodeError> for Failure {
           version_name(needed)
         ),
       ),
+      EncodeError::Invalid { option: "fnc1", .. } => Self::bad_value(
+        "options.gs1 or options.applicationIndicator",
+        "left out for a Micro QR code (options.micro), which has no FNC1 mode",
+        "one of them",
+      ),
       EncodeError::Invalid { option, given } => Self::out_of_range(
         format!("options.{option}"),
         match option {

@@ -16,7 +16,7 @@ use qrhash_core::qr::logo::Logo;
 use qrhash_core::qr::options::{FinderShape, ModuleShape, MAX_MARGIN, MAX_SCALE};
 use qrhash_core::qr::output::{data_url, LogoSource, Made, Output, OutputError, Recipe};
 use qrhash_core::qr::render::{ImageFormat, RenderError};
-use qrhash_core::qr::{Content, Eci, Request, Rgba, Style, Symbol};
+use qrhash_core::qr::{Content, Eci, Fnc1, Request, Rgba, Style, Symbol};
 
 /// Raster images above this side are only sized, not drawn: the fuzzer wants many runs a second.
 const MAX_DRAWN_SIDE: u32 = 600;
@@ -88,6 +88,7 @@ fuzz_target!(|case: Case| {
     micro: case.micro,
     mask: case.mask,
     eci: [Eci::Auto, Eci::Always, Eci::Never][usize::from(case.eci % 3)],
+    fnc1: Fnc1::None,
   };
   // The same caps the JavaScript options reader enforces.
   let rgba = |[r, g, b, a]: [u8; 4]| Rgba { r, g, b, a };

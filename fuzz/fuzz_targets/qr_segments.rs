@@ -6,7 +6,7 @@ use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use qrcode::types::Mode;
 use qrcode::EcLevel;
-use qrhash_core::qr::{encode, Content, Eci, EncodeError, Piece, PieceError, Request};
+use qrhash_core::qr::{encode, Content, Eci, EncodeError, Fnc1, Piece, PieceError, Request};
 
 #[derive(Arbitrary, Debug)]
 struct Segment {
@@ -20,6 +20,7 @@ struct Case {
   segments: Vec<Segment>,
   level: u8,
   eci: u8,
+  fnc1: u8,
 }
 
 const ALPHANUMERIC: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
@@ -55,6 +56,11 @@ fuzz_target!(|case: Case| {
     micro: false,
     mask: None,
     eci: [Eci::Auto, Eci::Always, Eci::Never][usize::from(case.eci % 3)],
+    fnc1: match case.fnc1 % 4 {
+      0 => Fnc1::None,
+      1 => Fnc1::Gs1,
+      _ => Fnc1::industry(&format!("{:02}", case.fnc1 % 100)).expect("two digits"),
+    },
   };
   match encode(&Content::Pieces(&pieces), &request) {
     Ok(symbol) => assert_eq!(symbol.matrix.width(), symbol.version.width() as usize),

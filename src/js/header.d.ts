@@ -80,6 +80,19 @@ export interface QrCreateOptions {
    * node-qrcode). Bytes given as a `Uint8Array` never get one.
    */
   eci?: 'auto' | boolean
+  /**
+   * GS1: FNC1 in first position, so scanners report the data as a GS1 element string or GS1
+   * Digital Link URI (symbology identifier `]Q3`). Separate a variable-length element from
+   * the next with a GS character (`'\x1d'`); qrhash writes it as GS1 requires (`%` in
+   * alphanumeric segments, a literal `%` as `%%`). Not with `micro` or `applicationIndicator`.
+   */
+  gs1?: boolean
+  /**
+   * FNC1 in second position, for data formatted to another industry's standard (`]Q5`): the
+   * application indicator AIM assigned, two digits (`'00'`–`'99'`) or one ASCII letter.
+   * Scanners prefix it to the data. Not with `micro` or `gs1`.
+   */
+  applicationIndicator?: string
   /** A Micro QR code (M1–M4, one finder pattern, levels L/M/Q, no ECI); default false. */
   micro?: boolean
   /** Aborting rejects the promise with an `AbortError` (`code: 'ERR_ABORTED'`). */

@@ -24,7 +24,9 @@ use crate::qr::options::{
 };
 use crate::qr::output::{segment_data, LogoSource, Made, Making, Output, Recipe, SegmentData};
 use crate::qr::render::ImageFormat;
-use crate::qr::{parse_ec_level, Content, Eci, Piece, PieceError, Request, Rgba, Style, Symbol};
+use crate::qr::{
+  parse_ec_level, Content, Eci, Fnc1, Piece, PieceError, Request, Rgba, Style, Symbol,
+};
 use crate::slice::Step;
 
 // ---------------------------------------------------------------------------------------------
@@ -234,6 +236,8 @@ const ENCODING_OPTIONS: &[&str] = &[
   "errorCorrectionLevel",
   "maskPattern",
   "eci",
+  "gs1",
+  "applicationIndicator",
   "micro",
   "signal",
 ];
@@ -242,6 +246,8 @@ const RENDERING_OPTIONS: &[&str] = &[
   "errorCorrectionLevel",
   "maskPattern",
   "eci",
+  "gs1",
+  "applicationIndicator",
   "micro",
   "signal",
   "margin",
@@ -439,6 +445,7 @@ fn read_recipe<'env>(
     micro,
     mask: options.integer("maskPattern", 0..=7)?.map(|m| m as u8),
     eci: read_eci(options)?,
+    fnc1: read_fnc1(options)?,
   };
   let output = read_output(options, wanted)?;
   let style = read_style(options)?;
@@ -460,6 +467,26 @@ fn read_eci(options: &Options) -> Result<Eci, Failure> {
     Some(FlagOr::Flag(false)) => Eci::Never,
     Some(FlagOr::Parsed(eci)) => eci,
   })
+}
+
+/// `gs1: true` (FNC1 in first position) or `applicationIndicator` (FNC1 in second position);
+/// not both.
+fn read_fnc1(options: &Options) -> Result<Fnc1, Failure> {
+  let gs1 = options.boolean("gs1")?.unwrap_or(false);
+  let indicator = options.parsed(
+    "applicationIndicator",
+    "two digits ('00' to '99') or one ASCII letter",
+    Fnc1::industry,
+  )?;
+  match (gs1, indicator) {
+    (true, Some(_)) => Err(Failure::bad_value(
+      "options.applicationIndicator",
+      "left out with options.gs1 (FNC1 is in first position for GS1, second with an application indicator)",
+      "both",
+    )),
+    (true, None) => Ok(Fnc1::Gs1),
+    (false, indicator) => Ok(indicator.unwrap_or_default()),
+  }
 }
 
 fn read_output(options: &Options, wanted: Wanted) -> Result<Output, Failure> {

@@ -9,7 +9,7 @@ use qrcode::{ec, EcLevel, Version};
 
 use super::line::Line;
 use super::mask::Unmasked;
-use super::segment::{plan, Content, Eci, Plan};
+use super::segment::{plan, Content, Eci, Fnc1, Plan};
 use super::template::Template;
 
 /// A symbol's modules, one bit-packed row per line, dark set.
@@ -65,6 +65,8 @@ pub struct Request {
   /// A fixed mask pattern (0‥8, or 0‥4 for Micro QR); the lowest penalty when `None`.
   pub mask: Option<u8>,
   pub eci: Eci,
+  /// FNC1 (GS1 or another industry's format); not in Micro QR.
+  pub fnc1: Fnc1,
 }
 
 impl Request {
@@ -77,6 +79,7 @@ impl Request {
       micro: false,
       mask: None,
       eci: Eci::Auto,
+      fnc1: Fnc1::None,
     }
   }
 
@@ -147,7 +150,7 @@ pub fn encode(content: &Content, request: &Request) -> Result<Symbol, EncodeErro
     let class = LengthClass::of(version);
     let plan = match planned.take() {
       Some((cached, plan)) if cached == class => plan,
-      _ => match plan(content, version, eci) {
+      _ => match plan(content, version, eci, request.fnc1) {
         Some(plan) => plan,
         // This Micro QR version lacks a mode the data needs.
         None => continue,
@@ -207,6 +210,9 @@ fn validate(request: &Request) -> Result<(), EncodeError> {
   }
   if request.micro && request.level == EcLevel::H {
     return Err(invalid("errorCorrectionLevel", &"H"));
+  }
+  if request.micro && request.fnc1 != Fnc1::None {
+    return Err(invalid("fnc1", &"FNC1 in a Micro QR code"));
   }
   Ok(())
 }
@@ -409,7 +415,13 @@ mod tests {
       &bits.into_bytes(),
       version,
       &Request::new(level),
-      plan(&Content::Binary(b"-"), Version::Normal(1), Eci::Never).unwrap(),
+      plan(
+        &Content::Binary(b"-"),
+        Version::Normal(1),
+        Eci::Never,
+        Fnc1::None,
+      )
+      .unwrap(),
     )
     .matrix
   }

@@ -15,4 +15,4 @@ mod template;
 
 pub use encode::{encode, EncodeError, Matrix, Request, Symbol};
 pub use options::{parse_ec_level, Rgba, Style};
-pub use segment::{Content, Eci, Piece, PieceError};
+pub use segment::{Content, Eci, Fnc1, Piece, PieceError};

@@ -403,6 +403,7 @@ mod tests {
         micro: false,
         mask: None,
         eci: Eci::Auto,
+        fnc1: Default::default(),
       },
       style: Style::default(),
       logo: logo.map(|image| LogoSource::new(image, 0.3)),

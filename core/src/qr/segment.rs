@@ -1,7 +1,7 @@
 //! Data → segments: which mode writes each run of the data, chosen for the fewest bits.
 //!
 //! A [`Plan`] is everything that precedes the terminator in a symbol's bit stream: an optional
-//! ECI designator and the segments. Its size depends on the version only through the length
+//! ECI designator, an optional FNC1 mode indicator and the segments. Its size depends on the version only through the length
 //! fields, which change at versions 10 and 27 (and with each Micro QR version), so a plan is
 //! made for a version and measured against that version's capacity.
 
@@ -32,6 +32,70 @@ pub enum Eci {
   Auto,
   Always,
   Never,
+}
+
+/// FNC1 modes: data formatted to an industry standard, which decoders report by their
+/// symbology identifier (`]Q3` for GS1, `]Q5` for others). In either, a GS character
+/// (0x1D, the field separator) is written as `%` in alphanumeric segments and a literal `%` as
+/// `%%`, as ISO/IEC 18004 requires; numeric and byte segments carry bytes as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fnc1 {
+  #[default]
+  None,
+  /// FNC1 in first position: GS1 element strings and GS1 Digital Link URIs.
+  Gs1,
+  /// FNC1 in second position, with its application indicator.
+  Industry(ApplicationIndicator),
+}
+
+/// The codeword of an application indicator: 0‥=99 for two digits, or a letter's ASCII value
+/// + 100. Only [`Fnc1::industry`] builds one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplicationIndicator(u8);
+
+impl Fnc1 {
+  /// FNC1 in second position for an application indicator of two digits ("00"‥"99") or one
+  /// ASCII letter; `None` for anything else.
+  pub fn industry(indicator: &str) -> Option<Self> {
+    match indicator.as_bytes() {
+      [tens @ b'0'..=b'9', ones @ b'0'..=b'9'] => Some(Self::Industry(ApplicationIndicator(
+        (tens - b'0') * 10 + (ones - b'0'),
+      ))),
+      [letter] if letter.is_ascii_alphabetic() => {
+        Some(Self::Industry(ApplicationIndicator(letter + 100)))
+      }
+      _ => None,
+    }
+  }
+
+  fn is_on(self) -> bool {
+    self != Self::None
+  }
+
+  /// Bits of its mode indicator (and application indicator).
+  fn bit_len(self) -> usize {
+    match self {
+      Self::None => 0,
+      Self::Gs1 => 4,
+      Self::Industry(_) => 4 + 8,
+    }
+  }
+}
+
+/// The ASCII group separator: GS1's FNC1 between fields.
+const GS: u8 = 0x1d;
+
+/// Alphanumeric data as written under FNC1: GS as `%`, `%` as `%%`.
+fn escaped_for_fnc1(data: &[u8]) -> Vec<u8> {
+  let mut escaped = Vec::with_capacity(data.len() + 4);
+  for &byte in data {
+    match byte {
+      GS => escaped.push(b'%'),
+      b'%' => escaped.extend_from_slice(b"%%"),
+      other => escaped.push(other),
+    }
+  }
+  escaped
 }
 
 /// One caller-chosen segment. Invariant: `bytes` is valid for `mode` (digits for numeric, the
@@ -156,6 +220,7 @@ pub struct Run {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
   pub eci: Option<u32>,
+  pub fnc1: Fnc1,
   pub bytes: Vec<u8>,
   pub runs: Vec<Run>,
 }
@@ -165,11 +230,29 @@ impl Plan {
   pub fn bit_len(&self, version: Version) -> usize {
     let eci = if self.eci.is_some() { 4 + 8 } else { 0 };
     eci
+      + self.fnc1.bit_len()
       + self
         .runs
         .iter()
-        .map(|run| run.span.encoded_len(version))
+        .map(|run| self.written(run).encoded_len(version))
         .sum::<usize>()
+  }
+
+  /// `run` as its segment is written: under FNC1 an alphanumeric run grows by a `%` for each
+  /// `%` it holds (only the length counts: the span's position is not used).
+  fn written(&self, run: &Run) -> Span {
+    let span = run.span;
+    if !(self.fnc1.is_on() && span.mode == Mode::Alphanumeric) {
+      return span;
+    }
+    let percents = self.bytes[span.begin..span.end]
+      .iter()
+      .filter(|&&byte| byte == b'%')
+      .count();
+    Span {
+      end: span.end + percents,
+      ..span
+    }
   }
 
   /// The bit stream at `version`, unterminated.
@@ -178,7 +261,19 @@ impl Plan {
     if let Some(eci) = self.eci {
       bits.push_eci_designator(eci)?;
     }
-    bits.push_segments(&self.bytes, self.runs.iter().map(|run| run.span))?;
+    match self.fnc1 {
+      Fnc1::None => {}
+      Fnc1::Gs1 => bits.push_fnc1_first_position()?,
+      Fnc1::Industry(ApplicationIndicator(codeword)) => bits.push_fnc1_second_position(codeword)?,
+    }
+    for run in &self.runs {
+      let data = &self.bytes[run.span.begin..run.span.end];
+      if self.fnc1.is_on() && run.span.mode == Mode::Alphanumeric {
+        bits.push_alphanumeric_data(&escaped_for_fnc1(data))?;
+      } else {
+        bits.push_segments(&self.bytes, std::iter::once(run.span))?;
+      }
+    }
     Ok(bits)
   }
 
@@ -195,19 +290,20 @@ impl Plan {
 
 /// The shortest plan for `content` at `version`, or `None` when the version lacks a mode the
 /// content needs.
-pub fn plan(content: &Content, version: Version, eci: Eci) -> Option<Plan> {
+pub fn plan(content: &Content, version: Version, eci: Eci, fnc1: Fnc1) -> Option<Plan> {
   Some(match content {
     Content::Binary(bytes) => Plan {
       eci: None,
-      runs: optimal_runs(bytes, 0, version, false, false)?,
+      fnc1,
+      runs: optimal_runs(bytes, 0, version, Charset::Bytes, fnc1)?,
       bytes: bytes.to_vec(),
     },
     Content::Text(utf8) => {
-      let as_utf8 = text_plan(utf8.to_vec(), version, eci, false, UTF8_ECI);
+      let as_utf8 = text_plan(utf8.to_vec(), version, eci, fnc1, false, UTF8_ECI);
       let as_kanji = (!utf8.is_ascii())
         .then(|| std::str::from_utf8(utf8).ok().and_then(shift_jis))
         .flatten()
-        .and_then(|sjis| text_plan(sjis, version, eci, true, SHIFT_JIS_ECI))
+        .and_then(|sjis| text_plan(sjis, version, eci, fnc1, true, SHIFT_JIS_ECI))
         // Kanji mode is read as Shift_JIS by every decoder; a Shift_JIS byte run is not.
         .filter(|plan| !plan.has_non_ascii_text());
       match (as_kanji, as_utf8) {
@@ -234,8 +330,12 @@ pub fn plan(content: &Content, version: Version, eci: Eci) -> Option<Plan> {
             &bytes[begin..],
             begin,
             version,
-            false,
-            piece.text,
+            if piece.text {
+              Charset::Text
+            } else {
+              Charset::Bytes
+            },
+            fnc1,
           )?),
         }
       }
@@ -244,6 +344,7 @@ pub fn plan(content: &Content, version: Version, eci: Eci) -> Option<Plan> {
         .any(|run| run.text && run.span.mode == Mode::Byte);
       let mut plan = Plan {
         eci: None,
+        fnc1,
         bytes,
         runs,
       };
@@ -261,12 +362,19 @@ fn text_plan(
   bytes: Vec<u8>,
   version: Version,
   eci: Eci,
+  fnc1: Fnc1,
   kanji: bool,
   charset_eci: u32,
 ) -> Option<Plan> {
-  let runs = optimal_runs(&bytes, 0, version, kanji, true)?;
+  let charset = if kanji {
+    Charset::ShiftJis
+  } else {
+    Charset::Text
+  };
+  let runs = optimal_runs(&bytes, 0, version, charset, fnc1)?;
   let mut plan = Plan {
     eci: None,
+    fnc1,
     bytes,
     runs,
   };
@@ -278,6 +386,17 @@ fn text_plan(
   Some(plan)
 }
 
+/// What the bytes given to [`optimal_runs`] are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Charset {
+  /// The caller's bytes: never kanji, and never said to be text (no ECI for them).
+  Bytes,
+  /// UTF-8 text.
+  Text,
+  /// Text as Shift_JIS, whose double bytes kanji mode may take.
+  ShiftJis,
+}
+
 /// The segmentation of `data` (which sits at `offset` in the plan's buffer) that takes the
 /// fewest bits at `version`, or `None` when a character has no mode this version offers (Micro
 /// QR M1 and M2 lack byte mode).
@@ -286,15 +405,17 @@ fn text_plan(
 /// bits a digit) and alphanumeric (11/2 bits a character) stay whole: each character either
 /// extends the segment it is in or starts one, paying the mode indicator and length field. The
 /// `qrcode` crate's greedy merge can miss the optimum by a version. Kanji is only offered over
-/// Shift_JIS (`kanji`): in UTF-8 or binary data a byte pair that looks like Shift_JIS would be
+/// Shift_JIS ([`Charset::ShiftJis`]): in UTF-8 or binary data a byte pair that looks like Shift_JIS would be
 /// decoded as a kanji character, not as those bytes.
 fn optimal_runs(
   data: &[u8],
   offset: usize,
   version: Version,
-  kanji: bool,
-  text: bool,
+  charset: Charset,
+  fnc1: Fnc1,
 ) -> Option<Vec<Run>> {
+  let kanji = charset == Charset::ShiftJis;
+  let text = charset != Charset::Bytes;
   const MODES: [Mode; 4] = [Mode::Numeric, Mode::Alphanumeric, Mode::Byte, Mode::Kanji];
   const UNREACHABLE: u64 = u64::MAX / 2;
   let offered = |mode: Mode| match (version, mode) {
@@ -326,13 +447,15 @@ fn optimal_runs(
       let byte = data[start];
       let fits = match mode {
         Mode::Numeric => width == 1 && byte.is_ascii_digit(),
-        Mode::Alphanumeric => width == 1 && is_alphanumeric(byte),
+        Mode::Alphanumeric => width == 1 && (is_alphanumeric(byte) || (fnc1.is_on() && byte == GS)),
         // A Shift_JIS double byte goes to kanji mode: in a byte run it would need ECI 20.
         Mode::Byte => width == 1,
         Mode::Kanji => width == 2,
       };
       (fits && offered(mode)).then_some(match mode {
         Mode::Numeric => 20,
+        // Under FNC1 a `%` is written twice.
+        Mode::Alphanumeric if fnc1.is_on() && byte == b'%' => 66,
         Mode::Alphanumeric => 33,
         Mode::Byte => 48,
         Mode::Kanji => 78,
@@ -401,11 +524,52 @@ mod tests {
   }
 
   #[test]
+  fn fnc1_plans_measure_what_they_write_and_escape_percent_and_gs() {
+    let data = b"0109506000134352\x1d10AB%C-12\x1d21XYZ%%";
+    let industry = |indicator| Fnc1::industry(indicator).unwrap();
+    for fnc1 in [Fnc1::Gs1, industry("37"), industry("a")] {
+      for version in [Version::Normal(1), Version::Normal(10), Version::Normal(27)] {
+        let plan = plan(&Content::Text(data), version, Eci::Auto, fnc1).unwrap();
+        assert_eq!(
+          plan.bits(version).unwrap().len(),
+          plan.bit_len(version),
+          "{fnc1:?}"
+        );
+      }
+    }
+    // GS (as `%`) and `%` (as `%%`) stay in alphanumeric mode under FNC1; without it GS is a byte.
+    let gs1 = plan(&Content::Text(b"AB\x1dCD%E"), V1, Eci::Auto, Fnc1::Gs1).unwrap();
+    assert_eq!(modes(&gs1), [Mode::Alphanumeric]);
+    let bits = gs1.bits(V1).unwrap().into_bytes();
+    // 0101 (FNC1 first), 0010 (alphanumeric), 9-bit count: 9 characters once escaped.
+    assert_eq!(bits[0], 0b0101_0010);
+    assert_eq!(bits[1], 9 >> 1);
+    let plain = plan(&Content::Text(b"AB\x1dCD"), V1, Eci::Auto, Fnc1::None).unwrap();
+    assert!(modes(&plain).contains(&Mode::Byte));
+  }
+
+  #[test]
+  fn application_indicators_are_two_digits_or_one_letter() {
+    let codeword = |indicator| match Fnc1::industry(indicator) {
+      Some(Fnc1::Industry(ApplicationIndicator(codeword))) => Some(codeword),
+      _ => None,
+    };
+    assert_eq!(codeword("00"), Some(0));
+    assert_eq!(codeword("37"), Some(37));
+    assert_eq!(codeword("a"), Some(197));
+    assert_eq!(codeword("Z"), Some(190));
+    for bad in ["", "1", "123", "é", "1a", "%", " 1"] {
+      assert_eq!(Fnc1::industry(bad), None, "{bad:?}");
+    }
+  }
+
+  #[test]
   fn mixes_modes_for_the_fewest_bits() {
     let plan = plan(
       &Content::Text(b"HTTPS://EXAMPLE.COM/12345678901234"),
       V1,
       Eci::Auto,
+      Fnc1::None,
     )
     .unwrap();
     assert_eq!(plan.eci, None);
@@ -428,6 +592,7 @@ mod tests {
       &Content::Text("‾あ".as_bytes()),
       Version::Normal(1),
       Eci::Auto,
+      Fnc1::None,
     )
     .unwrap();
     assert_eq!(plan.bytes, "‾あ".as_bytes());
@@ -452,16 +617,28 @@ mod tests {
       assert_eq!(plan.bytes, text.as_bytes());
       assert!(!modes(&plan).contains(&Mode::Kanji), "{text}");
     }
-    let never = plan(&Content::Text("Grüße".as_bytes()), V1, Eci::Never).unwrap();
+    let never = plan(
+      &Content::Text("Grüße".as_bytes()),
+      V1,
+      Eci::Never,
+      Fnc1::None,
+    )
+    .unwrap();
     assert_eq!(never.eci, None);
-    let always = plan(&Content::Text(b"ascii"), V1, Eci::Always).unwrap();
+    let always = plan(&Content::Text(b"ascii"), V1, Eci::Always, Fnc1::None).unwrap();
     assert_eq!(always.eci, Some(UTF8_ECI));
   }
 
   #[test]
   fn bytes_that_look_like_shift_jis_stay_bytes() {
     // 0x81 0x40 is a Shift_JIS double byte; as binary data it must come back as two bytes.
-    let plan = plan(&Content::Binary(&[0x81, 0x40, 0x81, 0x40]), V1, Eci::Auto).unwrap();
+    let plan = plan(
+      &Content::Binary(&[0x81, 0x40, 0x81, 0x40]),
+      V1,
+      Eci::Auto,
+      Fnc1::None,
+    )
+    .unwrap();
     assert_eq!(modes(&plan), [Mode::Byte]);
     assert_eq!(plan.eci, None);
     let utf8 = plan_text("あいうえお");
@@ -472,7 +649,7 @@ mod tests {
   }
 
   fn plan_text(text: &str) -> Plan {
-    plan(&Content::Text(text.as_bytes()), V1, Eci::Auto).unwrap()
+    plan(&Content::Text(text.as_bytes()), V1, Eci::Auto, Fnc1::None).unwrap()
   }
 
   #[test]
@@ -483,7 +660,7 @@ mod tests {
       Piece::new(Some(Mode::Byte), "é".as_bytes().to_vec(), true).unwrap(),
       Piece::new(None, b"ABC123".to_vec(), true).unwrap(),
     ];
-    let plan = plan(&Content::Pieces(&pieces), V1, Eci::Auto).unwrap();
+    let plan = plan(&Content::Pieces(&pieces), V1, Eci::Auto, Fnc1::None).unwrap();
     assert_eq!(
       modes(&plan),
       [Mode::Numeric, Mode::Kanji, Mode::Byte, Mode::Alphanumeric]
@@ -510,7 +687,13 @@ mod tests {
     // From the oracle tests: node-qrcode's optimal segmentation fits version 2-L; the crate's
     // greedy merge needed version 3.
     let text = b"mvnzq9901axqfivg20596KWGB-WXPANHBOI$ ";
-    let plan = plan(&Content::Text(text), Version::Normal(2), Eci::Auto).unwrap();
+    let plan = plan(
+      &Content::Text(text),
+      Version::Normal(2),
+      Eci::Auto,
+      Fnc1::None,
+    )
+    .unwrap();
     let capacity = Bits::new(Version::Normal(2))
       .max_len(qrcode::EcLevel::L)
       .unwrap();
@@ -532,14 +715,32 @@ mod tests {
       Piece::new(None, b"abc".to_vec(), true).unwrap(),
       Piece::new(None, vec![0xff, 0x80], false).unwrap(),
     ];
-    let plan = plan(&Content::Pieces(&pieces), V1, Eci::Auto).unwrap();
+    let plan = plan(&Content::Pieces(&pieces), V1, Eci::Auto, Fnc1::None).unwrap();
     assert_eq!(plan.eci, None);
   }
 
   #[test]
   fn micro_versions_offer_only_their_modes() {
-    assert!(plan(&Content::Text(b"abc"), Version::Micro(1), Eci::Never).is_none());
-    assert!(plan(&Content::Text(b"ABC"), Version::Micro(2), Eci::Never).is_some());
-    assert!(plan(&Content::Text(b"abc"), Version::Micro(2), Eci::Never).is_none());
+    assert!(plan(
+      &Content::Text(b"abc"),
+      Version::Micro(1),
+      Eci::Never,
+      Fnc1::None
+    )
+    .is_none());
+    assert!(plan(
+      &Content::Text(b"ABC"),
+      Version::Micro(2),
+      Eci::Never,
+      Fnc1::None
+    )
+    .is_some());
+    assert!(plan(
+      &Content::Text(b"abc"),
+      Version::Micro(2),
+      Eci::Never,
+      Fnc1::None
+    )
+    .is_none());
   }
 }
