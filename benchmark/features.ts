@@ -1,0 +1,139 @@
+// What the second round's features cost and save, against peers in the same run:
+//
+//   npm run bench:features
+//
+// 1. SVG size: bytes of the SVG each library writes for the benchmark's inputs (qrhash draws
+//    one path per colour, runs of dark modules merged; node-qrcode one path too; qr its own).
+// 2. Web inputs: sha256 of a 256 MiB Blob and of a web ReadableStream of 1 MiB chunks, against
+//    node:crypto reading the same stream on the main thread; with the event loop's worst delay.
+// 3. Pausing a hash: exportState() and createSha256({ state }), per call.
+// 4. GS1: createQrSync of a GS1 element string against the same data without FNC1.
+// Prints markdown tables; it asserts nothing (see benchmark/README.md for the figures).
+
+import * as crypto from 'node:crypto'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+
+import encodeQR from 'qr'
+import QRCode from 'qrcode'
+
+import { createQrSync, createSha256, sha256, toStringSync } from '../index.js'
+
+const MiB = 1024 * 1024
+
+const inputs: Array<[string, string]> = [
+  ['20-char URL', 'https://example.com/'],
+  ['46-char URL', 'https://shop.example.com/orders/2026/11/A7F3Q9'],
+  ['500 chars', 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(9).slice(0, 500)],
+  ['2 953 bytes (version 40)', crypto.createHash('sha256').update('v40').digest('hex').repeat(47).slice(0, 2953)],
+]
+
+async function svgSizes(): Promise<void> {
+  console.log('## SVG bytes (level M; margin 4)\n')
+  console.log('| input | qrhash | node-qrcode | qr | qrhash ÷ node-qrcode |')
+  console.log('|---|---|---|---|---|')
+  for (const [label, text] of inputs) {
+    const level = text.length > 2000 ? 'L' : 'M'
+    const ours = Buffer.byteLength(toStringSync(text, { type: 'svg', errorCorrectionLevel: level }))
+    const theirs = Buffer.byteLength(await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: level }))
+    const qr = Buffer.byteLength(encodeQR(text, 'svg', { ecc: level === 'L' ? 'low' : 'medium' }))
+    console.log(`| ${label} | ${ours} | ${theirs} | ${qr} | ${(ours / theirs).toFixed(2)} |`)
+  }
+  console.log()
+}
+
+/** A web ReadableStream of `chunks` fresh 1 MiB chunks of `seed`'s bytes. */
+function streamOf(seed: Uint8Array, chunks: number): ReadableStream<Uint8Array> {
+  let made = 0
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (made++ === chunks) return controller.close()
+      controller.enqueue(seed.slice())
+    },
+  }, { highWaterMark: 0 })
+}
+
+/** Best of `rounds` of `run`, in ms, with the event loop's worst delay in that round. */
+async function timed(rounds: number, run: () => Promise<unknown>): Promise<{ ms: number; delayMs: number }> {
+  let best = { ms: Infinity, delayMs: 0 }
+  for (let round = 0; round < rounds; round++) {
+    const histogram = monitorEventLoopDelay({ resolution: 1 })
+    histogram.enable()
+    const started = performance.now()
+    await run()
+    const ms = performance.now() - started
+    histogram.disable()
+    if (ms < best.ms) best = { ms, delayMs: histogram.max / 1e6 }
+  }
+  return best
+}
+
+async function webInputs(): Promise<void> {
+  const chunks = 256
+  const seed = crypto.randomBytes(MiB)
+  const blob = new Blob(Array.from({ length: chunks }, () => seed))
+  const cryptoOf = async (stream: ReadableStream<Uint8Array>) => {
+    const hash = crypto.createHash('sha256')
+    for await (const chunk of stream) hash.update(chunk)
+    return hash.digest('hex')
+  }
+  const want = await cryptoOf(blob.stream())
+  const rows: Array<[string, () => Promise<string>]> = [
+    ['qrhash sha256(blob)', () => sha256(blob, 'hex')],
+    ['node:crypto, for await (blob.stream())', () => cryptoOf(blob.stream())],
+    ['qrhash sha256(web stream)', () => sha256(streamOf(seed, chunks), 'hex')],
+    ['node:crypto, for await (web stream)', () => cryptoOf(streamOf(seed, chunks))],
+  ]
+  console.log(`## sha256 of ${chunks} MiB: a Blob and a web ReadableStream of 1 MiB chunks (best of 3)\n`)
+  console.log('| case | ms | MiB/s | event loop max delay (ms) |')
+  console.log('|---|---|---|---|')
+  for (const [name, run] of rows) {
+    const result = await timed(3, async () => {
+      const digest = await run()
+      if (digest !== want) throw new Error(`${name}: wrong digest`)
+    })
+    console.log(`| ${name} | ${result.ms.toFixed(0)} | ${(chunks / (result.ms / 1000)).toFixed(0)} | ${result.delayMs.toFixed(1)} |`)
+  }
+  console.log()
+}
+
+function perCall(count: number, run: () => void): number {
+  const started = performance.now()
+  for (let i = 0; i < count; i++) run()
+  return ((performance.now() - started) * 1000) / count
+}
+
+function hashState(): void {
+  const hasher = createSha256().update(crypto.randomBytes(1000))
+  const state = hasher.exportState()
+  for (let i = 0; i < 1000; i++) createSha256({ state }).exportState() // warm up
+  const exportUs = perCall(100_000, () => hasher.exportState())
+  const resumeUs = perCall(100_000, () => createSha256({ state }))
+  const freshUs = perCall(100_000, () => createSha256())
+  console.log('## Pausing a hash (µs per call, 100 000 calls)\n')
+  console.log('| call | µs |')
+  console.log('|---|---|')
+  console.log(`| hasher.exportState() | ${exportUs.toFixed(2)} |`)
+  console.log(`| createSha256({ state }) | ${resumeUs.toFixed(2)} |`)
+  console.log(`| createSha256() (for scale) | ${freshUs.toFixed(2)} |`)
+  console.log()
+}
+
+function gs1(): void {
+  const GS = '\x1d'
+  const data = `01095060001343521710123110AB-123${GS}3103000189${GS}21SERIAL42`
+  for (let i = 0; i < 1000; i++) createQrSync(data, { gs1: true })
+  const withFnc1 = perCall(5000, () => createQrSync(data, { gs1: true }))
+  const without = perCall(5000, () => createQrSync(data))
+  console.log('## GS1 (µs per createQrSync, PNG data URL, 5 000 calls)\n')
+  console.log('| data | µs |')
+  console.log('|---|---|')
+  console.log(`| GS1 element string, gs1: true | ${withFnc1.toFixed(1)} |`)
+  console.log(`| the same bytes, no FNC1 | ${without.toFixed(1)} |`)
+  console.log()
+}
+
+console.log(`Node ${process.version}, ${process.platform}-${process.arch}\n`)
+await svgSizes()
+await webInputs()
+hashState()
+gs1()
