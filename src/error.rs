@@ -273,6 +273,14 @@ impl From<EncodeError> for Failure {
            options.micro off for more"
         ),
       ),
+      EncodeError::SequenceTooLong { level, symbols } => Self::range(
+        "ERR_QR_DATA_TOO_LONG",
+        format!(
+          "text does not fit in {symbols} QR codes of a structured-append sequence at error \
+           correction level {level:?} (a sequence has at most 16; each holds a little less \
+           than one code alone); use a lower level, a larger options.version or less data"
+        ),
+      ),
       EncodeError::VersionTooSmall { version, needed } => Self::range(
         "ERR_QR_VERSION_TOO_SMALL",
         format!(
@@ -281,6 +289,14 @@ impl From<EncodeError> for Failure {
           version_name(version),
           version_name(needed)
         ),
+      ),
+      EncodeError::Invalid {
+        option: "symbols",
+        given,
+      } => Self::bad_value(
+        "options.symbols",
+        "at most the data's characters, and not with options.micro (Micro QR has no structured append)",
+        &given,
       ),
       EncodeError::Invalid { option: "fnc1", .. } => Self::bad_value(
         "options.gs1 or options.applicationIndicator",

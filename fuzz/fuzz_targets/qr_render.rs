@@ -89,6 +89,7 @@ fuzz_target!(|case: Case| {
     mask: case.mask,
     eci: [Eci::Auto, Eci::Always, Eci::Never][usize::from(case.eci % 3)],
     fnc1: Fnc1::None,
+    sequence: None,
   };
   // The same caps the JavaScript options reader enforces.
   let rgba = |[r, g, b, a]: [u8; 4]| Rgba { r, g, b, a };

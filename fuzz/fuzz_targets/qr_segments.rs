@@ -61,6 +61,7 @@ fuzz_target!(|case: Case| {
       1 => Fnc1::Gs1,
       _ => Fnc1::industry(&format!("{:02}", case.fnc1 % 100)).expect("two digits"),
     },
+    sequence: None,
   };
   match encode(&Content::Pieces(&pieces), &request) {
     Ok(symbol) => assert_eq!(symbol.matrix.width(), symbol.version.width() as usize),

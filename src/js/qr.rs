@@ -446,6 +446,7 @@ fn read_recipe<'env>(
     mask: options.integer("maskPattern", 0..=7)?.map(|m| m as u8),
     eci: read_eci(options)?,
     fnc1: read_fnc1(options)?,
+    sequence: None,
   };
   let output = read_output(options, wanted)?;
   let style = read_style(options)?;

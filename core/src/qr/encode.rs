@@ -10,6 +10,7 @@ use qrcode::{ec, EcLevel, Version};
 use super::line::Line;
 use super::mask::Unmasked;
 use super::segment::{plan, Content, Eci, Fnc1, Plan};
+use super::sequence::{self, Position};
 use super::template::Template;
 
 /// A symbol's modules, one bit-packed row per line, dark set.
@@ -67,6 +68,8 @@ pub struct Request {
   pub eci: Eci,
   /// FNC1 (GS1 or another industry's format); not in Micro QR.
   pub fnc1: Fnc1,
+  /// This symbol's place in a structured-append sequence ([`sequence::split`] gives it).
+  pub sequence: Option<Position>,
 }
 
 impl Request {
@@ -80,6 +83,7 @@ impl Request {
       mask: None,
       eci: Eci::Auto,
       fnc1: Fnc1::None,
+      sequence: None,
     }
   }
 
@@ -120,6 +124,9 @@ pub enum EncodeError {
   TooLong { level: EcLevel, micro: bool },
   /// The requested version is too small; `needed` is the smallest that fits.
   VersionTooSmall { version: Version, needed: Version },
+  /// No sequence of `symbols` symbols (16 when the count was free) holds the data at this
+  /// level.
+  SequenceTooLong { level: EcLevel, symbols: u8 },
   /// The request itself is impossible: a version, mask or level the symbol kind lacks.
   Invalid { option: &'static str, given: String },
 }
@@ -156,11 +163,13 @@ pub fn encode(content: &Content, request: &Request) -> Result<Symbol, EncodeErro
         None => continue,
       },
     };
-    if plan.bit_len(version) <= capacity {
+    let header = request.sequence.map_or(0, |_| sequence::HEADER_BITS);
+    if plan.bit_len(version) + header <= capacity {
       // A Micro QR version may lack a mode the plan uses; the next version may have it.
-      let data = plan
-        .bits(version)
-        .and_then(|bits| data_codewords(bits, request.level));
+      let data = plan.bits(version).and_then(|bits| match request.sequence {
+        Some(position) => sequence::codewords(position, bits, capacity),
+        None => data_codewords(bits, request.level),
+      });
       match data {
         Ok(data) => return Ok(draw(&data, version, request, plan)),
         Err(QrError::DataTooLong | QrError::UnsupportedCharacterSet) => {}
@@ -210,6 +219,9 @@ fn validate(request: &Request) -> Result<(), EncodeError> {
   }
   if request.micro && request.level == EcLevel::H {
     return Err(invalid("errorCorrectionLevel", &"H"));
+  }
+  if request.micro && request.sequence.is_some() {
+    return Err(invalid("symbols", &"a Micro QR code"));
   }
   if request.micro && request.fnc1 != Fnc1::None {
     return Err(invalid("fnc1", &"FNC1 in a Micro QR code"));

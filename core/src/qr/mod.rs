@@ -11,6 +11,7 @@ pub mod options;
 pub mod output;
 pub mod render;
 pub mod segment;
+pub mod sequence;
 mod template;
 
 pub use encode::{encode, EncodeError, Matrix, Request, Symbol};

@@ -165,9 +165,20 @@ impl<I> Recipe<I> {
 impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
   /// The output for `content`, made in one go: [`Recipe::start`] advanced with no deadline.
   pub fn make(&self, content: &Content, cancel: &CancelToken) -> Result<Made, OutputError> {
+    self.make_as(&self.request, content, cancel)
+  }
+
+  /// As [`Recipe::make`] with `request` in place of the recipe's own (a symbol of a sequence:
+  /// its version and position), sharing the recipe's logo and look.
+  pub fn make_as(
+    &self,
+    request: &Request,
+    content: &Content,
+    cancel: &CancelToken,
+  ) -> Result<Made, OutputError> {
     Ok(
       self
-        .start(content, cancel)?
+        .start_as(request, content, cancel)?
         .advance(Deadline::NEVER, cancel)?
         .finished(),
     )
@@ -178,11 +189,20 @@ impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
   /// GIF) is made whole here. [`Making::advance`] draws the PNG. `cancel` is checked once the
   /// symbol is encoded, and by the renderers every few rows.
   pub fn start(&self, content: &Content, cancel: &CancelToken) -> Result<Making, OutputError> {
+    self.start_as(&self.request, content, cancel)
+  }
+
+  fn start_as(
+    &self,
+    request: &Request,
+    content: &Content,
+    cancel: &CancelToken,
+  ) -> Result<Making, OutputError> {
     let logo = match &self.logo {
       Some(source) => Some(source.decoded(cancel)?),
       None => None,
     };
-    let (symbol, clearing) = self.encode(content, logo)?;
+    let (symbol, clearing) = encode_with_logo(request, content, logo)?;
     cancel.check()?;
     let placed = logo
       .zip(clearing)
@@ -204,44 +224,6 @@ impl<I: std::ops::Deref<Target = [u8]>> Recipe<I> {
       rendered,
       cancel,
     )?)))
-  }
-
-  /// The symbol, and where the logo goes. Without a fixed version, a logo too large for the
-  /// smallest version that holds the data gets the next version up that can afford it.
-  pub fn encode(
-    &self,
-    content: &Content,
-    logo: Option<&Logo>,
-  ) -> Result<(Symbol, Option<Clearing>), OutputError> {
-    let mut symbol = encode(content, &self.request)?;
-    let Some(logo) = logo else {
-      return Ok((symbol, None));
-    };
-    loop {
-      match logo.place(symbol.version, symbol.level) {
-        Ok(clearing) => return Ok((symbol, Some(clearing))),
-        Err(LogoError::TooLarge { largest }) => {
-          let next = match symbol.version {
-            Version::Normal(number) if self.request.version.is_none() && number < 40 => {
-              number as u8 + 1
-            }
-            _ => {
-              return Err(OutputError::LogoTooLarge {
-                version: symbol.version,
-                fraction: logo.fraction,
-                largest,
-              })
-            }
-          };
-          let request = Request {
-            version: Some(next),
-            ..self.request
-          };
-          symbol = encode(content, &request)?;
-        }
-        Err(other) => return Err(OutputError::Logo(other)),
-      }
-    }
   }
 
   fn render(
@@ -383,6 +365,42 @@ pub fn segment_data(symbol: &Symbol) -> impl Iterator<Item = SegmentData<'_>> {
   })
 }
 
+/// The symbol, and where the logo goes. Without a fixed version, a logo too large for the
+/// smallest version that holds the data gets the next version up that can afford it.
+fn encode_with_logo(
+  request: &Request,
+  content: &Content,
+  logo: Option<&Logo>,
+) -> Result<(Symbol, Option<Clearing>), OutputError> {
+  let mut symbol = encode(content, request)?;
+  let Some(logo) = logo else {
+    return Ok((symbol, None));
+  };
+  loop {
+    match logo.place(symbol.version, symbol.level) {
+      Ok(clearing) => return Ok((symbol, Some(clearing))),
+      Err(LogoError::TooLarge { largest }) => {
+        let next = match symbol.version {
+          Version::Normal(number) if request.version.is_none() && number < 40 => number as u8 + 1,
+          _ => {
+            return Err(OutputError::LogoTooLarge {
+              version: symbol.version,
+              fraction: logo.fraction,
+              largest,
+            })
+          }
+        };
+        let request = Request {
+          version: Some(next),
+          ..*request
+        };
+        symbol = encode(content, &request)?;
+      }
+      Err(other) => return Err(OutputError::Logo(other)),
+    }
+  }
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
@@ -404,6 +422,7 @@ mod tests {
         mask: None,
         eci: Eci::Auto,
         fnc1: Default::default(),
+        sequence: None,
       },
       style: Style::default(),
       logo: logo.map(|image| LogoSource::new(image, 0.3)),
@@ -571,14 +590,14 @@ mod tests {
   fn a_logo_too_large_for_the_smallest_version_gets_a_larger_one() {
     let content = Content::Text(b"logo");
     let plain = recipe(Output::Symbol, None);
-    let (small, _) = plain.encode(&content, None).unwrap();
+    let (small, _) = encode_with_logo(&plain.request, &content, None).unwrap();
     let with_logo = recipe(Output::Symbol, Some(logo_png()));
     let logo = Logo::decode(&logo_png(), 0.3, &CancelToken::default()).unwrap();
     assert!(
       logo.place(small.version, EcLevel::H).is_err(),
       "does not fit the smallest"
     );
-    let (larger, clearing) = with_logo.encode(&content, Some(&logo)).unwrap();
+    let (larger, clearing) = encode_with_logo(&with_logo.request, &content, Some(&logo)).unwrap();
     let number = |version| match version {
       Version::Normal(number) => number,
       Version::Micro(_) => unreachable!(),
@@ -594,7 +613,7 @@ mod tests {
       ..with_logo
     };
     assert!(matches!(
-      fixed.encode(&content, Some(&logo)),
+      encode_with_logo(&fixed.request, &content, Some(&logo)),
       Err(OutputError::LogoTooLarge { fraction, .. }) if fraction == 0.3
     ));
   }
@@ -642,9 +661,8 @@ mod tests {
       Piece::new(None, vec![0, 255], false).unwrap(),
       Piece::new(None, b"12345".to_vec(), true).unwrap(),
     ];
-    let (symbol, _) = recipe(Output::Symbol, None)
-      .encode(&Content::Pieces(&pieces), None)
-      .unwrap();
+    let recipe = recipe(Output::Symbol, None);
+    let (symbol, _) = encode_with_logo(&recipe.request, &Content::Pieces(&pieces), None).unwrap();
     let data: Vec<SegmentData> = segment_data(&symbol).collect();
     assert_eq!(
       data,
