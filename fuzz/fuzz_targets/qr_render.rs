@@ -14,7 +14,9 @@ use qrhash_core::cancel::CancelToken;
 use qrhash_core::qr::format::{Format, TextFormat};
 use qrhash_core::qr::logo::Logo;
 use qrhash_core::qr::options::{FinderShape, ModuleShape, MAX_MARGIN, MAX_SCALE};
-use qrhash_core::qr::output::{data_url, LogoSource, Made, Output, OutputError, Recipe};
+use qrhash_core::qr::output::{
+  data_url, encode_with_logo, LogoSource, Made, Output, OutputError, Recipe,
+};
 use qrhash_core::qr::render::{ImageFormat, RenderError};
 use qrhash_core::qr::{Content, Eci, Fnc1, Request, Rgba, Style, Symbol};
 
@@ -192,7 +194,7 @@ fn check_logo_version(recipe: &Recipe<&[u8]>, content: &Content, symbol: &Symbol
   let logo = Logo::decode(source.image, source.fraction, &CancelToken::default())
     .expect("it decoded in make");
   assert!(logo.place(symbol.version, symbol.level).is_ok());
-  let Ok((plain, None)) = recipe.encode(content, None) else {
+  let Ok((plain, None)) = encode_with_logo(&recipe.request, content, None) else {
     panic!("the data encodes without the logo");
   };
   let (number, needed) = (

@@ -367,7 +367,7 @@ pub fn segment_data(symbol: &Symbol) -> impl Iterator<Item = SegmentData<'_>> {
 
 /// The symbol, and where the logo goes. Without a fixed version, a logo too large for the
 /// smallest version that holds the data gets the next version up that can afford it.
-fn encode_with_logo(
+pub fn encode_with_logo(
   request: &Request,
   content: &Content,
   logo: Option<&Logo>,
