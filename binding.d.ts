@@ -175,6 +175,32 @@ export interface QrSymbol {
 }
 
 /**
+ * Structured append: how many codes a sequence has, 2–16 (each code then holds part of the
+ * text and a header naming its place). Default: as few as hold the text, one with no header
+ * when one does. Not with `micro`: Micro QR has no structured append.
+ */
+export interface QrSequenceOptions {
+  symbols?: number
+}
+/** Options of {@link createQrSequence}. */
+export interface QrSequenceImageOptions extends QrImageOptions, QrSequenceOptions {}
+/** Options of {@link toBufferSequence}. */
+export interface QrSequenceBufferOptions extends QrBufferOptions, QrSequenceOptions {}
+/** Options of {@link toStringSequence}. */
+export interface QrSequenceStringOptions extends QrStringOptions, QrSequenceOptions {}
+/** Options of {@link createSequence}. */
+export interface QrSequenceCreateOptions extends QrCreateOptions, QrSequenceOptions {}
+
+/** A code of a sequence as data, from {@link createSequence}. */
+export interface QrSequenceSymbol extends QrSymbol {
+  /**
+   * Its place: `index` from 0, `total` codes, and `parity`, the XOR of every byte of the whole
+   * text (as UTF-8), which readers use to tell sequences apart. `null` when one code holds it.
+   */
+  sequence: { index: number; total: number; parity: number } | null
+}
+
+/**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
  * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
@@ -247,11 +273,40 @@ export declare function createQr(text: QrData, options?: QrImageOptions): Promis
 export declare function createQrBatch(texts: QrData[], options?: QrImageOptions): Promise<string[]>
 
 /**
+ * Structured append: `text` (a string or bytes) across a sequence of QR codes, as data URLs
+ * in order (`options.type` as for `createQr`). Readers that know structured append join
+ * them back into `text`. Without `options.symbols`, as few codes as hold it (one, with no
+ * sequence header, when one does); with it, exactly that many (2–16). Every code has the
+ * same version: `options.version`, or the smallest that holds each part.
+ */
+export declare function createQrSequence(text: string | Uint8Array, options?: QrSequenceImageOptions): Promise<string[]>
+
+/**
+ * The blocking twin: same arguments; returns what the async function resolves to and
+ * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
+ * work shorter than the ~30 µs round trip through the pool.
+ */
+export declare function createQrSequenceSync(text: string | Uint8Array, options?: QrSequenceImageOptions): string[]
+
+/**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
  */
 export declare function createQrSync(text: QrData, options?: QrImageOptions): string
+
+/**
+ * As `createQrSequence`, each code as data (as `create` returns it) with its place in the
+ * sequence: `sequence: { index, total, parity }`, or `null` when one code holds the text.
+ */
+export declare function createSequence(text: string | Uint8Array, options?: QrSequenceCreateOptions): Promise<QrSequenceSymbol[]>
+
+/**
+ * The blocking twin: same arguments; returns what the async function resolves to and
+ * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
+ * work shorter than the ~30 µs round trip through the pool.
+ */
+export declare function createSequenceSync(text: string | Uint8Array, options?: QrSequenceCreateOptions): QrSequenceSymbol[]
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and
@@ -407,6 +462,19 @@ export declare function sha256Sync<E extends Sha256Encoding = 'buffer'>(input: B
 export declare function toBuffer(text: QrData, options?: QrBufferOptions): Promise<Buffer>
 
 /**
+ * As `createQrSequence`, each code as file bytes in a Buffer (`options.type` as for
+ * `toBuffer`).
+ */
+export declare function toBufferSequence(text: string | Uint8Array, options?: QrSequenceBufferOptions): Promise<Buffer[]>
+
+/**
+ * The blocking twin: same arguments; returns what the async function resolves to and
+ * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
+ * work shorter than the ~30 µs round trip through the pool.
+ */
+export declare function toBufferSequenceSync(text: string | Uint8Array, options?: QrSequenceBufferOptions): Buffer[]
+
+/**
  * The blocking twin: same arguments; returns what the async function resolves to and
  * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
  * work shorter than the ~30 µs round trip through the pool.
@@ -440,6 +508,19 @@ export declare function toFileSync(path: string | Buffer | URL, text: QrData, op
  * node-qrcode, the terminal type keeps the margin and both colours.
  */
 export declare function toString(text: QrData, options?: QrStringOptions): Promise<string>
+
+/**
+ * As `createQrSequence`, each code as text (`options.type` as for `toString`: `'utf8'`,
+ * `'svg'` or `'terminal'`).
+ */
+export declare function toStringSequence(text: string | Uint8Array, options?: QrSequenceStringOptions): Promise<string[]>
+
+/**
+ * The blocking twin: same arguments; returns what the async function resolves to and
+ * throws what it rejects with. It blocks the event loop: for scripts and CLIs, or for
+ * work shorter than the ~30 µs round trip through the pool.
+ */
+export declare function toStringSequenceSync(text: string | Uint8Array, options?: QrSequenceStringOptions): string[]
 
 /**
  * The blocking twin: same arguments; returns what the async function resolves to and

@@ -175,7 +175,7 @@ function withCallerStack(error) {
 }
 
 // Every async export but create, sha256File and toFile, which are wrapped below.
-for (const name of ['createQr', 'createQrBatch', 'sha256', 'sha256Batch', 'sha256Iterate', 'sha256Many', 'sha256MerkleRoot', 'toBuffer', 'toString']) {
+for (const name of ['createQr', 'createQrBatch', 'createQrSequence', 'sha256', 'sha256Batch', 'sha256Iterate', 'sha256Many', 'sha256MerkleRoot', 'toBuffer', 'toBufferSequence', 'toString', 'toStringSequence']) {
   const native = module.exports[name]
   // A method is named `name` and cannot be called with `new`, as the native function.
   module.exports[name] = {
@@ -245,6 +245,33 @@ function unpackSymbol(bytes, parts) {
 /** @type {typeof import('./binding').create} */
 module.exports.create = function create(text, options) {
   return nativeCreate(text, options).then((parts) => unpackSymbol(parts[0], parts), withCallerStack)
+}
+
+const { createSequence: nativeCreateSequence, createSequenceSync: nativeCreateSequenceSync } = module.exports
+
+/**
+ * createSequence()'s result from the native side's: each code packed as create() packs one,
+ * then the sequence's parity (null when one code holds the text).
+ * @param {Array<[Uint8Array, ...Array<string | Buffer>] | number | null>} packed
+ * @returns {import('./binding').QrSequenceSymbol[]}
+ */
+function unpackSequence(packed) {
+  const total = packed.length - 1
+  const parity = /** @type {number | null} */ (packed[total])
+  return packed.slice(0, total).map((parts, index) => {
+    const symbol = /** @type {[Uint8Array, ...Array<string | Buffer>]} */ (parts)
+    return { ...unpackSymbol(symbol[0], symbol), sequence: parity === null ? null : { index, total, parity } }
+  })
+}
+
+/** @type {typeof import('./binding').createSequence} */
+module.exports.createSequence = function createSequence(text, options) {
+  return nativeCreateSequence(text, options).then((packed) => unpackSequence(/** @type {any} */ (packed)), withCallerStack)
+}
+
+/** @type {typeof import('./binding').createSequenceSync} */
+module.exports.createSequenceSync = function createSequenceSync(text, options) {
+  return unpackSequence(/** @type {any} */ (nativeCreateSequenceSync(text, options)))
 }
 
 // createSync has the native side pack a symbol into memory only this module sees, reused by

@@ -480,12 +480,19 @@ const IMAGE_TARGETS: Target[] = [
   { fn: 'createQrBatch', args: (...o) => [['inputs', 'more'], ...o] },
 ]
 const CREATE_TARGET: Target = { fn: 'create', args: (...o) => ['inputs', ...o] }
-const QR_TARGETS = [...IMAGE_TARGETS, CREATE_TARGET]
+const SEQUENCE_TARGETS: Target[] = ['createQrSequence', 'toBufferSequence', 'toStringSequence', 'createSequence'].map((fn) => ({
+  fn,
+  args: (...o) => ['inputs', ...o],
+}))
+const QR_TARGETS = [...IMAGE_TARGETS, CREATE_TARGET, ...SEQUENCE_TARGETS]
+/** The QR functions of one code: they take segment lists, Micro QR, and at most one code's data. */
+const SINGLE_TARGETS = [...IMAGE_TARGETS, CREATE_TARGET]
 const ALL_TARGETS = [...HASH_TARGETS, ...QR_TARGETS]
 const target = (fn: string) => ALL_TARGETS.find((candidate) => candidate.fn === fn)!
 
 /** The option keys each function reads. */
-const IMAGE_KEYS = ['version', 'errorCorrectionLevel', 'maskPattern', 'eci', 'micro', 'signal', 'margin', 'scale', 'width', 'color', 'type', 'rendererOpts', 'small', 'style', 'logo']
+const CREATE_KEYS = ['version', 'errorCorrectionLevel', 'maskPattern', 'eci', 'gs1', 'applicationIndicator', 'micro', 'signal']
+const IMAGE_KEYS = [...CREATE_KEYS, 'margin', 'scale', 'width', 'color', 'type', 'rendererOpts', 'small', 'style', 'logo']
 const KEYS: Record<string, string[]> = {
   sha256: ['encoding', 'signal'],
   sha256Batch: ['recordSize', 'output', 'signal', 'onProgress'],
@@ -493,8 +500,12 @@ const KEYS: Record<string, string[]> = {
   sha256Iterate: ['encoding', 'signal'],
   sha256MerkleRoot: ['encoding', 'recordSize', 'signal', 'onProgress'],
   sha256File: ['encoding', 'signal', 'onProgress'],
-  create: ['version', 'errorCorrectionLevel', 'maskPattern', 'eci', 'micro', 'signal'],
+  create: CREATE_KEYS,
   ...Object.fromEntries(IMAGE_TARGETS.map(({ fn }) => [fn, IMAGE_KEYS])),
+  createQrSequence: [...IMAGE_KEYS, 'symbols'],
+  toBufferSequence: [...IMAGE_KEYS, 'symbols'],
+  toStringSequence: [...IMAGE_KEYS, 'symbols'],
+  createSequence: [...CREATE_KEYS, 'symbols'],
 }
 const ALL_HASH_KEYS = ['encoding', 'signal', 'recordSize', 'output', 'onProgress']
 
@@ -515,6 +526,7 @@ test('every function called with no arguments names its first argument', async (
     sha256: 'input', sha256Batch: 'input', sha256Iterate: 'input', sha256MerkleRoot: 'input', sha256Many: 'inputs',
     sha256File: 'path', toFile: 'path', createQrBatch: 'texts',
     create: 'text', createQr: 'text', toDataURL: 'text', toBuffer: 'text', toString: 'text',
+    createQrSequence: 'text', toBufferSequence: 'text', toStringSequence: 'text', createSequence: 'text',
   }
   for (const { fn } of ALL_TARGETS) await refuses(t, fn, [], typeErr(first[fn]!, undefined), 'no arguments')
   throwsSync(t, () => qrhash.sha256Into(...([] as unknown as [string, Buffer])), typeErr('input', undefined), 'sha256Into()')
@@ -578,6 +590,11 @@ for (const { fn } of QR_TARGETS) {
   const wrap = (value: unknown) => (fn === 'createQrBatch' ? [[value]] : fn === 'toFile' ? [freshPath(), value] : [value])
   test(`${fn}: ${name} of every wrong type is a TypeError naming ${name}`, async (t) => {
     for (const [label, value] of NOT_BINARY) await refuses(t, fn, wrap(value), typeErr(name, value), label)
+    // A sequence takes a string or bytes, not segments.
+    if (SEQUENCE_TARGETS.some((sequence) => sequence.fn === fn)) {
+      for (const list of [['ok', 'segments'], [{ data: '1', mode: 'numeric' }]]) await refuses(t, fn, [list], typeErr('text', list), 'a list of segments')
+      return
+    }
     // Lists of segments: a wrong element, a wrong data, a wrong mode, a nested list.
     const segmentCases: Array<[string, unknown, Refusal]> = [
       ['text[1] a number', ['ok', 1], typeErr(`${prefix(fn)}[1]`, 1)],
@@ -690,13 +707,14 @@ const NUMERIC_OPTIONS: NumericOption[] = [
   { name: 'options.maskPattern', targets: QR_TARGETS, min: 0, max: 7, integer: true, build: (maskPattern) => ({ maskPattern }) },
   {
     name: 'options.version',
-    targets: QR_TARGETS,
+    targets: SINGLE_TARGETS,
     min: 1,
     max: 4,
     integer: true,
     build: (version) => ({ version, micro: true }),
   },
-  { name: 'options.maskPattern', targets: QR_TARGETS, min: 0, max: 3, integer: true, build: (maskPattern) => ({ maskPattern, micro: true }) },
+  { name: 'options.maskPattern', targets: SINGLE_TARGETS, min: 0, max: 3, integer: true, build: (maskPattern) => ({ maskPattern, micro: true }) },
+  { name: 'options.symbols', targets: SEQUENCE_TARGETS, min: 2, max: 16, integer: true, build: (symbols) => ({ symbols }) },
   {
     name: 'options.logo.size',
     targets: IMAGE_TARGETS.filter(({ fn }) => fn !== 'toString'),
@@ -997,7 +1015,7 @@ for (const [label, fits, over, mode] of CAPACITY) {
     t.deepEqual(qrhash.createSync(fits, options), symbol)
     const [batch] = await qrhash.createQrBatch([fits], options)
     t.is(batch, qrhash.createQrSync(fits, options))
-    for (const { fn, args } of QR_TARGETS) {
+    for (const { fn, args } of SINGLE_TARGETS) {
       const call = fn === 'createQrBatch' ? [[over], options] : fn === 'toFile' ? [args()[0], over, options] : [over, options]
       await refuses(t, fn, call, tooLong(fn === 'createQrBatch' ? 'texts[0]' : 'text'), `${label} + 1`)
     }

@@ -173,3 +173,29 @@ export interface QrSymbol {
   /** The segments written, in order: text as strings, bytes given as bytes as a Buffer. */
   segments: Array<{ mode: QrMode; data: string | Buffer }>
 }
+
+/**
+ * Structured append: how many codes a sequence has, 2–16 (each code then holds part of the
+ * text and a header naming its place). Default: as few as hold the text, one with no header
+ * when one does. Not with `micro`: Micro QR has no structured append.
+ */
+export interface QrSequenceOptions {
+  symbols?: number
+}
+/** Options of {@link createQrSequence}. */
+export interface QrSequenceImageOptions extends QrImageOptions, QrSequenceOptions {}
+/** Options of {@link toBufferSequence}. */
+export interface QrSequenceBufferOptions extends QrBufferOptions, QrSequenceOptions {}
+/** Options of {@link toStringSequence}. */
+export interface QrSequenceStringOptions extends QrStringOptions, QrSequenceOptions {}
+/** Options of {@link createSequence}. */
+export interface QrSequenceCreateOptions extends QrCreateOptions, QrSequenceOptions {}
+
+/** A code of a sequence as data, from {@link createSequence}. */
+export interface QrSequenceSymbol extends QrSymbol {
+  /**
+   * Its place: `index` from 0, `total` codes, and `parity`, the XOR of every byte of the whole
+   * text (as UTF-8), which readers use to tell sequences apart. `null` when one code holds it.
+   */
+  sequence: { index: number; total: number; parity: number } | null
+}

@@ -6,7 +6,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{Null, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 use qrcode::types::Mode;
@@ -24,6 +24,7 @@ use crate::qr::options::{
 };
 use crate::qr::output::{segment_data, LogoSource, Made, Making, Output, Recipe, SegmentData};
 use crate::qr::render::ImageFormat;
+use crate::qr::sequence::{self, Split};
 use crate::qr::{
   parse_ec_level, Content, Eci, Fnc1, Piece, PieceError, Request, Rgba, Style, Symbol,
 };
@@ -228,6 +229,92 @@ impl Job for QrBatchJob {
   }
 }
 
+/// One message across a structured-append sequence of codes made alike, in order.
+pub struct QrSequenceJob {
+  data: Bytes,
+  recipe: Recipe<Bytes>,
+  symbols: Option<u8>,
+}
+
+/// A sequence's codes, and its parity (`None` when one code holds the message).
+pub struct Sequence {
+  made: Vec<Made>,
+  parity: Option<u8>,
+}
+
+impl Job for QrSequenceJob {
+  type Part = Sequence;
+  /// The split, and the codes made so far.
+  type Paused = (Split, Vec<Made>);
+
+  fn run(
+    &self,
+    _part: usize,
+    from: Option<(Split, Vec<Made>)>,
+    slice: &Slice,
+  ) -> Result<Step<(Split, Vec<Made>), Sequence>, Failure> {
+    let text = matches!(self.data, Bytes::Text(_));
+    let (split, mut made) = match from {
+      Some(paused) => paused,
+      None => {
+        let split = sequence::split(&self.data, text, &self.recipe.request, self.symbols)?;
+        let made = Vec::with_capacity(split.parts.len());
+        (split, made)
+      }
+    };
+    while let Some((range, position)) = split.parts.get(made.len()).cloned() {
+      if !made.is_empty() && slice.deadline.has_passed() {
+        return Ok(Step::Paused((split, made)));
+      }
+      let bytes = &self.data[range];
+      let content = if text {
+        Content::Text(bytes)
+      } else {
+        Content::Binary(bytes)
+      };
+      let request = Request {
+        version: Some(split.version),
+        sequence: position,
+        ..self.recipe.request
+      };
+      let index = made.len();
+      made.push(
+        self
+          .recipe
+          .make_as(&request, &content, slice.cancel)
+          .map_err(|error| {
+            let failure = Failure::from(error);
+            Failure {
+              message: format!("symbol {index} of the sequence: {}", failure.message),
+              ..failure
+            }
+          })?,
+      );
+    }
+    let parity = split.parts[0].1.map(|position| position.parity());
+    Ok(Step::Done(Sequence { made, parity }))
+  }
+
+  /// The codes as an array; for symbols (`createSequence`), the parity follows them, or
+  /// `null` (index.js adds each symbol's place in the sequence).
+  fn to_js<'env>(&self, env: &'env Env, mut parts: Vec<Sequence>) -> napi::Result<Unknown<'env>> {
+    let Sequence { made, parity } = parts.remove(0);
+    let symbols = matches!(self.recipe.output, Output::Symbol);
+    let mut array = env.create_array((made.len() + usize::from(symbols)) as u32)?;
+    let count = made.len() as u32;
+    for (index, made) in made.into_iter().enumerate() {
+      array.set(index as u32, made_to_js(made, env)?)?;
+    }
+    if symbols {
+      match parity {
+        Some(parity) => array.set(count, u32::from(parity))?,
+        None => array.set(count, Null)?,
+      }
+    }
+    array.into_unknown(env)
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading arguments
 
@@ -241,15 +328,7 @@ const ENCODING_OPTIONS: &[&str] = &[
   "micro",
   "signal",
 ];
-const RENDERING_OPTIONS: &[&str] = &[
-  "version",
-  "errorCorrectionLevel",
-  "maskPattern",
-  "eci",
-  "gs1",
-  "applicationIndicator",
-  "micro",
-  "signal",
+const DRAWING_OPTIONS: &[&str] = &[
   "margin",
   "scale",
   "width",
@@ -260,6 +339,29 @@ const RENDERING_OPTIONS: &[&str] = &[
   "style",
   "logo",
 ];
+const RENDERING_OPTIONS: &[&str] = &joined::<17>(ENCODING_OPTIONS, DRAWING_OPTIONS);
+const SEQUENCE_ENCODING_OPTIONS: &[&str] = &joined::<9>(ENCODING_OPTIONS, &["symbols"]);
+const SEQUENCE_RENDERING_OPTIONS: &[&str] = &joined::<18>(RENDERING_OPTIONS, &["symbols"]);
+
+/// `first` then `second` as one list of `N` names (a length that is not theirs fails to
+/// compile).
+const fn joined<const N: usize>(
+  first: &[&'static str],
+  second: &[&'static str],
+) -> [&'static str; N] {
+  assert!(first.len() + second.len() == N);
+  let mut names = [""; N];
+  let mut index = 0;
+  while index < N {
+    names[index] = if index < first.len() {
+      first[index]
+    } else {
+      second[index - first.len()]
+    };
+    index += 1;
+  }
+  names
+}
 
 const MODE_NAMES: &str = "'numeric', 'alphanumeric', 'byte' or 'kanji'";
 
@@ -291,6 +393,39 @@ fn read_call(env: &Env, text: Unknown, options: Option<Unknown>, wanted: Wanted)
   })
 }
 
+/// A sequence's data (text or bytes, up to 16 codes' worth) and options: those of the codes,
+/// and `symbols`.
+fn read_sequence(
+  env: &Env,
+  text: Unknown,
+  options: Option<Unknown>,
+  wanted: Wanted,
+) -> Call<QrSequenceJob> {
+  let known = match wanted {
+    Wanted::Symbol => SEQUENCE_ENCODING_OPTIONS,
+    _ => SEQUENCE_RENDERING_OPTIONS,
+  };
+  Call::read(env, options, known, |options| {
+    let data = read_bytes_up_to(
+      env,
+      text,
+      "text",
+      MOST_CHARACTERS * usize::from(sequence::MAX_SYMBOLS),
+    )?;
+    let symbols = options
+      .integer("symbols", 2..=u32::from(sequence::MAX_SYMBOLS))?
+      .map(|symbols| symbols as u8);
+    let recipe = read_recipe(env, options, wanted)?;
+    Ok(move |pinning: &Pinning| {
+      Ok(QrSequenceJob {
+        data: data.pin(pinning)?,
+        recipe: recipe.try_map_image(|image| image.pin(pinning))?,
+        symbols,
+      })
+    })
+  })
+}
+
 fn read_create_qr_batch(env: &Env, texts: Unknown, options: Option<Unknown>) -> Call<QrBatchJob> {
   Call::read(env, options, RENDERING_OPTIONS, |options| {
     let data = input::array(texts, "texts", |text, name| read_data(env, text, name))?;
@@ -314,14 +449,16 @@ fn read_create_qr_batch(env: &Env, texts: Unknown, options: Option<Unknown>) -> 
 /// refused before it is converted or segmented, which for megabytes of text took seconds.
 const MOST_CHARACTERS: usize = 7089;
 
-fn too_long(argument: &str, length: usize) -> Failure {
+fn too_long(argument: &str, length: usize, most: usize) -> Failure {
+  let allowed = if most == MOST_CHARACTERS {
+    "at most 7089 characters or bytes long (the most any QR code holds: digits at version 40-L)"
+      .to_owned()
+  } else {
+    format!("at most {most} characters or bytes long (16 codes of 7089 digits)")
+  };
   Failure {
     code: "ERR_QR_DATA_TOO_LONG",
-    ..Failure::bad_value(
-      argument,
-      "at most 7089 characters or bytes long (the most any QR code holds: digits at version 40-L)",
-      &format!("{length}"),
-    )
+    ..Failure::bad_value(argument, &allowed, &format!("{length}"))
   }
 }
 
@@ -332,14 +469,24 @@ fn read_bytes<'env>(
   value: Unknown<'env>,
   argument: &str,
 ) -> Result<PendingBytes<'env>, Failure> {
+  read_bytes_up_to(env, value, argument, MOST_CHARACTERS)
+}
+
+/// As [`read_bytes`], with `most` in place of one code's most.
+fn read_bytes_up_to<'env>(
+  env: &'env Env,
+  value: Unknown<'env>,
+  argument: &str,
+  most: usize,
+) -> Result<PendingBytes<'env>, Failure> {
   if let Some(units) = input::utf16_len(env, &value) {
-    if units > MOST_CHARACTERS {
-      return Err(too_long(argument, units));
+    if units > most {
+      return Err(too_long(argument, units, most));
     }
   }
   let bytes = input::bytes(env, value, argument)?;
-  if bytes.len() > MOST_CHARACTERS {
-    return Err(too_long(argument, bytes.len()));
+  if bytes.len() > most {
+    return Err(too_long(argument, bytes.len(), most));
   }
   Ok(bytes)
 }
@@ -355,13 +502,13 @@ fn read_data<'env>(
   // Every segment holds at least one byte.
   let mut total = input::array_len(&value).unwrap_or(0) as usize;
   if total > MOST_CHARACTERS {
-    return Err(too_long(argument, total));
+    return Err(too_long(argument, total, MOST_CHARACTERS));
   }
   let pieces = input::array(value, argument, |element, name| {
     let piece = read_piece(env, element, name)?;
     total += piece.len().saturating_sub(1);
     if total > MOST_CHARACTERS {
-      return Err(too_long(argument, total));
+      return Err(too_long(argument, total, MOST_CHARACTERS));
     }
     Ok(piece)
   })?;
@@ -667,6 +814,37 @@ export_with_sync_twin! {
   /// `size`, `modules` (`size × size` bytes, row by row, 1 = dark) and the segments chosen.
   fn create, create_sync(text) => read_call(Wanted::Symbol);
   ts("text: QrData, options?: QrCreateOptions") -> "Promise<QrSymbol>", "QrSymbol";
+}
+
+export_with_sync_twin! {
+  /// Structured append: `text` (a string or bytes) across a sequence of QR codes, as data URLs
+  /// in order (`options.type` as for `createQr`). Readers that know structured append join
+  /// them back into `text`. Without `options.symbols`, as few codes as hold it (one, with no
+  /// sequence header, when one does); with it, exactly that many (2–16). Every code has the
+  /// same version: `options.version`, or the smallest that holds each part.
+  fn create_qr_sequence, create_qr_sequence_sync(text) => read_sequence(Wanted::DataUrl);
+  ts("text: string | Uint8Array, options?: QrSequenceImageOptions") -> "Promise<string[]>", "string[]";
+}
+
+export_with_sync_twin! {
+  /// As `createQrSequence`, each code as file bytes in a Buffer (`options.type` as for
+  /// `toBuffer`).
+  fn to_buffer_sequence, to_buffer_sequence_sync(text) => read_sequence(Wanted::Buffer);
+  ts("text: string | Uint8Array, options?: QrSequenceBufferOptions") -> "Promise<Buffer[]>", "Buffer[]";
+}
+
+export_with_sync_twin! {
+  /// As `createQrSequence`, each code as text (`options.type` as for `toString`: `'utf8'`,
+  /// `'svg'` or `'terminal'`).
+  fn to_string_sequence, to_string_sequence_sync(text) => read_sequence(Wanted::String);
+  ts("text: string | Uint8Array, options?: QrSequenceStringOptions") -> "Promise<string[]>", "string[]";
+}
+
+export_with_sync_twin! {
+  /// As `createQrSequence`, each code as data (as `create` returns it) with its place in the
+  /// sequence: `sequence: { index, total, parity }`, or `null` when one code holds the text.
+  fn create_sequence, create_sequence_sync(text) => read_sequence(Wanted::Symbol);
+  ts("text: string | Uint8Array, options?: QrSequenceCreateOptions") -> "Promise<QrSequenceSymbol[]>", "QrSequenceSymbol[]";
 }
 
 /// `createSync`'s native half, which index.js wraps: as `createSync`, but a symbol that fits is
