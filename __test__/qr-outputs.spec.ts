@@ -265,7 +265,7 @@ for (const { dark, light, darkRgba, lightRgba } of colourCases) {
     await decodesTo(t, readFile(webp), { text }, 'WebP')
     await decodesTo(t, readFile(toBufferSync(text, { color, type: 'jpeg' })), { text }, 'JPEG')
     const svg = toStringSync(text, { color, type: 'svg' })
-    t.true(svg.includes(`fill="#${rgbOf(dark).map((c) => c.toString(16).padStart(2, '0')).join('')}"`), 'SVG dark fill')
+    t.true(svg.includes(`stroke="#${rgbOf(dark).map((c) => c.toString(16).padStart(2, '0')).join('')}"`), 'SVG dark runs')
     await decodesTo(t, readPixels(svgPixels(svg)), { text }, 'SVG')
   })
 }

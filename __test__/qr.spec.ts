@@ -144,13 +144,21 @@ test("toString type 'utf8' (the default) draws the code in half blocks that deco
   t.is((await zxingReadPixels(rgba, width, height)).text, text)
 })
 
-/** Reads `toString`'s SVG path runs back into a module grid. */
+/**
+ * Reads `toString`'s stroked SVG runs back into a module grid: `M{x} {y}.5h{n}` starts a row,
+ * `m{gap} 0h{n}` goes on along it.
+ */
 function gridOfSvg(svg: string): boolean[][] {
   const side = Number(/viewBox="0 0 (\d+) \1"/.exec(svg)?.[1])
   const grid = Array.from({ length: side }, () => new Array<boolean>(side).fill(false))
-  const darkPath = svg.slice(svg.lastIndexOf('d="'))
-  for (const [, x, y, run] of darkPath.matchAll(/M(\d+) (\d+)h(\d+)/g)) {
-    for (let i = 0; i < Number(run); i++) grid[Number(y)]![Number(x) + i] = true
+  const darkPath = /<path stroke="[^"]+" d="([^"]+)"/.exec(svg)?.[1] ?? ''
+  let x = 0
+  let y = 0
+  for (const [, start, row, gap, run] of darkPath.matchAll(/(?:M(\d+) (\d+)\.5|m(\d+) 0)h(\d+)/g)) {
+    if (start !== undefined) [x, y] = [Number(start), Number(row)]
+    else x += Number(gap)
+    for (let i = 0; i < Number(run); i++) grid[y]![x + i] = true
+    x += Number(run)
   }
   return grid
 }
@@ -161,7 +169,7 @@ test("toString type 'svg' is an SVG document whose modules decode, sized by scal
   t.is(toStringSync(text, { type: 'svg', scale: 3, margin: 2, color: { dark: '#112233' } }), svg)
   t.true(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'))
   t.true(svg.includes('width="75" height="75"'), '(21 + 2 × 2) × 3 px')
-  t.true(svg.includes('fill="#112233"'))
+  t.true(svg.includes('stroke="#112233"'))
   const { rgba, width, height } = rasterise(gridOfSvg(svg), 4)
   t.is((await zxingReadPixels(rgba, width, height)).text, text)
 })

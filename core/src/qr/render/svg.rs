@@ -1,4 +1,6 @@
-//! SVG: one path of dark modules over an optional light background, sized in pixels.
+//! SVG: one path of dark modules over an optional light background, sized in pixels. Square
+//! modules are runs stroked along the middle of their row (as node-qrcode draws them: about
+//! 5 characters a run); shaped modules and rounded finders are filled outlines.
 
 use std::fmt::Write as _;
 
@@ -38,39 +40,50 @@ pub fn svg(
     open_path(&mut out, style.light);
     let _ = write!(out, "M0 0h{side}v{side}H0z\"/>");
   }
-  // The dark path is written straight into the document.
-  open_path(&mut out, style.dark);
-  let dark = &mut out;
+  // The dark paths are written straight into the document.
   let square_finders = style.finder == FinderShape::Square;
-  for y in 0..side {
-    cancel.check()?;
-    match style.modules {
-      // Square finders are plain dark modules: they join the runs.
-      ModuleShape::Square => square_runs(&layout, y, square_finders, dark),
-      ModuleShape::Dots | ModuleShape::Rounded => {
+  let filled_finders = match style.modules {
+    ModuleShape::Square => {
+      open_stroke(&mut out, style.dark);
+      let mut strokes = Strokes {
+        out: &mut out,
+        pen: None,
+      };
+      for y in 0..side {
+        cancel.check()?;
+        // Square finders are plain dark modules: they join the runs.
+        square_runs(&layout, y, square_finders, &mut strokes);
+      }
+      out.push_str("\"/>");
+      !square_finders
+    }
+    ModuleShape::Dots | ModuleShape::Rounded => {
+      open_path(&mut out, style.dark);
+      for y in 0..side {
+        cancel.check()?;
         for x in (0..side).filter(|&x| layout.draws_module(x, y)) {
-          shaped_module(&layout, x, y, dark);
+          shaped_module(&layout, x, y, &mut out);
         }
       }
+      true
     }
-  }
-  for &(x, y) in &layout.finders {
-    match style.finder {
-      FinderShape::Square if style.modules == ModuleShape::Square => {}
+  };
+  if filled_finders {
+    if style.modules == ModuleShape::Square {
+      open_path(&mut out, style.dark);
+    }
+    for &(x, y) in &layout.finders {
       // Rings as nested squares under the even-odd rule.
-      FinderShape::Square => {
-        for (inset, size) in [(0, 7), (1, 5), (2, 3)] {
-          rounded_square(dark, x + inset, y + inset, size, 0.0);
-        }
-      }
-      FinderShape::Rounded => {
-        for (inset, size, radius) in [(0, 7, 2.0), (1, 5, 1.5), (2, 3, 1.0)] {
-          rounded_square(dark, x + inset, y + inset, size, radius);
-        }
+      let rings = match style.finder {
+        FinderShape::Square => [(0, 7, 0.0), (1, 5, 0.0), (2, 3, 0.0)],
+        FinderShape::Rounded => [(0, 7, 2.0), (1, 5, 1.5), (2, 3, 1.0)],
+      };
+      for (inset, size, radius) in rings {
+        rounded_square(&mut out, x + inset, y + inset, size, radius);
       }
     }
+    out.push_str("\"/>");
   }
-  out.push_str("\"/>");
   if let Some(placed) = logo {
     let cleared = layout
       .cleared
@@ -94,9 +107,8 @@ pub fn svg(
   Ok(out)
 }
 
-/// Horizontal runs of dark modules on row `y`, one rectangle each: `M{x} {y}h{n}v1H{x}z`;
-/// finder modules too when `with_finders`.
-fn square_runs(layout: &Layout, y: usize, with_finders: bool, out: &mut String) {
+/// Horizontal runs of dark modules on row `y`; finder modules too when `with_finders`.
+fn square_runs(layout: &Layout, y: usize, with_finders: bool, out: &mut Strokes) {
   let side = layout.framed.side;
   // Without a logo, square finders and square modules are just the dark modules: the runs
   // come straight from the row's bits.
@@ -105,7 +117,7 @@ fn square_runs(layout: &Layout, y: usize, with_finders: bool, out: &mut String) 
     let width = layout.framed.matrix.width();
     if (margin..margin + width).contains(&y) {
       for (start, length) in layout.framed.matrix.row(y - margin).runs() {
-        push_run(out, start + margin, y, length);
+        out.run(start + margin, y, length);
       }
     }
     return;
@@ -124,21 +136,38 @@ fn square_runs(layout: &Layout, y: usize, with_finders: bool, out: &mut String) 
     while x < side && dark(x) {
       x += 1;
     }
-    push_run(out, start, y, x - start);
+    out.run(start, y, x - start);
   }
 }
 
-/// `M{x} {y}h{length}v1H{x}z`: a rectangle one module high.
-fn push_run(out: &mut String, x: usize, y: usize, length: usize) {
-  out.push('M');
-  push_number(out, x);
-  out.push(' ');
-  push_number(out, y);
-  out.push('h');
-  push_number(out, length);
-  out.push_str("v1H");
-  push_number(out, x);
-  out.push('z');
+/// Runs as lines through the middle of their row, stroked one module wide (butt ends, so a
+/// run covers exactly its modules): `M{x} {y}.5h{n}` for a row's first run, `m{gap} 0h{n}`
+/// for the next ones, from where the pen stopped.
+struct Strokes<'a> {
+  out: &'a mut String,
+  /// Where the last run ended: its end column and its row.
+  pen: Option<(usize, usize)>,
+}
+
+impl Strokes<'_> {
+  fn run(&mut self, x: usize, y: usize, length: usize) {
+    match self.pen {
+      Some((end, row)) if row == y => {
+        self.out.push('m');
+        push_number(self.out, x - end);
+        self.out.push_str(" 0h");
+      }
+      _ => {
+        self.out.push('M');
+        push_number(self.out, x);
+        self.out.push(' ');
+        push_number(self.out, y);
+        self.out.push_str(".5h");
+      }
+    }
+    push_number(self.out, length);
+    self.pen = Some((x + length, y));
+  }
 }
 
 /// Appends `n` in decimal; `write!` costs several times more on paths of thousands of numbers.
@@ -200,6 +229,15 @@ fn rounded_square(out: &mut String, x: usize, y: usize, size: usize, radius: f64
   );
 }
 
+/// `<path stroke=… d="`, for [`Strokes`], to be followed by the path data and `"/>`.
+fn open_stroke(out: &mut String, colour: crate::qr::Rgba) {
+  let (stroke, opacity) = css_colour(colour);
+  let opacity = opacity.map_or(String::new(), |value| {
+    format!(" stroke-opacity=\"{value}\"")
+  });
+  let _ = write!(out, "<path stroke=\"{stroke}\"{opacity} d=\"");
+}
+
 /// `<path fill=… d="`, to be followed by the path data and `"/>`.
 fn open_path(out: &mut String, colour: crate::qr::Rgba) {
   let (fill, opacity) = css_colour(colour);
@@ -218,18 +256,29 @@ mod tests {
   use crate::qr::Rgba;
   use qrcode::EcLevel;
 
-  /// Rebuilds the module grid from the path's `M{x} {y}h{n}` runs.
+  /// Rebuilds the module grid from the stroked path's runs: `M{x} {y}.5h{n}` starts a row,
+  /// `m{gap} 0h{n}` goes on along it.
   fn dark_modules(svg: &str, side: usize) -> Vec<bool> {
     let dark_path = svg.rsplit("d=\"").next().unwrap();
+    let dark_path = dark_path.split('"').next().unwrap();
     let mut grid = vec![false; side * side];
-    for run in dark_path.split('M').skip(1) {
-      let (x, rest) = run.split_once(' ').unwrap();
-      let (y, rest) = rest.split_once('h').unwrap();
-      let (len, _) = rest.split_once('v').unwrap();
-      let (x, y, len): (usize, usize, usize) =
-        (x.parse().unwrap(), y.parse().unwrap(), len.parse().unwrap());
-      for cell in &mut grid[y * side + x..y * side + x + len] {
-        *cell = true;
+    for row in dark_path.split('M').skip(1) {
+      let (start, rest) = row.split_once(' ').unwrap();
+      let (y, rest) = rest.split_once(".5h").unwrap();
+      let (mut x, y): (usize, usize) = (start.parse().unwrap(), y.parse().unwrap());
+      for (index, piece) in rest.split('m').enumerate() {
+        let length = if index == 0 {
+          piece
+        } else {
+          let (gap, length) = piece.split_once(" 0h").unwrap();
+          x += gap.parse::<usize>().unwrap();
+          length
+        };
+        let length: usize = length.parse().unwrap();
+        for cell in &mut grid[y * side + x..y * side + x + length] {
+          *cell = true;
+        }
+        x += length;
       }
     }
     grid
@@ -264,7 +313,13 @@ mod tests {
       ..Style::default()
     };
     let image = svg(&matrix, &style, None, &CancelToken::default()).unwrap();
-    assert!(image.contains("fill=\"#0000ff\" fill-opacity=\"0.533\""));
+    assert!(image.contains("stroke=\"#0000ff\" stroke-opacity=\"0.533\""));
+    let rounded = Style {
+      finder: FinderShape::Rounded,
+      ..style
+    };
+    let image = svg(&matrix, &rounded, None, &CancelToken::default()).unwrap();
+    assert!(image.contains("fill=\"#0000ff\" fill-opacity=\"0.533\" fill-rule=\"evenodd\""));
     assert!(
       !image.contains("#ffffff"),
       "a transparent background is not drawn"
