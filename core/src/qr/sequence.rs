@@ -220,14 +220,23 @@ impl Cuts<'_> {
       .collect()
   }
 
-  /// The smallest version up to `largest` that holds every part.
+  /// The smallest version up to `largest` that holds every part (a binary search: a part
+  /// that fits a version fits every larger one).
   fn smallest_version(&self, parts: &[Range<usize>], largest: u8) -> Option<u8> {
     let fits_all = |version| parts.iter().all(|part| self.fits(part, version));
     if !fits_all(largest) {
       return None;
     }
-    let smallest = self.request.version.unwrap_or(1);
-    (smallest..=largest).find(|&version| fits_all(version))
+    let (mut too_small, mut fitting) = (self.request.version.unwrap_or(1) - 1, largest);
+    while fitting - too_small > 1 {
+      let middle = (too_small + fitting) / 2;
+      if fits_all(middle) {
+        fitting = middle;
+      } else {
+        too_small = middle;
+      }
+    }
+    Some(fitting)
   }
 }
 
