@@ -2,21 +2,25 @@
 //
 //   npm run bench:features
 //
-// 1. SVG size: bytes of the SVG each library writes for the benchmark's inputs (qrhash draws
-//    one path per colour, runs of dark modules merged; node-qrcode one path too; qr its own).
+// 1. SVG size: bytes of the SVG each library writes for the benchmark's inputs (qrhash and
+//    node-qrcode stroke runs of dark modules in one path; qr its own way).
 // 2. Web inputs: sha256 of a 256 MiB Blob and of a web ReadableStream of 1 MiB chunks, against
 //    node:crypto reading the same stream on the main thread; with the event loop's worst delay.
 // 3. Pausing a hash: exportState() and createSha256({ state }), per call.
 // 4. GS1: createQrSync of a GS1 element string against the same data without FNC1.
+// 5. Structured append of 10 KB as PNGs: qrhash's toBufferSequence (split, encode, draw)
+//    against etiket's qrcodePNG drawing the same parts with the headers given by hand (etiket
+//    leaves the splitting and the parity to its caller), and qrhash on the pool.
 // Prints markdown tables; it asserts nothing (see benchmark/README.md for the figures).
 
 import * as crypto from 'node:crypto'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 
+import { qrcodePNG } from 'etiket/png'
 import encodeQR from 'qr'
 import QRCode from 'qrcode'
 
-import { createQrSync, createSha256, sha256, toStringSync } from '../index.js'
+import { createQrSync, createSequenceSync, createSha256, sha256, toBufferSequence, toBufferSequenceSync, toStringSync } from '../index.js'
 
 const MiB = 1024 * 1024
 
@@ -132,8 +136,40 @@ function gs1(): void {
   console.log()
 }
 
+async function structuredAppend(): Promise<void> {
+  const text = 'Structured append: ten kilobytes of text across several codes. '.repeat(160).slice(0, 10_240)
+  const options = { errorCorrectionLevel: 'M' as const, scale: 4 }
+  const symbols = createSequenceSync(text, { errorCorrectionLevel: options.errorCorrectionLevel })
+  const parts = symbols.map((symbol) => symbol.segments.map((segment) => String(segment.data)).join(''))
+  if (parts.join('') !== text) throw new Error('the parts do not join back')
+  const parity = symbols[0]?.sequence?.parity ?? 0
+  const etiket = () =>
+    parts.map((part, index) =>
+      qrcodePNG(part, { ecLevel: 'M', version: symbols[0]?.version, moduleSize: 4, margin: 4, structuredAppend: { index, total: parts.length, parity } }),
+    )
+  const rounds = 20
+  for (let i = 0; i < 3; i++) {
+    toBufferSequenceSync(text, options)
+    etiket()
+    await Promise.all(Array.from({ length: rounds }, () => toBufferSequence(text, options)))
+  }
+  const ours = perCall(rounds, () => toBufferSequenceSync(text, options)) / 1000
+  const theirs = perCall(rounds, () => etiket()) / 1000
+  const started = performance.now()
+  await Promise.all(Array.from({ length: rounds }, () => toBufferSequence(text, options)))
+  const pooled = (performance.now() - started) / rounds
+  console.log(`## Structured append: 10 KB of text as ${parts.length} PNGs at version ${symbols[0]?.version}-M (ms per set, ${rounds} sets)\n`)
+  console.log('| case | ms per set |')
+  console.log('|---|---|')
+  console.log(`| qrhash toBufferSequenceSync (split, encode, draw) | ${ours.toFixed(2)} |`)
+  console.log(`| etiket qrcodePNG × ${parts.length}, parts and headers given | ${theirs.toFixed(2)} |`)
+  console.log(`| qrhash toBufferSequence, ${rounds} sets at once on the pool (wall ÷ sets) | ${pooled.toFixed(2)} |`)
+  console.log()
+}
+
 console.log(`Node ${process.version}, ${process.platform}-${process.arch}\n`)
 await svgSizes()
 await webInputs()
 hashState()
 gs1()
+await structuredAppend()
