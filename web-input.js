@@ -3,16 +3,21 @@
 // sha256() of a Blob (a File is one) or of a web ReadableStream (a fetch Response's body):
 // read chunk by chunk into the native incremental hasher, never buffered whole. Each chunk is
 // copied as it arrives (the one copy of this path: a chunk is not an argument the caller keeps
-// still, as a Buffer passed to sha256 is). Chunks of 64 KiB or more are hashed on libuv's pool
-// while the next one is read; smaller ones on the JavaScript thread, where a trip to the pool
-// would cost more than the hash. Abortable by
+// still, as a Buffer passed to sha256 is): a large one on its own, small ones gathered into a
+// megabyte. The copies are hashed on libuv's pool, up to four queued, while the next chunks
+// are read; a stream of a few bytes is hashed on the JavaScript thread. Abortable by
 // `signal` and by cancelAll(), reporting progress as the other hashing calls do.
 //
 // The web classes' methods are taken once, here, and called on the value: a getter, a Proxy or
 // a patched prototype of the caller's cannot make a Blob read something else, and a value that
 // only looks like a Blob is not taken for one (its brand check throws).
 
+/** Chunks up to half this size are gathered into one buffer of it before they go to the pool. */
+const STAGE_BYTES = 1024 * 1024
+/** A stream shorter than this, read whole, is hashed on the JavaScript thread. */
 const POOL_CHUNK_BYTES = 64 * 1024
+/** Chunks on the pool at once: the hash takes them in order, while the next are read. */
+const MAX_QUEUED = 4
 const PROGRESS_INTERVAL_MS = 100
 const ENCODINGS = ['buffer', 'hex', 'base64', 'base64url']
 const OPTION_KEYS = ['encoding', 'signal', 'onProgress']
@@ -228,8 +233,26 @@ async function hashWebSource(kind, input, rawOptions, newHasher) {
     reported = now
     onProgress(done, last ? done : total)
   }
-  /** @type {Promise<void> | undefined} the chunk being hashed on the pool */
-  let hashing
+  /** Chunks handed to the pool and not yet hashed, oldest first. @type {Promise<void>[]} */
+  const hashing = []
+  /** Hands `bytes` (qrhash's own copy) to the pool; waits while too many are ahead of it. */
+  const submit = async (/** @type {Uint8Array} */ bytes) => {
+    const hashed = hasher.updateAsync(bytes)
+    quietly(hashed)
+    hashing.push(hashed)
+    if (hashing.length > MAX_QUEUED) await hashing.shift()
+  }
+  // Small chunks are gathered into one staging buffer, so a stream of 16 KiB chunks makes a
+  // trip to the pool per megabyte, not per chunk.
+  let stage = new Uint8Array(STAGE_BYTES)
+  let staged = 0
+  const flush = async () => {
+    if (staged === 0) return
+    const full = stage.subarray(0, staged)
+    stage = new Uint8Array(STAGE_BYTES)
+    staged = 0
+    await submit(full)
+  }
   try {
     for (;;) {
       const next = await read(reader)
@@ -238,21 +261,23 @@ async function hashWebSource(kind, input, rawOptions, newHasher) {
       // Copied before anything else can run: whoever enqueued a chunk may still hold it, and
       // could change or transfer its memory while it waits or while the pool reads it. (A
       // Blob's chunks are Node's own, but a forged Blob's need not be.)
-      const bytes = bytesOf(next.value, done).slice()
-      const onPool = bytes.byteLength >= POOL_CHUNK_BYTES
-      // One chunk on the pool at a time: it takes a few milliseconds at most.
-      if (hashing !== undefined) await hashing
-      hashing = undefined
-      if (onPool) {
-        hashing = hasher.updateAsync(bytes)
-        quietly(hashing)
+      const chunk = bytesOf(next.value, done)
+      if (chunk.byteLength > STAGE_BYTES / 2) {
+        const owned = chunk.slice()
+        await flush()
+        await submit(owned)
       } else {
-        hasher.update(bytes)
+        if (staged + chunk.byteLength > STAGE_BYTES) await flush()
+        stage.set(chunk, staged)
+        staged += chunk.byteLength
       }
-      done += bytes.byteLength
+      done += chunk.byteLength
       report(false)
     }
-    if (hashing !== undefined) await hashing
+    // A short stream's few bytes cost less here than a trip to the pool.
+    if (hashing.length === 0 && staged < POOL_CHUNK_BYTES) hasher.update(stage.subarray(0, staged))
+    else await flush()
+    for (const hashed of hashing) await hashed
     if (stoppedBy !== undefined) throw stoppedBy.error
     report(true)
     return hasher.digest(encoding)
