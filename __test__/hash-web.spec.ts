@@ -258,7 +258,7 @@ test('a producer that transfers or overwrites its chunks after enqueueing them c
   t.is(digest, expected, 'every chunk was hashed as it was enqueued')
 })
 
-test('a 256 MiB stream is hashed without holding it: memory stays far below its size (child process)', (t) => {
+test('a 256 MiB stream is hashed without holding it: memory grows by less than half of it (child process)', (t) => {
   // In a child with gc exposed, collecting as it goes, so the figure is what is held.
   const index = JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))
   const script = `
@@ -294,5 +294,7 @@ test('a 256 MiB stream is hashed without holding it: memory stays far below its 
   const { digest, expected, grewMiB } = JSON.parse(child.stdout) as { digest: string; expected: string; grewMiB: number }
   t.is(digest, expected)
   t.log(`RSS grew by at most ${grewMiB.toFixed(1)} MiB while hashing 256 MiB`)
-  t.true(grewMiB < 64, `RSS grew by ${grewMiB.toFixed(1)} MiB`)
+  // Half the stream: a build that held it whole would grow by all of it. (Natively about 35
+  // MiB; through WebAssembly 50–70, as wasm memory keeps its high-water mark.)
+  t.true(grewMiB < 128, `RSS grew by ${grewMiB.toFixed(1)} MiB`)
 })
