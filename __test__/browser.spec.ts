@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -175,6 +175,26 @@ test('bad input to /qr is a 400 with a JSON error, and the server goes on servin
     // The longest text accepted still makes a code.
     const longest = await app.inject({ url: '/qr', query: { text: 'x'.repeat(MAX_TEXT_BYTES) } })
     t.is(longest.statusCode, 200)
+  } finally {
+    await app.close()
+  }
+})
+
+test('/static serves its allow-listed file byte for byte, and nothing else: traversal, encoded slashes and other names are 404s', async (t) => {
+  const app = await buildApp({ mode: 'qrhash' })
+  try {
+    const page = await app.inject({ url: '/static/page.html' })
+    t.is(page.statusCode, 200)
+    t.is(page.headers['content-type'], 'text/html; charset=utf-8')
+    t.deepEqual(page.rawPayload, readFileSync(new URL('../examples/qr-service/page.html', import.meta.url)))
+    for (const url of ['/static/..%2Fapp.mjs', '/static/%2E%2E%2Fapp.mjs', '/static/app.mjs', '/static/PAGE.HTML', '/static/page.html%00', '/static/.']) {
+      const response = await app.inject({ url })
+      t.is(response.statusCode, 404, url)
+      t.notRegex(response.body, /readFileSync|import /, `${url} shows no source`)
+    }
+    // `..` segments are resolved by the router before the route: never a file outside the list.
+    const dotted = await app.inject({ url: '/static/../app.mjs' })
+    t.not(dotted.statusCode, 200)
   } finally {
     await app.close()
   }
