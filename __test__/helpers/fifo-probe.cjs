@@ -17,7 +17,7 @@ const { resolve } = require('node:path')
 const qrhash = require(resolve(process.env.QRHASH_INDEX ?? `${__dirname}/../../index.js`))
 const [fifo, probe, stop] = process.argv.slice(2)
 
-/** Longer than a pipe's 64 KiB buffer. */
+/** Drawn as dots (an outline per module), its SVG is about 1 MB: longer than a pipe's 64 KiB buffer. */
 const LARGE_SVG_TEXT = 'x'.repeat(2000)
 
 /** @param {AbortSignal} signal */
@@ -32,7 +32,7 @@ function start(signal) {
       return qrhash.toFile(fifo, 'x', { type: 'svg', signal })
     case 'idle-reader':
       openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK)
-      return qrhash.toFile(fifo, LARGE_SVG_TEXT, { type: 'svg', signal })
+      return qrhash.toFile(fifo, LARGE_SVG_TEXT, { type: 'svg', style: { modules: 'dots' }, signal })
     default:
       throw new Error(`unknown probe ${probe}`)
   }
