@@ -106,6 +106,18 @@ test('GS1 data split across codes keeps FNC1 in each, after the header', async (
   for (const read of reads) t.is(read.symbologyIdentifier, ']Q3')
 })
 
+test('an abort stops a long split (16 codes of Kanji take tens of milliseconds to cut)', async (t) => {
+  const text = '漢'.repeat(16 * 1800)
+  const controller = new AbortController()
+  const call = toBufferSequence(text, { errorCorrectionLevel: 'L', signal: controller.signal })
+  setTimeout(() => controller.abort(new Error('stop')), 5)
+  const started = performance.now()
+  await t.throwsAsync(call, { name: 'AbortError', code: 'ERR_ABORTED' })
+  t.log(`rejected ${(performance.now() - started).toFixed(1)} ms after the call`)
+  // Unaborted, the same call resolves to 16 codes.
+  t.is((await toBufferSequence(text, { errorCorrectionLevel: 'L', type: 'svg' })).length, 16)
+})
+
 test('bad sequence requests are refused by name', async (t) => {
   for (const symbols of [1, 17, 2.5, -3]) {
     t.throws(() => createSequenceSync('abc', { symbols }), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE', message: /^options\.symbols must be/ }, String(symbols))

@@ -257,7 +257,13 @@ impl Job for QrSequenceJob {
     let (split, mut made) = match from {
       Some(paused) => paused,
       None => {
-        let split = sequence::split(&self.data, text, &self.recipe.request, self.symbols)?;
+        let split = sequence::split(
+          &self.data,
+          text,
+          &self.recipe.request,
+          self.symbols,
+          slice.cancel,
+        )?;
         let made = Vec::with_capacity(split.parts.len());
         (split, made)
       }

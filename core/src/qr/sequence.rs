@@ -12,7 +12,9 @@ use qrcode::types::QrError;
 use qrcode::Version;
 
 use super::encode::{EncodeError, Request};
+use super::output::OutputError;
 use super::segment::{plan, Content};
+use crate::cancel::CancelToken;
 
 /// The most symbols a sequence may have: the count is written in 4 bits.
 pub const MAX_SYMBOLS: u8 = 16;
@@ -61,12 +63,28 @@ pub struct Split {
 
 /// Splits `data` (UTF-8 text when `text`, else bytes) for `request`: into `symbols` symbols
 /// (2‥=16) when given, otherwise into as few as hold it. A fixed `request.version` is every
-/// symbol's version; without one, the smallest that holds every part.
+/// symbol's version; without one, the smallest that holds every part. Splitting 16 codes'
+/// worth takes tens of milliseconds (each trial cut plans its segments): `cancel` is checked
+/// before every trial.
 pub fn split(
   data: &[u8],
   text: bool,
   request: &Request,
   symbols: Option<u8>,
+  cancel: &CancelToken,
+) -> Result<Split, OutputError> {
+  let split = split_uncancelled(data, text, request, symbols, cancel);
+  // A cancelled trial fails, which may show as data too long: the cancellation is the cause.
+  cancel.check()?;
+  Ok(split?)
+}
+
+fn split_uncancelled(
+  data: &[u8],
+  text: bool,
+  request: &Request,
+  symbols: Option<u8>,
+  cancel: &CancelToken,
 ) -> Result<Split, EncodeError> {
   if data.is_empty() {
     return Err(EncodeError::Empty);
@@ -81,6 +99,7 @@ pub fn split(
     data,
     text,
     request,
+    cancel,
   };
   let boundaries = cuts.boundaries();
   let characters = boundaries.len() - 1;
@@ -144,6 +163,7 @@ struct Cuts<'a> {
   data: &'a [u8],
   text: bool,
   request: &'a Request,
+  cancel: &'a CancelToken,
 }
 
 impl Cuts<'_> {
@@ -156,8 +176,11 @@ impl Cuts<'_> {
     boundaries
   }
 
-  /// Whether `range` of the data fits `version` with a sequence header.
+  /// Whether `range` of the data fits `version` with a sequence header; never once cancelled.
   fn fits(&self, range: &Range<usize>, version: u8) -> bool {
+    if self.cancel.is_cancelled() {
+      return false;
+    }
     let version = Version::Normal(i16::from(version));
     let bytes = &self.data[range.clone()];
     let content = if self.text {
@@ -313,7 +336,14 @@ mod tests {
   use qrcode::EcLevel;
 
   fn text_split(text: &str, symbols: Option<u8>) -> Split {
-    split(text.as_bytes(), true, &Request::new(EcLevel::M), symbols).unwrap()
+    split(
+      text.as_bytes(),
+      true,
+      &Request::new(EcLevel::M),
+      symbols,
+      &CancelToken::default(),
+    )
+    .unwrap()
   }
 
   #[test]
@@ -337,12 +367,21 @@ mod tests {
   fn as_few_symbols_as_needed_all_at_the_smallest_common_version() {
     // 2 953 bytes is version 40-L's most: with headers, two symbols at level M.
     let data = vec![b'a'; 4000];
-    let split = split(&data, false, &Request::new(EcLevel::M), None).unwrap();
+    let split = split(
+      &data,
+      false,
+      &Request::new(EcLevel::M),
+      None,
+      &CancelToken::default(),
+    )
+    .unwrap();
     assert_eq!(split.parts.len(), 2);
+    let cancel = CancelToken::default();
     let cuts = Cuts {
       data: &data,
       text: false,
       request: &Request::new(EcLevel::M),
+      cancel: &cancel,
     };
     let ranges: Vec<_> = split.parts.iter().map(|(range, _)| range.clone()).collect();
     assert!(ranges.iter().all(|range| cuts.fits(range, split.version)));
@@ -367,23 +406,47 @@ mod tests {
     let request = Request::new(EcLevel::H);
     let huge = vec![b'x'; 16 * 1300];
     assert!(matches!(
-      split(&huge, false, &request, None),
-      Err(EncodeError::SequenceTooLong { symbols: 16, .. })
+      split(&huge, false, &request, None, &CancelToken::default()),
+      Err(OutputError::Encode(EncodeError::SequenceTooLong {
+        symbols: 16,
+        ..
+      }))
     ));
     assert!(matches!(
-      split(&huge[..3000], false, &request, Some(2)),
-      Err(EncodeError::SequenceTooLong { symbols: 2, .. })
+      split(
+        &huge[..3000],
+        false,
+        &request,
+        Some(2),
+        &CancelToken::default()
+      ),
+      Err(OutputError::Encode(EncodeError::SequenceTooLong {
+        symbols: 2,
+        ..
+      }))
     ));
     assert!(matches!(
-      split(b"ab", false, &request, Some(3)),
-      Err(EncodeError::Invalid {
+      split(b"ab", false, &request, Some(3), &CancelToken::default()),
+      Err(OutputError::Encode(EncodeError::Invalid {
         option: "symbols",
         ..
-      })
+      }))
     ));
     assert!(matches!(
-      split(b"", false, &request, None),
-      Err(EncodeError::Empty)
+      split(b"", false, &request, None, &CancelToken::default()),
+      Err(OutputError::Encode(EncodeError::Empty))
+    ));
+  }
+
+  #[test]
+  fn a_cancelled_split_says_so_however_far_it_got() {
+    let cancel = CancelToken::default();
+    cancel.cancel();
+    let data = vec![b'x'; 20_000];
+    let request = Request::new(EcLevel::M);
+    assert!(matches!(
+      split(&data, false, &request, None, &cancel),
+      Err(OutputError::Cancelled)
     ));
   }
 
