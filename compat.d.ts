@@ -46,6 +46,10 @@ export interface QRCodeOptions {
   eci?: 'auto' | boolean
   /** qrhash: a Micro QR code (M1–M4). */
   micro?: boolean
+  /** qrhash: GS1 data, FNC1 in first position (read as `]Q3`); see `QrOptions['gs1']`. */
+  gs1?: boolean
+  /** qrhash: FNC1 in second position with this indicator (`]Q5`); see `QrOptions['applicationIndicator']`. */
+  applicationIndicator?: string
   /** qrhash: aborting rejects with an `AbortError`. */
   signal?: AbortSignal
 }

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url'
 
 import test from 'ava'
 
-import { toBufferSync, toStringSync } from '../index.js'
-import { decodePng, jsqrRead, zxingRead } from './helpers/decode.js'
+import { toBufferSync, toStringSequenceSync, toStringSync } from '../index.js'
+import { decodePng, jsqrRead, zxingRead, zxingReadAs } from './helpers/decode.js'
 import { readSvg, readTerminal, readText, readWithSharp } from './helpers/render.js'
 
 const cli = fileURLToPath(new URL('../bin/qrhash.js', import.meta.url))
@@ -267,4 +267,88 @@ test('several words are one text, joined by spaces, as node-qrcode does; flags w
   const read = await readSvg(svg.stdout)
   t.is(read.text, 'from stdin')
   t.is(read.ecLevel, 'H')
+})
+
+test('--gs1 and --ai write FNC1 in first or second position; --micro a Micro QR code', async (t) => {
+  const gs1 = join(dir, 'gs1.png')
+  const element = '0109501101020917\x1d10ABC\x1d21XY'
+  t.is(run(['--gs1', '-o', gs1, element]).status, 0)
+  const read = await zxingRead(readFileSync(gs1))
+  t.is(read.symbologyIdentifier, ']Q3')
+  t.is(read.text, '(01)09501101020917(10)ABC(21)XY', "zxing's human-readable form: the GS ended the variable-length 10")
+  const ai = join(dir, 'ai.png')
+  t.is(run(['--ai', '37', '-o', ai, 'ABC']).status, 0)
+  const second = await zxingRead(readFileSync(ai))
+  t.is(second.symbologyIdentifier, ']Q5')
+  t.is(second.text, '37ABC', 'zxing puts the indicator before the data')
+  const micro = join(dir, 'micro.png')
+  t.is(run(['--micro', '-o', micro, '12345']).status, 0)
+  const small = await zxingReadAs(['MicroQRCode'], readFileSync(micro))
+  t.is(small.text, '12345')
+  t.is(small.format, 'MicroQRCode')
+})
+
+test('--symbols N writes FILE-1 … FILE-N, a structured-append sequence readers join back; --sequence as many as needed', async (t) => {
+  const text = 'Structured append from the command line: '.repeat(4)
+  const out = join(dir, 'part.png')
+  const { status, stderr } = run(['--symbols', '3', '-o', out, text])
+  t.is(status, 0, stderr)
+  const files = [1, 2, 3].map((index) => join(dir, `part-${index}.png`))
+  t.false(existsSync(out), 'no FILE without a number when there are several codes')
+  t.is(stderr, files.map((file) => `qrhash: wrote ${file} (png, ${readFileSync(file).length} bytes)\n`).join(''))
+  const reads = await Promise.all(files.map((file) => zxingRead(readFileSync(file))))
+  t.deepEqual(
+    reads.map((read) => [read.sequenceIndex, read.sequenceSize]),
+    [
+      [0, 3],
+      [1, 3],
+      [2, 3],
+    ],
+  )
+  t.is(reads.map((read) => read.text).join(''), text)
+
+  // --sequence: one code when one holds the text (FILE itself, no header), several when not.
+  const one = join(dir, 'one.png')
+  t.is(run(['--sequence', '-o', one, 'short']).status, 0)
+  t.is((await zxingRead(readFileSync(one))).sequenceSize, -1)
+  const long = 'x'.repeat(3000)
+  const many = run(['--sequence', '-e', 'H', '-o', join(dir, 'long.svg')], long)
+  t.is(many.status, 0, many.stderr)
+  const written = many.stderr.trim().split('\n')
+  t.true(written.length >= 2, many.stderr)
+  t.true(written.every((line, index) => line.startsWith(`qrhash: wrote ${join(dir, `long-${index + 1}.svg`)} (svg, `)), many.stderr)
+})
+
+test('a sequence printed as text: each code headed by its place; several SVGs or images on standard output are refused', (t) => {
+  const text = 'printed in three codes, one after another'
+  const { status, stdout, stderr } = run(['--symbols', '3', text])
+  t.is(status, 0, stderr)
+  const codes = toStringSequenceSync(text, { symbols: 3 })
+  t.is(stdout, codes.map((code, index) => `code ${index + 1} of 3\n${code}`).join(''))
+  for (const type of ['svg', 'png']) {
+    const refused = runBinary(['--symbols', '2', '-t', type, text])
+    t.is(refused.status, 1, type)
+    t.is(refused.stderr, `qrhash: the text took 2 codes, and -t/--type ${type} writes one document each: give -o FILE\n`)
+    t.is(refused.stdout.length, 0, type)
+  }
+})
+
+test('--gs1, --ai, --micro and --symbols errors name the flag', (t) => {
+  const cases: Array<[string[], string]> = [
+    [['--symbols', '17', 'x'], '--symbols must be an integer from 2 to 16, got the number 17'],
+    [['--symbols', 'two', 'x'], "--symbols must be a whole number, got 'two'"],
+    [['--ai', '377', 'x'], "--ai must be two digits ('00' to '99') or one ASCII letter, got the string '377'"],
+    [['--micro', '-v', '9', 'x'], '-v/--qversion must be 1 to 40, or 1 to 4 for a Micro QR code (--micro), got the number 9'],
+  ]
+  for (const [args, message] of cases) {
+    const { status, stderr } = run(args)
+    t.is(status, 1, args.join(' '))
+    t.is(stderr, `qrhash: ${message}\n`, args.join(' '))
+  }
+  const both = run(['--gs1', '--ai', '37', 'x'])
+  t.is(both.status, 1)
+  t.regex(both.stderr, /^qrhash: .*--gs1.*--ai|^qrhash: .*--ai.*--gs1/)
+  const micro = run(['--micro', '--symbols', '2', 'xy'])
+  t.is(micro.status, 1)
+  t.regex(micro.stderr, /--micro/)
 })

@@ -596,3 +596,18 @@ test("a misspelt option's message lists the options compat takes, node-qrcode's 
   // And an option compat takes is no error.
   await t.notThrowsAsync(QRCode.toDataURL('x', { toSJISFunc: () => 0, inverse: false, quality: 0.9 } as object as RenderOptions))
 })
+
+test("gs1 and applicationIndicator pass through node-qrcode's calls: callback, promise and create()", async (t) => {
+  const url = await new Promise<string>((resolve, reject) => {
+    QRCode.toDataURL('0109501101020917\x1d10ABC', { gs1: true }, (error, result) => (error ? reject(error) : resolve(result)))
+  })
+  const read = await zxingRead(pngOfDataUrl(url))
+  t.is(read.symbologyIdentifier, ']Q3')
+  t.is(read.text, '(01)09501101020917(10)ABC')
+  const second = await zxingRead(await QRCode.toBuffer('ABC', { applicationIndicator: '37' }))
+  t.is(second.symbologyIdentifier, ']Q5')
+  t.is(second.text, '37ABC')
+  // FNC1 costs bits: 7 089 digits fill version 40-L, and with GS1 no longer fit.
+  t.is(QRCode.create('1'.repeat(7089), { errorCorrectionLevel: 'L' }).version, 40)
+  t.throws(() => QRCode.create('1'.repeat(7089), { errorCorrectionLevel: 'L', gs1: true }), { instanceOf: RangeError })
+})

@@ -43,6 +43,14 @@ QR code options:
   -v, --qversion N      symbol version, 1-40 (default: the smallest that holds the text)
   -e, --error LEVEL     error correction level L, M (default), Q or H
   -m, --mask N          mask pattern, 0-7 (default: the one with the lowest penalty)
+      --micro           a Micro QR code (M1-M4: -v 1-4, mask 0-3)
+      --gs1             GS1 data (FNC1 in first position): element strings with GS (\x1d)
+                        between variable-length fields, or a GS1 Digital Link URI
+      --ai AI           FNC1 in second position with this application indicator: two
+                        digits or one letter
+      --sequence        structured append: as many codes as hold the text (up to 16), read
+                        back as one text by readers that know it
+      --symbols N       structured append across exactly N codes, 2-16
 
 Renderer options:
   -t, --type TYPE       ${TYPE_NAMES} (also ${TYPE_ALIASES}).
@@ -57,7 +65,8 @@ Renderer options:
   -d, --darkcolor HEX   dark colour, same forms (default 000000)
       --small           with -t terminal: two module rows per line (utf8 always is)
   -o, --output FILE     write the code to FILE: ${EXTENSIONS}
-                        (the format its extension names, or -t's); says so in one line
+                        (the format its extension names, or -t's); says so in one line.
+                        A sequence of several codes goes to FILE-1.ext, FILE-2.ext, ...
       --print           with -o: also draw the code in the terminal
 
 Other options:
@@ -69,7 +78,9 @@ Examples:
   qrhash "some text"                      draw in the terminal
   qrhash -o out.png "some text"           save as a PNG image
   qrhash -d F00 -o out.png "some text"    red modules
-  echo -n "some text" | qrhash -t svg     print an SVG document`
+  echo -n "some text" | qrhash -t svg     print an SVG document
+  qrhash --gs1 -o gs1.png "0109501101020917"          a GS1 element string (AI 01)
+  qrhash --symbols 3 -o part.png < long.txt        part-1.png, part-2.png, part-3.png`
 
 /**
  * The API names options; a CLI user typed flags. With -i the colours are swapped, so the
@@ -80,6 +91,10 @@ const flagsOfOptions = (inverse) => ({
   'options.errorCorrectionLevel': '-e/--error',
   'options.version': '-v/--qversion',
   'options.maskPattern': '-m/--mask',
+  'options.micro': '--micro',
+  'options.gs1': '--gs1',
+  'options.applicationIndicator': '--ai',
+  'options.symbols': '--symbols',
   'options.scale': '-s/--scale',
   'options.width': '-w/--width',
   'options.margin': '-q/--qzone',
@@ -140,9 +155,13 @@ const invertBlocks = (text) => text.replace(/[ █▀▄]/g, (c) => ({ ' ': '█
 
 /**
  * @typedef {{ output?: string, type?: string, qversion?: string, error?: string, mask?: string,
+ *   micro?: boolean, gs1?: boolean, ai?: string, sequence?: boolean, symbols?: string,
  *   inverse?: boolean, width?: string, scale?: string, qzone?: string, lightcolor?: string,
  *   darkcolor?: string, small?: boolean, print?: boolean }} Flags
  */
+
+/** Structured append was asked for, by --sequence or --symbols. @param {Flags} flags */
+const isSequence = (flags) => flags.sequence === true || flags.symbols !== undefined
 
 /** @param {Flags} flags */
 function optionsOf(flags) {
@@ -153,6 +172,10 @@ function optionsOf(flags) {
     version: integerFlag(flags.qversion, '-v/--qversion'),
     errorCorrectionLevel: /** @type {import('../index.js').ErrorCorrectionLevel | undefined} */ (flags.error),
     maskPattern: integerFlag(flags.mask, '-m/--mask'),
+    micro: flags.micro,
+    gs1: flags.gs1,
+    applicationIndicator: flags.ai,
+    ...(isSequence(flags) ? { symbols: integerFlag(flags.symbols, '--symbols') } : {}),
     scale: integerFlag(flags.scale, '-s/--scale'),
     width: integerFlag(flags.width, '-w/--width'),
     margin: integerFlag(flags.qzone, '-q/--qzone'),
@@ -161,26 +184,48 @@ function optionsOf(flags) {
 }
 
 /**
- * The code in `format`: bytes for images, text otherwise.
+ * The codes in `format`, bytes for images and text otherwise: one, or a structured-append
+ * sequence's codes in order.
  * @param {string} text
  * @param {Format} format
  * @param {Flags} flags
- * @returns {Promise<string | Buffer>}
+ * @returns {Promise<Array<string | Buffer>>}
  */
 async function render(text, format, flags) {
-  const options = optionsOf(flags)
   const type = /** @type {any} */ (format.name)
-  if (format.image) return qrhash.toBuffer(text, { ...options, type })
-  if (format.name === 'utf8') {
-    // Half blocks carry no colour (qrhash checks the colours and ignores them): dark
-    // modules are the ink, or the light ones with -i.
-    const art = await qrhash.toString(text, { ...options, type })
-    return flags.inverse ? invertBlocks(art) : art
-  }
   // `small` only where the table says the format reads it (the terminal); drawn without -t,
   // the terminal code is as compact as utf8's.
   const small = format.options.includes('small') ? { small: flags.small === true || flags.type === undefined } : {}
-  return qrhash.toString(text, { ...options, type, ...small })
+  const options = { ...optionsOf(flags), type, ...small }
+  const sequence = isSequence(flags)
+  if (format.image) return sequence ? qrhash.toBufferSequence(text, options) : [await qrhash.toBuffer(text, options)]
+  const codes = sequence ? await qrhash.toStringSequence(text, options) : [await qrhash.toString(text, options)]
+  // Half blocks carry no colour (qrhash checks the colours and ignores them): dark modules
+  // are the ink, or the light ones with -i.
+  return format.name === 'utf8' && flags.inverse ? codes.map(invertBlocks) : codes
+}
+
+/**
+ * Where code `index` of `count` is written: FILE itself for one code, else FILE-1.ext, ….
+ * @param {string} file
+ * @param {number} index
+ * @param {number} count
+ */
+function fileOfCode(file, index, count) {
+  if (count === 1) return file
+  const extension = extname(file)
+  return `${file.slice(0, file.length - extension.length)}-${index + 1}${extension}`
+}
+
+/**
+ * Prints drawn codes; several are each headed by their place in the sequence.
+ * @param {Array<string | Buffer>} codes
+ */
+function printCodes(codes) {
+  codes.forEach((code, index) => {
+    if (codes.length > 1) process.stdout.write(`code ${index + 1} of ${codes.length}\n`)
+    process.stdout.write(code)
+  })
 }
 
 /**
@@ -192,17 +237,25 @@ async function drawCode(text, flags) {
   if (flags.type !== undefined && type === undefined) throw new RangeError(`-t/--type must be ${TYPE_NAMES}, got '${flags.type}'`)
   if (flags.output !== undefined) {
     const format = type ?? formatOfFile(flags.output)
-    const written = await render(text, format, flags)
-    await writeFile(flags.output, written)
-    process.stderr.write(`qrhash: wrote ${flags.output} (${format.name}, ${Buffer.byteLength(written)} bytes)\n`)
-    if (flags.print) process.stdout.write(await render(text, terminalFormat(), flags))
+    const codes = await render(text, format, flags)
+    for (const [index, code] of codes.entries()) {
+      const file = fileOfCode(flags.output, index, codes.length)
+      await writeFile(file, code)
+      process.stderr.write(`qrhash: wrote ${file} (${format.name}, ${Buffer.byteLength(code)} bytes)\n`)
+    }
+    if (flags.print) printCodes(await render(text, terminalFormat(), flags))
     return
   }
   const format = type ?? terminalFormat()
   if (format.image && process.stdout.isTTY) {
     throw new RangeError(`-t/--type ${flags.type} writes an image: give -o FILE, or redirect standard output`)
   }
-  process.stdout.write(await render(text, format, flags))
+  const codes = await render(text, format, flags)
+  // Several images or SVG documents in one stream could not be told apart.
+  if (codes.length > 1 && (format.image || format.name === 'svg')) {
+    throw new RangeError(`the text took ${codes.length} codes, and -t/--type ${format.name} writes one document each: give -o FILE`)
+  }
+  printCodes(codes)
 }
 
 /**
@@ -235,6 +288,11 @@ async function main() {
       qversion: { type: 'string', short: 'v' },
       error: { type: 'string', short: 'e' },
       mask: { type: 'string', short: 'm' },
+      micro: { type: 'boolean' },
+      gs1: { type: 'boolean' },
+      ai: { type: 'string' },
+      sequence: { type: 'boolean' },
+      symbols: { type: 'string' },
       type: { type: 'string', short: 't' },
       inverse: { type: 'boolean', short: 'i' },
       width: { type: 'string', short: 'w' },
