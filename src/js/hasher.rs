@@ -2,7 +2,7 @@
 //! stream half is in index.js, since only JavaScript can extend Node's `Writable`). The state
 //! and its ordering rules are the core's [`Incremental`]; this file only binds it.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown};
 use napi::Env;
@@ -34,13 +34,7 @@ impl From<Finalized> for Failure {
 /// Incremental SHA-256, like `crypto.Hash`: feed it data, then take the digest once.
 #[napi]
 pub struct Sha256Hasher {
-  state: Arc<Mutex<State>>,
-}
-
-impl Sha256Hasher {
-  fn state(&self) -> MutexGuard<'_, State> {
-    self.state.lock().expect("hasher lock")
-  }
+  state: Arc<State>,
 }
 
 impl From<StateError> for Failure {
@@ -69,7 +63,7 @@ pub fn new_sha256_hasher(env: &Env, state: Option<Unknown>) -> napi::Result<Sha2
     .map_err(|failure| failure.throw(env))?,
   };
   Ok(Sha256Hasher {
-    state: Arc::new(Mutex::new(incremental)),
+    state: Arc::new(incremental),
   })
 }
 
@@ -94,7 +88,7 @@ impl Sha256Hasher {
   /// chunk given to `updateAsync` before it.
   #[napi(catch_unwind, ts_args_type = "data: BinaryLike | string")]
   pub fn update(&self, env: &Env, data: Unknown) -> napi::Result<()> {
-    input::with_bytes(env, data, "data", |data| Ok(self.state().update(data)?))
+    input::with_bytes(env, data, "data", |data| Ok(self.state.update(data)?))
       .map_err(|failure| failure.throw(env))
   }
 
@@ -114,7 +108,7 @@ impl Sha256Hasher {
       let data = input::bytes(env, data, "data")?;
       Ok(move |pinning: &Pinning| {
         let chunk = Chunk::new(data.pin(pinning)?);
-        self.state().queue(Arc::clone(&chunk))?;
+        self.state.queue(Arc::clone(&chunk))?;
         Ok(UpdateJob {
           state: Arc::clone(&self.state),
           _chunk: chunk,
@@ -128,7 +122,7 @@ impl Sha256Hasher {
   /// as bytes to resume from; the hasher goes on.
   #[napi(catch_unwind, ts_return_type = "Buffer")]
   pub fn export_state<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-    match self.state().export() {
+    match self.state.export() {
       Ok(state) => buffer_copy(env, &state),
       Err(finalized) => Err(Failure::from(finalized).throw(env)),
     }
@@ -152,7 +146,7 @@ impl Sha256Hasher {
         Some(name) => input::parsed(&name, "encoding", Encoding::NAMES, Encoding::from_name)?,
         None => Encoding::Buffer,
       };
-      Ok((encoding, self.state().finish()?))
+      Ok((encoding, self.state.finish()?))
     })();
     match digest {
       Ok((encoding, digest)) => digest_to_js(env, encoding, &digest),
@@ -164,7 +158,7 @@ impl Sha256Hasher {
 /// One `updateAsync` chunk's pool task. It owns a share of the chunk so the caller's memory
 /// stays referenced until the task is over, and is released on the JavaScript thread.
 pub struct UpdateJob {
-  state: Arc<Mutex<State>>,
+  state: Arc<State>,
   _chunk: Arc<Chunk<Bytes>>,
 }
 
@@ -173,9 +167,8 @@ impl Job for UpdateJob {
   type Paused = ();
 
   fn run(&self, _part: usize, _from: Option<()>, slice: &Slice) -> Result<Step<(), ()>, Failure> {
-    let mut state = self.state.lock().expect("hasher lock");
     // Already caught up when a call on the JavaScript thread got here first.
-    let caught_up = state.is_caught_up() || state.catch_up_by(slice.deadline)?;
+    let caught_up = self.state.is_caught_up() || self.state.catch_up_by(slice.deadline)?;
     Ok(if caught_up {
       Step::Done(())
     } else {
