@@ -487,7 +487,7 @@ impl<'a> Painter<'a> {
       }
       let light = (self.style.light, of - inks.iter().sum::<usize>());
       *pixel = if self.one_ink {
-        mix(&[light, (self.style.dark, of - light.1)], of)
+        mix([light, (self.style.dark, of - light.1)], of)
       } else {
         let module = match &self.gradient {
           Some((stops, placed)) => stops.at(placed.offset(
@@ -501,7 +501,7 @@ impl<'a> Painter<'a> {
         let centre = finder.centre.unwrap_or(ring);
         let [modules, rings, centres] = inks;
         mix(
-          &[light, (module, modules), (ring, rings), (centre, centres)],
+          [light, (module, modules), (ring, rings), (centre, centres)],
           of,
         )
       };
@@ -663,20 +663,15 @@ impl LogoDrawing {
 
 /// The colours weighted by how many of a pixel's `of` samples each covers (the weights sum
 /// to `of`), each channel rounded.
-fn mix(weighted: &[(Rgba, usize)], of: usize) -> image::Rgba<u8> {
-  let channel = |of_colour: fn(Rgba) -> u8| {
-    let sum: usize = weighted
-      .iter()
-      .map(|&(colour, weight)| usize::from(of_colour(colour)) * weight)
-      .sum();
-    ((sum + of / 2) / of) as u8
-  };
-  image::Rgba([
-    channel(|c| c.r),
-    channel(|c| c.g),
-    channel(|c| c.b),
-    channel(|c| c.a),
-  ])
+fn mix<const N: usize>(weighted: [(Rgba, usize); N], of: usize) -> image::Rgba<u8> {
+  let mut sums = [of / 2; 4];
+  for (colour, weight) in weighted {
+    let channels = [colour.r, colour.g, colour.b, colour.a];
+    for (sum, channel) in sums.iter_mut().zip(channels) {
+      *sum += usize::from(channel) * weight;
+    }
+  }
+  image::Rgba(sums.map(|sum| (sum / of) as u8))
 }
 
 #[cfg(test)]
