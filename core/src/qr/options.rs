@@ -191,13 +191,15 @@ impl Style {
     matrix_width + 2 * self.margin as usize
   }
 
+  /// Whether every module and finder is drawn square: no curve to smooth.
+  pub fn is_square(&self) -> bool {
+    self.modules == ModuleShape::Square && self.finder == FinderShape::Square
+  }
+
   /// Whether every module is a plain square in the one dark colour, so an image needs only
   /// two colours.
   pub fn is_plain(&self) -> bool {
-    self.modules == ModuleShape::Square
-      && self.finder == FinderShape::Square
-      && self.gradient.is_none()
-      && !self.finder_colours.is_set()
+    self.is_square() && self.gradient.is_none() && !self.finder_colours.is_set()
   }
 
   /// Pixels across the image, checked against [`MAX_IMAGE_SIDE`] before anything is allocated.

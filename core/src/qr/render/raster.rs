@@ -426,7 +426,7 @@ impl<'a> Painter<'a> {
     let side_px = style.side_px(matrix.width())?;
     let layout = Layout::new(matrix, style, clearing);
     let side = layout.framed.side;
-    let samples = if style.is_plain() { 1 } else { SUBSAMPLES };
+    let samples = if style.is_square() { 1 } else { SUBSAMPLES };
     // One sample at the pixel's left/top edge puts pixel p in module ⌊p × side / side_px⌋,
     // exactly as the 1-bit PNG path's module edges do.
     let offsets = match samples {
@@ -486,7 +486,7 @@ impl<'a> Painter<'a> {
         }
       }
       let light = (self.style.light, of - inks.iter().sum::<usize>());
-      *pixel = if self.one_ink {
+      *pixel = if self.one_ink || light.1 == of {
         mix([light, (self.style.dark, of - light.1)], of)
       } else {
         let module = match &self.gradient {

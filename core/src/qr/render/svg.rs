@@ -28,7 +28,7 @@ pub fn svg(
   let side_px = style.side_px(matrix.width())?;
   let layout = Layout::new(matrix, style, logo.map(|placed| placed.clearing));
   let side = layout.framed.side;
-  let crisp = if style.is_plain() {
+  let crisp = if style.is_square() {
     " shape-rendering=\"crispEdges\""
   } else {
     ""
