@@ -20,7 +20,7 @@ use super::{module_edges, png::Plain, Layout, Placed};
 use crate::cancel::{CancelToken, Cancelled};
 use crate::qr::logo::{Clearing, Logo};
 use crate::qr::options::{FinderShape, ImageTooLarge, ModuleShape, MAX_FRAME_SIDE};
-use crate::qr::paint::{Placement, Stops};
+use crate::qr::paint::{Placement, Ramp};
 use crate::qr::{Matrix, Rgba, Style};
 use crate::slice::{Deadline, Step};
 
@@ -404,7 +404,7 @@ struct Painter<'a> {
   layout: Layout<'a>,
   style: &'a Style,
   /// The dark modules' gradient and where it lies; without one they are `style.dark`.
-  gradient: Option<(Stops, Placement)>,
+  gradient: Option<(Ramp, Placement)>,
   /// Whether every ink is `style.dark`, so that a pixel blends just two colours.
   one_ink: bool,
   side_px: u32,
@@ -435,9 +435,12 @@ impl<'a> Painter<'a> {
         .map(|i| (i as f64 + 0.5) / samples as f64)
         .collect(),
     };
-    let gradient = style
-      .gradient
-      .map(|gradient| (gradient.stops, layout.framed.gradient(&gradient)));
+    let gradient = style.gradient.map(|gradient| {
+      (
+        Ramp::new(&gradient.stops),
+        layout.framed.gradient(&gradient),
+      )
+    });
     Ok(Self {
       layout,
       style,
@@ -454,8 +457,12 @@ impl<'a> Painter<'a> {
   /// blended over them leaves them so (blending rounds some nearly opaque pixels down).
   fn is_opaque(&self) -> bool {
     let style = self.style;
-    let dark = match &self.gradient {
-      Some((stops, _)) => stops.as_slice().iter().all(|stop| stop.colour.is_opaque()),
+    let dark = match &style.gradient {
+      Some(gradient) => gradient
+        .stops
+        .as_slice()
+        .iter()
+        .all(|stop| stop.colour.is_opaque()),
       None => style.dark.is_opaque(),
     };
     let finder = style.finder_colours;
@@ -490,7 +497,7 @@ impl<'a> Painter<'a> {
         mix([light, (self.style.dark, of - light.1)], of)
       } else {
         let module = match &self.gradient {
-          Some((stops, placed)) => stops.at(placed.offset(
+          Some((ramp, placed)) => ramp.at(placed.offset(
             (f64::from(px) + 0.5) * self.scale,
             (f64::from(py) + 0.5) * self.scale,
           )),
@@ -679,7 +686,7 @@ mod tests {
   use super::*;
   use crate::qr::encode::sample;
   use crate::qr::options::{FinderColours, FinderShape, ModuleShape};
-  use crate::qr::paint::{Gradient, GradientKind, Stop};
+  use crate::qr::paint::{Gradient, GradientKind, Stop, Stops};
   use qrcode::EcLevel;
 
   /// `matrix` drawn as a PNG with `style`.
