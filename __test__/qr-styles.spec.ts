@@ -20,11 +20,14 @@ const linear = (rotation: number, ...colors: string[]): QrGradient => ({
 })
 const radial = (...colors: string[]): QrGradient => ({ type: 'radial', stops: colors.map((color, i) => ({ offset: i / (colors.length - 1), color })) })
 
-/** The styles each version and level is drawn in: every new shape, both gradients, finder colours, and the lightest inks allowed (3:1 on white). */
+/**
+ * The styles each version and level is drawn in: every new shape, both gradients, finder
+ * colours, and the lightest inks allowed on white (3:1 for gradient stops, 4.5:1 for finders).
+ */
 const STYLES: [string, QrImageOptions][] = [
   ['extra-rounded, linear 45°, finder colour', { style: { modules: 'extra-rounded', finder: 'extra-rounded' }, color: { gradient: linear(45, '#e91e63', '#1a237e'), finder: '#004d40' } }],
   ['classy, finder dots, radial of 3 stops, finder centre colour', { style: { modules: 'classy', finder: 'dot' }, color: { gradient: radial('#000000', '#6a1b9a', '#0d47a1'), finderCenter: '#b71c1c' } }],
-  ['classy-rounded, linear -120° to the limit, finder at the limit', { style: { modules: 'classy-rounded', finder: 'rounded' }, color: { gradient: linear(-120, '#000', '#949494'), finder: '#949494', finderCenter: '#000' } }],
+  ['classy-rounded, linear -120° to the limit, finder at the limit', { style: { modules: 'classy-rounded', finder: 'rounded' }, color: { gradient: linear(-120, '#000', '#949494'), finder: '#767676', finderCenter: '#000' } }],
   ['square, linear 90°, both finder colours', { color: { gradient: linear(90, '#1b5e20', '#01579b', '#4a148c'), finder: '#bf360c', finderCenter: '#3e2723' } }],
 ]
 
@@ -54,15 +57,16 @@ for (const version of [1, 7, 20, 40]) {
 }
 
 test('the lightest inks allowed decode on a tinted and on a translucent light colour', async (t) => {
-  // #7d7d7d is 3.03:1 against #f5f5dc (beige); #949494 is 3.03:1 against white.
-  for (const [light, lightest] of [['#f5f5dc', '#7d7d7d'], ['#ffffff00', '#949494']]) {
+  // The lightest greys allowed: for gradient stops, #8c8c8c is 3.04:1 against #f5f5dc (beige)
+  // and #949494 3.03:1 against white; for finders, #6f6f6f is 4.54:1 and #767676 4.54:1.
+  for (const [light, lightest, finder] of [['#f5f5dc', '#8c8c8c', '#6f6f6f'], ['#ffffff00', '#949494', '#767676']]) {
     for (const version of [2, 40]) {
       for (const level of ['L', 'H'] as const) {
         const options: QrImageOptions = {
           version,
           errorCorrectionLevel: level,
           style: { modules: 'dots', finder: 'dot' },
-          color: { light, gradient: radial(lightest, '#000', lightest), finder: lightest },
+          color: { light, gradient: radial(lightest, '#000', lightest), finder, finderCenter: '#000' },
         }
         await reads(t, readPng(toBufferSync(TEXT, options)), level, version, `${light}: PNG`)
         await reads(t, readSvg(toStringSync(TEXT, { ...options, type: 'svg' })), level, version, `${light}: SVG`)
@@ -163,19 +167,23 @@ async function refused(t: ExecutionContext, options: object, type: typeof RangeE
 }
 
 const LIMIT = "at least 3:1 darker than the light colour #ffffff by WCAG's contrast ratio, for scanners to read it"
+const FINDER_LIMIT = "at least 4.5:1 darker than the light colour #ffffff by WCAG's contrast ratio, for scanners to read it"
 
 test('inks too light to scan are refused, naming the option, the rule and the ratio', async (t) => {
   const stops = (...colors: string[]) => colors.map((color, offset) => ({ offset, color }))
   await refused(t, { color: { gradient: { type: 'linear', stops: stops('#000', '#959595') } } }, RangeError, `options.color.gradient.stops[1].color must be a colour ${LIMIT}, got #959595 (2.99:1)`)
   await refused(t, { color: { gradient: { type: 'radial', stops: [{ offset: 0, color: '#000' }, { offset: 0.5, color: '#000' }, { offset: 1, color: '#ffff00' }] } } }, RangeError, `options.color.gradient.stops[2].color must be a colour ${LIMIT}, got #ffff00 (1.07:1)`)
-  await refused(t, { color: { finder: '#ccc' } }, RangeError, `options.color.finder must be a colour ${LIMIT}, got #cccccc (1.60:1)`)
-  await refused(t, { color: { finderCenter: '#00000040' } }, RangeError, `options.color.finderCenter must be a colour ${LIMIT}, got #00000040 (1.83:1)`)
-  await refused(t, { color: { light: '#000', finder: '#000' } }, RangeError, "options.color.finder must be a colour at least 3:1 darker than the light colour #000000 by WCAG's contrast ratio, for scanners to read it, got #000000 (1.00:1)")
+  await refused(t, { color: { finder: '#ccc' } }, RangeError, `options.color.finder must be a colour ${FINDER_LIMIT}, got #cccccc (1.60:1)`)
+  // Finders need more: at 3:1 a light finder beside dark modules is lost at a few px a module.
+  await refused(t, { color: { finder: '#949494' } }, RangeError, `options.color.finder must be a colour ${FINDER_LIMIT}, got #949494 (3.03:1)`)
+  await refused(t, { color: { finderCenter: '#777' } }, RangeError, `options.color.finderCenter must be a colour ${FINDER_LIMIT}, got #777777 (4.47:1)`)
+  await refused(t, { color: { finderCenter: '#00000040' } }, RangeError, `options.color.finderCenter must be a colour ${FINDER_LIMIT}, got #00000040 (1.83:1)`)
+  await refused(t, { color: { light: '#000', finder: '#000' } }, RangeError, "options.color.finder must be a colour at least 4.5:1 darker than the light colour #000000 by WCAG's contrast ratio, for scanners to read it, got #000000 (1.00:1)")
   await refused(t, { color: { light: '#000', dark: '#fff', gradient: { type: 'linear', stops: stops('#fff', '#fff') } } }, RangeError, "options.color.gradient.stops[0].color must be a colour at least 3:1 darker than the light colour #000000 by WCAG's contrast ratio, for scanners to read it, got #ffffff (0.04:1)")
   // The same colours as `dark` are not checked: node-qrcode draws whatever it is given.
   t.true(toBufferSync(TEXT, { color: { dark: '#ccc' } }).length > 0)
   // At the limit: accepted.
-  t.true(toBufferSync(TEXT, { color: { finder: '#949494', gradient: { type: 'linear', stops: stops('#949494', '#949494') } } }).length > 0)
+  t.true(toBufferSync(TEXT, { color: { finder: '#767676', finderCenter: '#767676', gradient: { type: 'linear', stops: stops('#949494', '#949494') } } }).length > 0)
 })
 
 test('malformed gradients are refused with messages naming the option', async (t) => {

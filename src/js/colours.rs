@@ -1,6 +1,6 @@
 //! `options.color`'s inks beyond `dark`: a gradient for the dark modules and the finder
 //! patterns' colours, each refused when it would not read as dark against `light` (see
-//! [`paint::MIN_CONTRAST`]).
+//! [`paint::MIN_CONTRAST`] and [`paint::MIN_FINDER_CONTRAST`]).
 
 use napi::bindgen_prelude::Unknown;
 
@@ -85,7 +85,7 @@ fn read_stop(value: Unknown, name: &str, light: Rgba) -> Result<Stop, Failure> {
   let colour = stop
     .parsed("color", Rgba::FORMS, Rgba::from_hex)?
     .ok_or_else(|| missing("color", Rgba::FORMS))?;
-  readable(colour, light, &format!("{name}.color"))?;
+  readable(colour, light, paint::MIN_CONTRAST, &format!("{name}.color"))?;
   Ok(Stop { offset, colour })
 }
 
@@ -94,7 +94,12 @@ pub fn read_finder_colours(colour: &Options, light: Rgba) -> Result<FinderColour
   let read = |key: &str| -> Result<Option<Rgba>, Failure> {
     let read = colour.parsed(key, Rgba::FORMS, Rgba::from_hex)?;
     if let Some(read) = read {
-      readable(read, light, &format!("options.color.{key}"))?;
+      readable(
+        read,
+        light,
+        paint::MIN_FINDER_CONTRAST,
+        &format!("options.color.{key}"),
+      )?;
     }
     Ok(read)
   };
@@ -104,11 +109,10 @@ pub fn read_finder_colours(colour: &Options, light: Rgba) -> Result<FinderColour
   })
 }
 
-/// Refuses `ink` (named `name`) when it is not [`paint::MIN_CONTRAST`] times darker than
-/// `light`.
-fn readable(ink: Rgba, light: Rgba, name: &str) -> Result<(), Failure> {
+/// Refuses `ink` (named `name`) when it is not `least` times darker than `light`.
+fn readable(ink: Rgba, light: Rgba, least: f64, name: &str) -> Result<(), Failure> {
   let ratio = paint::contrast(ink, light);
-  if ratio >= paint::MIN_CONTRAST {
+  if ratio >= least {
     return Ok(());
   }
   // Rounded down, so that a refused ratio never reads as the minimum.
@@ -116,8 +120,7 @@ fn readable(ink: Rgba, light: Rgba, name: &str) -> Result<(), Failure> {
   Err(Failure::bad_value(
     name,
     &format!(
-      "a colour at least {}:1 darker than the light colour {light} by WCAG's contrast ratio, for scanners to read it",
-      paint::MIN_CONTRAST
+      "a colour at least {least}:1 darker than the light colour {light} by WCAG's contrast ratio, for scanners to read it"
     ),
     &format!("{ink} ({shown:.2}:1)"),
   ))

@@ -164,10 +164,11 @@ export interface QrImageOptions extends QrCreateOptions {
     gradient?: QrGradient
     /**
      * The three finder patterns (outer ring and centre) in images and SVG, a solid colour in
-     * the forms of `dark`, at least 3:1 darker than `light`. Default: as the dark modules.
+     * the forms of `dark`, at least 4.5:1 darker than `light` (scanners look for finders
+     * first). Default: as the dark modules.
      */
     finder?: string
-    /** The finder patterns' 3×3 centres; default `finder`, else as the dark modules. */
+    /** The finder patterns' 3×3 centres, at least 4.5:1 darker than `light`; default `finder`, else as the dark modules. */
     finderCenter?: string
   }
   /**
@@ -183,7 +184,8 @@ export interface QrImageOptions extends QrCreateOptions {
   rendererOpts?: { quality?: number }
   /**
    * Module and finder shapes for images and SVG; text ignores them. Shapes need pixels: under
-   * 2 px a module, modules are drawn square; under 3 px, finders are.
+   * 2 px a module, modules are drawn square; under 3 px, finders are, and `'extra-rounded'` and
+   * `'classy-rounded'` modules are drawn `'rounded'` and `'classy'`.
    */
   style?: {
     /**

@@ -365,15 +365,18 @@ fn over_white(pixel: image::Rgba<u8>) -> image::Rgba<u8> {
 
 /// `style` as it can be drawn at `side_px`: curves need pixels. Under 2 px a module, shaped
 /// modules turn grey and finders unreadable; under 3 px, rounded finders beside dots are still
-/// missed by scanners (zxing, at versions 12–20). Those are drawn square instead.
+/// missed by scanners (zxing, at versions 12–20), and so are modules with corners a module in
+/// radius (zxing read 2 in 14 such codes at 2 px). Those are drawn square instead, or, for
+/// those corners at 2 px, with corners half a module in radius.
 fn drawable(style: &Style, side_px: u32, matrix_width: usize) -> Style {
   let side = style.side_modules(matrix_width);
   let px = side_px as usize;
   Style {
-    modules: if px < 2 * side {
-      ModuleShape::Square
-    } else {
-      style.modules
+    modules: match style.modules {
+      _ if px < 2 * side => ModuleShape::Square,
+      ModuleShape::ExtraRounded if px < 3 * side => ModuleShape::Rounded,
+      ModuleShape::ClassyRounded if px < 3 * side => ModuleShape::Classy,
+      shape => shape,
     },
     finder: if px < 3 * side {
       FinderShape::Square
