@@ -179,7 +179,8 @@ impl<'a> Layout<'a> {
   }
 }
 
-/// What ink a point is painted with: each has its own colour when finder colours are set.
+/// What ink a point is painted with: each has its own colour when finder colours are set. The
+/// discriminants (0, 1, 2) index a pixel's count of samples of each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ink {
   Module,
