@@ -16,6 +16,8 @@ export type {
   QrBufferOptions,
   QrCreateOptions,
   QrData,
+  QrGradient,
+  QrGradientStop,
   QrImageOptions,
   QrMode,
   QrSegment,

@@ -771,8 +771,11 @@ const ENUM_OPTIONS: EnumOption[] = [
   { name: 'options.eci', targets: QR_TARGETS, build: (eci) => ({ eci }), bad: ['', 'utf8', 'AUTO', 'true'], skipTypes: ['a boolean'] },
   { name: 'options.color.dark', targets: IMAGE_TARGETS, build: (dark) => ({ color: { dark } }), bad: ['', '#', 'red', '#ggg', '#12345', '#1234567', ' #000', '#000\0', '\ud800'] },
   { name: 'options.color.light', targets: IMAGE_TARGETS, build: (light) => ({ color: { light } }), bad: ['', '#fffff', 'white', '#00\n0'] },
-  { name: 'options.style.modules', targets: IMAGE_TARGETS, build: (modules) => ({ style: { modules } }), bad: ['', 'hearts', 'SQUARE', 'dots '] },
-  { name: 'options.style.finder', targets: IMAGE_TARGETS, build: (finder) => ({ style: { finder } }), bad: ['', 'dots', 'Rounded'] },
+  { name: 'options.color.finder', targets: IMAGE_TARGETS, build: (finder) => ({ color: { finder } }), bad: ['', 'green', '#0000000', '#000\0'] },
+  { name: 'options.color.finderCenter', targets: IMAGE_TARGETS, build: (finderCenter) => ({ color: { finderCenter } }), bad: ['', 'red', '#12'] },
+  { name: 'options.color.gradient.type', targets: IMAGE_TARGETS, build: (type) => ({ color: { gradient: { type, stops: [{ offset: 0, color: '#000' }, { offset: 1, color: '#000' }] } } }), bad: ['', 'conic', 'Linear', 'radial '] },
+  { name: 'options.style.modules', targets: IMAGE_TARGETS, build: (modules) => ({ style: { modules } }), bad: ['', 'hearts', 'SQUARE', 'dots ', 'extraRounded', 'classy_rounded'] },
+  { name: 'options.style.finder', targets: IMAGE_TARGETS, build: (finder) => ({ style: { finder } }), bad: ['', 'dots', 'Rounded', 'extra_rounded'] },
   ...['createQr', 'toDataURL', 'toBuffer', 'toString', 'toFile', 'createQrBatch'].map((fn) => ({
     name: 'options.type',
     targets: [target(fn)],
@@ -1280,7 +1283,7 @@ function probeOption(fn: string, which: 0 | 1): [string, unknown] {
 
 for (const { fn, args } of ALL_TARGETS) {
   test(`${fn}: an Error thrown by any option's getter comes back as the same object`, async (t) => {
-    const paths = [...KEYS[fn]!, ...(KEYS[fn] === IMAGE_KEYS ? ['color.dark', 'color.light', 'style.modules', 'style.finder', 'rendererOpts.quality', 'logo.image', 'logo.size'] : [])]
+    const paths = [...KEYS[fn]!, ...(KEYS[fn] === IMAGE_KEYS ? ['color.dark', 'color.light', 'color.gradient', 'color.finder', 'color.finderCenter', 'style.modules', 'style.finder', 'rendererOpts.quality', 'logo.image', 'logo.size'] : [])]
     for (const path of paths) {
       const boom = new Error(`boom from ${path}`)
       await passesThrough(t, fn, args(throwingAt(path, boom)), boom, `options.${path}`)

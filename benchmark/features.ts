@@ -11,16 +11,31 @@
 // 5. Structured append of 10 KB as PNGs: qrhash's toBufferSequence (split, encode, draw)
 //    against etiket's qrcodePNG drawing the same parts with the headers given by hand (etiket
 //    leaves the splitting and the parity to its caller), and qrhash on the pool.
+// 6. Styles: a gradient PNG against the plain (1-bit) and the shaped PNG, 512 px; the same
+//    gradient as SVG against etiket's SVG (etiket's PNG has no gradients; qr-code-styling
+//    draws on a DOM canvas and is not installed here).
 // Prints markdown tables; it asserts nothing (see benchmark/README.md for the figures).
 
 import * as crypto from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 
+import { qrcode as etiketSvg } from 'etiket'
 import { qrcodePNG } from 'etiket/png'
 import encodeQR from 'qr'
 import QRCode from 'qrcode'
 
-import { createQrSync, createSequenceSync, createSha256, sha256, toBufferSequence, toBufferSequenceSync, toStringSync } from '../index.js'
+import {
+  createQrSync,
+  createSequenceSync,
+  createSha256,
+  sha256,
+  toBuffer,
+  toBufferSequence,
+  toBufferSequenceSync,
+  toBufferSync,
+  toStringSync,
+  type QrImageOptions,
+} from '../index.js'
 
 const MiB = 1024 * 1024
 
@@ -177,9 +192,52 @@ async function structuredAppend(): Promise<void> {
   console.log()
 }
 
+async function styles(): Promise<void> {
+  const text = 'https://shop.example.com/orders/2026/11/A7F3Q9'
+  const gradient = { type: 'linear' as const, rotation: 45, stops: [{ offset: 0, color: '#e91e63' }, { offset: 1, color: '#1a237e' }] }
+  const base = { errorCorrectionLevel: 'M' as const, width: 512 }
+  const pngs: Array<[string, QrImageOptions]> = [
+    ['plain (1-bit PNG)', base],
+    ['linear gradient', { ...base, color: { gradient } }],
+    ['radial gradient, finder colours', { ...base, color: { gradient: { type: 'radial', stops: gradient.stops }, finder: '#004d40', finderCenter: '#b71c1c' } }],
+    ['dots, rounded finders (no gradient)', { ...base, style: { modules: 'dots', finder: 'rounded' } }],
+    ['classy-rounded, dot finders, linear gradient', { ...base, style: { modules: 'classy-rounded', finder: 'dot' }, color: { gradient } }],
+  ]
+  const calls = 40
+  console.log(`## Styles: PNG of a 46-char URL, level M, 512 px (ms per call, ${calls} calls)\n`)
+  console.log('| style | qrhash sync (ms) | qrhash, 40 at once on the pool (wall ÷ calls) | bytes |')
+  console.log('|---|---|---|---|')
+  for (const [label, options] of pngs) {
+    for (let i = 0; i < 5; i++) toBufferSync(text, options)
+    const sync = perCall(calls, () => toBufferSync(text, options)) / 1000
+    const started = performance.now()
+    await Promise.all(Array.from({ length: calls }, () => toBuffer(text, options)))
+    const pooled = (performance.now() - started) / calls
+    console.log(`| ${label} | ${sync.toFixed(2)} | ${pooled.toFixed(2)} | ${toBufferSync(text, options).length} |`)
+  }
+  const etiketPng = perCall(calls, () => qrcodePNG(text, { ecLevel: 'M', moduleSize: 12, margin: 4 })) / 1000
+  console.log(`| etiket qrcodePNG, plain (its PNG has no gradient), 444 px | ${etiketPng.toFixed(2)} | — | ${qrcodePNG(text, { ecLevel: 'M', moduleSize: 12, margin: 4 }).length} |`)
+  console.log()
+  const svgCalls = 1000
+  const ours = () => toStringSync(text, { ...base, type: 'svg', style: { modules: 'classy-rounded' }, color: { gradient } })
+  const theirs = () => etiketSvg(text, { ecLevel: 'M', size: 512, dotType: 'classy-rounded', color: gradient })
+  for (let i = 0; i < 50; i++) ours(), theirs()
+  console.log(`## Styles: SVG, classy-rounded with a linear gradient (µs per call, ${svgCalls} calls)\n`)
+  console.log('| library | µs | bytes |')
+  console.log('|---|---|---|')
+  console.log(`| qrhash toStringSync | ${perCall(svgCalls, ours).toFixed(0)} | ${Buffer.byteLength(ours())} |`)
+  console.log(`| etiket qrcode | ${perCall(svgCalls, theirs).toFixed(0)} | ${Buffer.byteLength(theirs())} |`)
+  console.log()
+}
+
 console.log(`Node ${process.version}, ${process.platform}-${process.arch}\n`)
+if (process.argv.includes('--styles')) {
+  await styles()
+  process.exit(0)
+}
 await svgSizes()
 await webInputs()
 hashState()
 gs1()
 await structuredAppend()
+await styles()

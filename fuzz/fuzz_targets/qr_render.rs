@@ -13,10 +13,11 @@ use qrcode::EcLevel;
 use qrhash_core::cancel::CancelToken;
 use qrhash_core::qr::format::{Format, TextFormat};
 use qrhash_core::qr::logo::Logo;
-use qrhash_core::qr::options::{FinderShape, ModuleShape, MAX_MARGIN, MAX_SCALE};
+use qrhash_core::qr::options::{FinderColours, FinderShape, ModuleShape, MAX_MARGIN, MAX_SCALE};
 use qrhash_core::qr::output::{
   data_url, encode_with_logo, LogoSource, Made, Output, OutputError, Recipe,
 };
+use qrhash_core::qr::paint::{Gradient, GradientKind, Stop, Stops};
 use qrhash_core::qr::render::{ImageFormat, RenderError};
 use qrhash_core::qr::{Content, Eci, Fnc1, Request, Rgba, Style, Symbol};
 
@@ -39,9 +40,20 @@ struct Case {
   light: [u8; 4],
   modules: u8,
   finder: u8,
+  gradient: Option<GradientCase>,
+  finder_ring: Option<[u8; 4]>,
+  finder_centre: Option<[u8; 4]>,
   quality: u8,
   small: bool,
   logo: Option<LogoCase>,
+}
+
+/// A gradient: linear (with its rotation in degrees) or radial, and its stops as offsets in
+/// 255ths and RGBA colours.
+#[derive(Arbitrary, Debug)]
+struct GradientCase {
+  rotation: Option<i16>,
+  stops: Vec<(u8, [u8; 4])>,
 }
 
 /// A logo: a small PNG drawn from fuzz bytes, or the bytes themselves (mostly unreadable).
@@ -101,9 +113,43 @@ fuzz_target!(|case: Case| {
     width: case.width.map(|width| u32::from(width.max(1))),
     dark: rgba(case.dark),
     light: rgba(case.light),
-    modules: [ModuleShape::Square, ModuleShape::Rounded, ModuleShape::Dots]
-      [usize::from(case.modules % 3)],
-    finder: [FinderShape::Square, FinderShape::Rounded][usize::from(case.finder % 2)],
+    gradient: case.gradient.as_ref().and_then(|gradient| {
+      let stops: Vec<Stop> = gradient
+        .stops
+        .iter()
+        .map(|&(offset, colour)| Stop {
+          offset: f64::from(offset) / 255.0,
+          colour: rgba(colour),
+        })
+        .collect();
+      Some(Gradient {
+        kind: match gradient.rotation {
+          Some(degrees) => GradientKind::Linear {
+            rotation: f64::from(degrees % 361),
+          },
+          None => GradientKind::Radial,
+        },
+        stops: Stops::new(&stops).ok()?,
+      })
+    }),
+    finder_colours: FinderColours {
+      ring: case.finder_ring.map(rgba),
+      centre: case.finder_centre.map(rgba),
+    },
+    modules: [
+      ModuleShape::Square,
+      ModuleShape::Rounded,
+      ModuleShape::Dots,
+      ModuleShape::ExtraRounded,
+      ModuleShape::Classy,
+      ModuleShape::ClassyRounded,
+    ][usize::from(case.modules % 6)],
+    finder: [
+      FinderShape::Square,
+      FinderShape::Rounded,
+      FinderShape::ExtraRounded,
+      FinderShape::Dot,
+    ][usize::from(case.finder % 4)],
   };
   let logo = case
     .logo

@@ -31,7 +31,7 @@ mod views;
 
 use napi::Env;
 
-pub use self::describe::{describe, quote};
+pub use self::describe::{describe, js_number, quote};
 pub use self::handles::{abort_signal, callback, AbortSignalRead, Held};
 pub use self::options::{is_plain_object, Options};
 pub use self::scalars::{array, array_len, parsed, path, utf16_len, whole_number, FlagOr};

@@ -99,6 +99,41 @@ export interface QrCreateOptions {
   signal?: AbortSignal
 }
 
+/** A colour along a gradient. */
+export interface QrGradientStop {
+  /** Where, from 0 (the gradient's start) to 1 (its end); never below the stop before. */
+  offset: number
+  /** `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa`. */
+  color: string
+}
+
+/**
+ * A gradient over the symbol's modules (the quiet zone left out). Between stops each channel
+ * is interpolated in sRGB, as SVG does; before the first and after the last stop their colours
+ * hold.
+ */
+export type QrGradient =
+  | {
+      /**
+       * Along a line through the symbol's centre whose ends touch its corners (as CSS's
+       * `linear-gradient`): offset 0 on one side, 1 on the other.
+       */
+      type: 'linear'
+      /**
+       * Degrees clockwise, -360 to 360; default 0: left → right (90: top → bottom). Degrees,
+       * not qr-code-styling's radians.
+       */
+      rotation?: number
+      /** 2 to 8 stops. */
+      stops: QrGradientStop[]
+    }
+  | {
+      /** Out from the symbol's centre (offset 0) to its corners (offset 1). */
+      type: 'radial'
+      /** 2 to 8 stops. */
+      stops: QrGradientStop[]
+    }
+
 export interface QrImageOptions extends QrCreateOptions {
   /** Quiet zone in modules on each side, an integer 0–128; default 4. */
   margin?: number
@@ -113,10 +148,28 @@ export interface QrImageOptions extends QrCreateOptions {
    */
   width?: number
   color?: {
-    /** Dark modules: `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa` (`#` optional); default `#000000ff`. */
+    /**
+     * Dark modules: `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa` (`#` optional); default
+     * `#000000ff`. Text output (`terminal`) always uses it; images use `gradient` instead when set.
+     */
     dark?: string
     /** Light modules and quiet zone, same forms; default `#ffffffff`. */
     light?: string
+    /**
+     * Paints the dark modules of images and SVG (finders too, unless `finder` is set) in place
+     * of `dark`. Every stop's colour must be at least 3:1 darker than `light` by WCAG's
+     * contrast ratio (both seen over white), or the call is refused with a `RangeError`
+     * naming the stop: scanners need the contrast.
+     */
+    gradient?: QrGradient
+    /**
+     * The three finder patterns (outer ring and centre) in images and SVG, a solid colour in
+     * the forms of `dark`, at least 4.5:1 darker than `light` (scanners look for finders
+     * first). Default: as the dark modules.
+     */
+    finder?: string
+    /** The finder patterns' 3×3 centres, at least 4.5:1 darker than `light`; default `finder`, else as the dark modules. */
+    finderCenter?: string
   }
   /**
    * `'image/png'` (default), `'image/jpeg'`, `'image/webp'` (lossless) or `'image/gif'`. PNG
@@ -129,10 +182,22 @@ export interface QrImageOptions extends QrCreateOptions {
   type?: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif' | 'png' | 'jpeg' | 'jpg' | 'webp' | 'gif'
   /** JPEG quality, 0–1; default 0.92. */
   rendererOpts?: { quality?: number }
-  /** Module and finder shapes for images and SVG; text ignores them. */
+  /**
+   * Module and finder shapes for images and SVG; text ignores them. Shapes need pixels: under
+   * 2 px a module, modules are drawn square; under 3 px, finders are, and `'extra-rounded'` and
+   * `'classy-rounded'` modules are drawn `'rounded'` and `'classy'`.
+   */
   style?: {
-    modules?: 'square' | 'rounded' | 'dots'
-    finder?: 'square' | 'rounded'
+    /**
+     * `'square'` (default); `'rounded'`: corners rounded where free (no dark neighbour on
+     * either side); `'dots'`: circles; `'extra-rounded'`: as rounded, and a module turning a
+     * corner is a quarter circle; `'classy'`: only the top-left and bottom-right corners
+     * rounded, where free; `'classy-rounded'`: those two corners rounded a whole module wide
+     * (the names are qr-code-styling's `dotsOptions.type`).
+     */
+    modules?: 'square' | 'rounded' | 'dots' | 'extra-rounded' | 'classy' | 'classy-rounded'
+    /** `'square'` (default), `'rounded'`, `'extra-rounded'` (nearly circular rings) or `'dot'` (circles). */
+    finder?: 'square' | 'rounded' | 'extra-rounded' | 'dot'
   }
   /**
    * A PNG or JPEG centred on the code, `size` (default 0.2, at most 0.4) of its width, on a

@@ -54,6 +54,7 @@ macro_rules! export_with_sync_twin_rules {
 }
 
 mod abort;
+mod colours;
 #[cfg(feature = "fault-injection")]
 mod fault;
 mod formats;

@@ -13,6 +13,7 @@ use qrcode::types::Mode;
 use qrcode::EcLevel;
 use qrhash_macros::export_with_sync_twin;
 
+use super::colours::{read_finder_colours, read_gradient, COLOR_KEYS};
 use super::partition::split;
 use super::{buffer_copy, buffer_of, Call, Job, Slice};
 use crate::error::Failure;
@@ -681,9 +682,15 @@ fn quality(options: &Options) -> Result<u8, Failure> {
 }
 
 fn read_style(options: &Options) -> Result<Style, Failure> {
-  let colour = options.nested("color", &["dark", "light"])?;
+  let colour = options.nested("color", COLOR_KEYS)?;
   let shapes = options.nested("style", &["modules", "finder"])?;
   let defaults = Style::default();
+  let dark = colour
+    .parsed("dark", Rgba::FORMS, Rgba::from_hex)?
+    .unwrap_or(defaults.dark);
+  let light = colour
+    .parsed("light", Rgba::FORMS, Rgba::from_hex)?
+    .unwrap_or(defaults.light);
   Ok(Style {
     margin: options
       .integer("margin", 0..=MAX_MARGIN)?
@@ -692,30 +699,37 @@ fn read_style(options: &Options) -> Result<Style, Failure> {
       .integer("scale", 1..=MAX_SCALE)?
       .unwrap_or(defaults.scale),
     width: options.integer("width", 1..=MAX_IMAGE_SIDE)?,
-    dark: colour
-      .parsed("dark", Rgba::FORMS, Rgba::from_hex)?
-      .unwrap_or(defaults.dark),
-    light: colour
-      .parsed("light", Rgba::FORMS, Rgba::from_hex)?
-      .unwrap_or(defaults.light),
+    dark,
+    light,
+    gradient: read_gradient(&colour, light)?,
+    finder_colours: read_finder_colours(&colour, light)?,
     modules: shapes
       .parsed(
         "modules",
-        "'square', 'rounded' or 'dots'",
+        "'square', 'rounded', 'dots', 'extra-rounded', 'classy' or 'classy-rounded'",
         |name| match name {
           "square" => Some(ModuleShape::Square),
           "rounded" => Some(ModuleShape::Rounded),
           "dots" => Some(ModuleShape::Dots),
+          "extra-rounded" => Some(ModuleShape::ExtraRounded),
+          "classy" => Some(ModuleShape::Classy),
+          "classy-rounded" => Some(ModuleShape::ClassyRounded),
           _ => None,
         },
       )?
       .unwrap_or_default(),
     finder: shapes
-      .parsed("finder", "'square' or 'rounded'", |name| match name {
-        "square" => Some(FinderShape::Square),
-        "rounded" => Some(FinderShape::Rounded),
-        _ => None,
-      })?
+      .parsed(
+        "finder",
+        "'square', 'rounded', 'extra-rounded' or 'dot'",
+        |name| match name {
+          "square" => Some(FinderShape::Square),
+          "rounded" => Some(FinderShape::Rounded),
+          "extra-rounded" => Some(FinderShape::ExtraRounded),
+          "dot" => Some(FinderShape::Dot),
+          _ => None,
+        },
+      )?
       .unwrap_or_default(),
   })
 }

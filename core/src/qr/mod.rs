@@ -9,6 +9,7 @@ pub mod logo;
 mod mask;
 pub mod options;
 pub mod output;
+pub mod paint;
 pub mod render;
 pub mod segment;
 pub mod sequence;

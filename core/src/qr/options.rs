@@ -2,6 +2,8 @@
 
 use qrcode::EcLevel;
 
+use super::paint::Gradient;
+
 /// An 8-bit RGBA colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rgba {
@@ -54,6 +56,17 @@ impl Rgba {
   }
 }
 
+/// `#rrggbb`, or `#rrggbbaa` when not opaque.
+impl std::fmt::Display for Rgba {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    write!(f, "#{:02x}{:02x}{:02x}", self.r, self.g, self.b)?;
+    if !self.is_opaque() {
+      write!(f, "{:02x}", self.a)?;
+    }
+    Ok(())
+  }
+}
+
 /// Parses an error correction level as node-qrcode names it: `L`, `M`, `Q`, `H` or `low`,
 /// `medium`, `quartile`, `high`, in any case.
 pub fn parse_ec_level(name: &str) -> Option<EcLevel> {
@@ -89,6 +102,14 @@ pub enum ModuleShape {
   Rounded,
   /// Circles one module across.
   Dots,
+  /// As [`Self::Rounded`], but a module turning a corner (its one free corner) is a quarter
+  /// circle a module in radius: qr-code-styling's `extra-rounded`.
+  ExtraRounded,
+  /// Only the top-left and bottom-right corners rounded, each where it is free: leaf-like
+  /// modules, qr-code-styling's `classy`.
+  Classy,
+  /// As [`Self::Classy`], with corners a module in radius: qr-code-styling's `classy-rounded`.
+  ClassyRounded,
 }
 
 /// How the 7×7 finder patterns are drawn.
@@ -98,11 +119,30 @@ pub enum FinderShape {
   Square,
   /// Rounded rings around a rounded centre.
   Rounded,
+  /// Rings rounded nearly to circles around a round centre.
+  ExtraRounded,
+  /// Circular rings around a round centre.
+  Dot,
+}
+
+/// Solid colours for the finder patterns in images, in place of the dark modules' paint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FinderColours {
+  /// The outer ring, and the centre unless `centre` is set.
+  pub ring: Option<Rgba>,
+  /// The 3×3 centre.
+  pub centre: Option<Rgba>,
+}
+
+impl FinderColours {
+  pub fn is_set(&self) -> bool {
+    self.ring.is_some() || self.centre.is_some()
+  }
 }
 
 /// How to draw a matrix. Defaults are node-qrcode's: a 4-module quiet zone, 4 px per module,
 /// opaque black on opaque white, square modules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Style {
   /// Quiet-zone width in modules, `0‥=MAX_MARGIN`.
   pub margin: u32,
@@ -111,8 +151,12 @@ pub struct Style {
   /// Image width in pixels, `1‥=MAX_IMAGE_SIDE`, overriding `scale` when at least one pixel
   /// per module (as node-qrcode's `width`); modules then differ in size by at most a pixel.
   pub width: Option<u32>,
+  /// Dark modules in text; in images and SVG too unless `gradient` is set.
   pub dark: Rgba,
   pub light: Rgba,
+  /// Paints dark modules (and finders without their own colours) in images and SVG.
+  pub gradient: Option<Gradient>,
+  pub finder_colours: FinderColours,
   pub modules: ModuleShape,
   pub finder: FinderShape,
 }
@@ -125,6 +169,8 @@ impl Default for Style {
       width: None,
       dark: Rgba::BLACK,
       light: Rgba::WHITE,
+      gradient: None,
+      finder_colours: FinderColours::default(),
       modules: ModuleShape::Square,
       finder: FinderShape::Square,
     }
@@ -145,9 +191,15 @@ impl Style {
     matrix_width + 2 * self.margin as usize
   }
 
-  /// Whether every module is a plain square, so an image needs only two colours.
-  pub fn is_plain(&self) -> bool {
+  /// Whether every module and finder is drawn square: no curve to smooth.
+  pub fn is_square(&self) -> bool {
     self.modules == ModuleShape::Square && self.finder == FinderShape::Square
+  }
+
+  /// Whether every module is a plain square in the one dark colour, so an image needs only
+  /// two colours.
+  pub fn is_plain(&self) -> bool {
+    self.is_square() && self.gradient.is_none() && !self.finder_colours.is_set()
   }
 
   /// Pixels across the image, checked against [`MAX_IMAGE_SIDE`] before anything is allocated.

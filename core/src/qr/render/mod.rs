@@ -17,6 +17,7 @@ pub use self::text::{terminal, utf8};
 
 use super::logo::{Clearing, Logo};
 use super::options::{FinderShape, ModuleShape};
+use super::paint::{Gradient, Placement};
 use super::{Matrix, Style};
 
 /// A logo and the modules it clears.
@@ -39,6 +40,12 @@ impl<'a> Framed<'a> {
       margin: style.margin as usize,
       side: style.side_modules(matrix.width()),
     }
+  }
+
+  /// `gradient` over the matrix (the quiet zone left out), in framed module units.
+  fn gradient(&self, gradient: &Gradient) -> Placement {
+    let (margin, width) = (self.margin as f64, self.matrix.width() as f64);
+    gradient.placed(margin, margin, width, width)
   }
 
   /// Whether module (`x`, `y`) of the framed symbol is dark; anything outside is light.
@@ -100,9 +107,9 @@ impl<'a> Layout<'a> {
     self.framed.is_dark(x, y) && !self.in_cleared(x, y) && self.finder_at(x, y).is_none()
   }
 
-  /// For [`ModuleShape::Rounded`]: which corners (top-left, top-right, bottom-right,
-  /// bottom-left) are rounded, those with no dark neighbour on either side.
-  fn rounded_corners(&self, x: usize, y: usize) -> [bool; 4] {
+  /// Which corners (top-left, top-right, bottom-right, bottom-left) are free: no dark
+  /// neighbour on either side of them.
+  fn free_corners(&self, x: usize, y: usize) -> [bool; 4] {
     let dark = |dx: isize, dy: isize| {
       let (nx, ny) = (x as isize + dx, y as isize + dy);
       nx >= 0 && ny >= 0 && self.draws_module(nx as usize, ny as usize)
@@ -111,47 +118,118 @@ impl<'a> Layout<'a> {
     [!left && !up, !right && !up, !right && !down, !left && !down]
   }
 
-  /// Whether the point (`u`, `v`), in framed module units, is ink.
-  fn is_ink(&self, u: f64, v: f64) -> bool {
-    let (x, y) = (u as usize, v as usize);
-    if let Some((fx, fy)) = self.finder_at(x, y) {
-      return match self.style.finder {
-        FinderShape::Square => self.framed.is_dark(x, y),
-        FinderShape::Rounded => finder_ink(u - fx as f64, v - fy as f64),
-      };
-    }
-    if !self.draws_module(x, y) {
-      return false;
-    }
-    let (du, dv) = (u - x as f64 - 0.5, v - y as f64 - 0.5);
-    let in_circle = du * du + dv * dv <= 0.25;
+  /// The radius of each corner of module (`x`, `y`) in its shape, in modules, in the order of
+  /// [`Layout::free_corners`]: 0 for a square corner, ½ or 1 for a rounded one.
+  fn corner_radii(&self, x: usize, y: usize) -> [f64; 4] {
+    let free = || self.free_corners(x, y);
+    let radius = |free: bool, radius: f64| if free { radius } else { 0.0 };
     match self.style.modules {
-      ModuleShape::Square => true,
-      ModuleShape::Dots => in_circle,
-      ModuleShape::Rounded => {
-        let corner = match (du < 0.0, dv < 0.0) {
-          (true, true) => 0,
-          (false, true) => 1,
-          (false, false) => 2,
-          (true, false) => 3,
+      ModuleShape::Square => [0.0; 4],
+      ModuleShape::Dots => [0.5; 4],
+      ModuleShape::Rounded => free().map(|free| radius(free, 0.5)),
+      ModuleShape::ExtraRounded => {
+        let free = free();
+        let lone = free.iter().filter(|&&free| free).count() == 1;
+        free.map(|free| radius(free, if lone { 1.0 } else { 0.5 }))
+      }
+      ModuleShape::Classy | ModuleShape::ClassyRounded => {
+        let [top_left, _, bottom_right, _] = free();
+        let size = if self.style.modules == ModuleShape::Classy {
+          0.5
+        } else {
+          1.0
         };
-        in_circle || !self.rounded_corners(x, y)[corner]
+        [radius(top_left, size), 0.0, radius(bottom_right, size), 0.0]
       }
     }
   }
+
+  /// What the point (`u`, `v`), in framed module units, is painted with, if anything.
+  fn ink_at(&self, u: f64, v: f64) -> Option<Ink> {
+    let (x, y) = (u as usize, v as usize);
+    if let Some((fx, fy)) = self.finder_at(x, y) {
+      let (fu, fv) = (u - fx as f64, v - fy as f64);
+      let inked = match self.style.finder {
+        FinderShape::Square => self.framed.is_dark(x, y),
+        shape => finder_ink(finder_rings(shape), fu, fv),
+      };
+      let centre = (2.0..5.0).contains(&fu) && (2.0..5.0).contains(&fv);
+      return inked.then_some(if centre {
+        Ink::FinderCentre
+      } else {
+        Ink::FinderRing
+      });
+    }
+    if !self.draws_module(x, y) {
+      return None;
+    }
+    let (du, dv) = (u - x as f64, v - y as f64);
+    let (cu, cv) = (du - 0.5, dv - 0.5);
+    // Points this near the centre are ink in every shape: no need to look at the neighbours.
+    let core = match self.style.modules {
+      ModuleShape::ExtraRounded | ModuleShape::ClassyRounded => {
+        1.0 - std::f64::consts::FRAC_1_SQRT_2
+      }
+      _ => 0.5,
+    };
+    let inked = self.style.modules == ModuleShape::Square
+      || cu * cu + cv * cv <= core * core
+      || in_rounded_square(du, dv, self.corner_radii(x, y));
+    inked.then_some(Ink::Module)
+  }
 }
 
-/// A rounded finder pattern in its own 7×7 box: a ring of radius 2 around a light ring, and a
-/// 3×3 centre of radius 1; the 1:1:3:1:1 proportions scanners look for are kept.
-fn finder_ink(u: f64, v: f64) -> bool {
-  let inside = |low: f64, high: f64, radius: f64| {
+/// What ink a point is painted with: each has its own colour when finder colours are set. The
+/// discriminants (0, 1, 2) index a pixel's count of samples of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ink {
+  Module,
+  /// The finder's outer ring.
+  FinderRing,
+  /// The finder's 3×3 centre.
+  FinderCentre,
+}
+
+/// Whether (`du`, `dv`), from a module's top-left corner in module units, is inside the module
+/// with corners of `radii` (see [`Layout::corner_radii`]).
+fn in_rounded_square(du: f64, dv: f64, radii: [f64; 4]) -> bool {
+  // Each corner seen as the top-left one: distances from its two sides.
+  let from_corner = [
+    (du, dv),
+    (1.0 - du, dv),
+    (1.0 - du, 1.0 - dv),
+    (du, 1.0 - dv),
+  ];
+  radii
+    .iter()
+    .zip(from_corner)
+    .all(|(&r, (a, b))| a >= r || b >= r || (a - r) * (a - r) + (b - r) * (b - r) <= r * r)
+}
+
+/// A shaped finder's three nested squares in its 7×7 box, as (inset, side, corner radius): the
+/// outer ring's edge, its inner edge, and the centre. The 1:1:3:1:1 proportions scanners look
+/// for hold along every row and column through the centre.
+fn finder_rings(shape: FinderShape) -> [(usize, usize, f64); 3] {
+  match shape {
+    FinderShape::Square => [(0, 7, 0.0), (1, 5, 0.0), (2, 3, 0.0)],
+    FinderShape::Rounded => [(0, 7, 2.0), (1, 5, 1.5), (2, 3, 1.0)],
+    FinderShape::ExtraRounded => [(0, 7, 3.0), (1, 5, 2.0), (2, 3, 1.5)],
+    FinderShape::Dot => [(0, 7, 3.5), (1, 5, 2.5), (2, 3, 1.5)],
+  }
+}
+
+/// Whether (`u`, `v`) in a finder's own 7×7 box is ink: inside the outer square and not the
+/// inner one (the ring), or inside the centre; `rings` as [`finder_rings`] gives them.
+fn finder_ink(rings: [(usize, usize, f64); 3], u: f64, v: f64) -> bool {
+  let inside = |(inset, side, radius): (usize, usize, f64)| {
+    let (low, high) = (inset as f64, (inset + side) as f64);
     let cu = u.clamp(low + radius, high - radius);
     let cv = v.clamp(low + radius, high - radius);
     (low..=high).contains(&u)
       && (low..=high).contains(&v)
       && (u - cu).powi(2) + (v - cv).powi(2) <= radius * radius
   };
-  (inside(0.0, 7.0, 2.0) && !inside(1.0, 6.0, 1.5)) || inside(2.0, 5.0, 1.0)
+  (inside(rings[0]) && !inside(rings[1])) || inside(rings[2])
 }
 
 /// Where each module's pixels start along a side: module `i` covers `edges[i]..edges[i + 1]`.

@@ -20,6 +20,7 @@ use super::{module_edges, png::Plain, Layout, Placed};
 use crate::cancel::{CancelToken, Cancelled};
 use crate::qr::logo::{Clearing, Logo};
 use crate::qr::options::{FinderShape, ImageTooLarge, ModuleShape, MAX_FRAME_SIDE};
+use crate::qr::paint::{Placement, Ramp};
 use crate::qr::{Matrix, Rgba, Style};
 use crate::slice::{Deadline, Step};
 
@@ -364,15 +365,18 @@ fn over_white(pixel: image::Rgba<u8>) -> image::Rgba<u8> {
 
 /// `style` as it can be drawn at `side_px`: curves need pixels. Under 2 px a module, shaped
 /// modules turn grey and finders unreadable; under 3 px, rounded finders beside dots are still
-/// missed by scanners (zxing, at versions 12–20). Those are drawn square instead.
+/// missed by scanners (zxing, at versions 12–20), and so are modules with corners a module in
+/// radius (zxing read 2 in 14 such codes at 2 px). Those are drawn square instead, or, for
+/// those corners at 2 px, with corners half a module in radius.
 fn drawable(style: &Style, side_px: u32, matrix_width: usize) -> Style {
   let side = style.side_modules(matrix_width);
   let px = side_px as usize;
   Style {
-    modules: if px < 2 * side {
-      ModuleShape::Square
-    } else {
-      style.modules
+    modules: match style.modules {
+      _ if px < 2 * side => ModuleShape::Square,
+      ModuleShape::ExtraRounded if px < 3 * side => ModuleShape::Rounded,
+      ModuleShape::ClassyRounded if px < 3 * side => ModuleShape::Classy,
+      shape => shape,
     },
     finder: if px < 3 * side {
       FinderShape::Square
@@ -396,11 +400,16 @@ const BAND_ROWS: u32 = 8;
 /// band holds does not change the file.
 const PNG_BAND_PIXELS: u32 = 16 * 1024;
 
-/// Draws the symbol in RGBA, any band of rows on its own: each pixel blends the light and dark
-/// colours by the share of its area that is ink; then the logo, centred in its cleared square.
+/// Draws the symbol in RGBA, any band of rows on its own: each pixel blends the light colour
+/// and each ink's colour by the share of its area that ink covers; then the logo, centred in
+/// its cleared square.
 struct Painter<'a> {
   layout: Layout<'a>,
   style: &'a Style,
+  /// The dark modules' gradient and where it lies; without one they are `style.dark`.
+  gradient: Option<(Ramp, Placement)>,
+  /// Whether every ink is `style.dark`, so that a pixel blends just two colours.
+  one_ink: bool,
   side_px: u32,
   /// Where a pixel's samples are taken, as fractions of the pixel.
   offsets: Vec<f64>,
@@ -420,7 +429,7 @@ impl<'a> Painter<'a> {
     let side_px = style.side_px(matrix.width())?;
     let layout = Layout::new(matrix, style, clearing);
     let side = layout.framed.side;
-    let samples = if style.is_plain() { 1 } else { SUBSAMPLES };
+    let samples = if style.is_square() { 1 } else { SUBSAMPLES };
     // One sample at the pixel's left/top edge puts pixel p in module ⌊p × side / side_px⌋,
     // exactly as the 1-bit PNG path's module edges do.
     let offsets = match samples {
@@ -429,9 +438,17 @@ impl<'a> Painter<'a> {
         .map(|i| (i as f64 + 0.5) / samples as f64)
         .collect(),
     };
+    let gradient = style.gradient.map(|gradient| {
+      (
+        Ramp::new(&gradient.stops),
+        layout.framed.gradient(&gradient),
+      )
+    });
     Ok(Self {
       layout,
       style,
+      gradient,
+      one_ink: style.gradient.is_none() && !style.finder_colours.is_set(),
       side_px,
       offsets,
       scale: side as f64 / f64::from(side_px),
@@ -439,11 +456,25 @@ impl<'a> Painter<'a> {
     })
   }
 
-  /// Whether every pixel is opaque, known before drawing: both colours are, and the logo
+  /// Whether every pixel is opaque, known before drawing: every colour is, and the logo
   /// blended over them leaves them so (blending rounds some nearly opaque pixels down).
   fn is_opaque(&self) -> bool {
-    self.style.light.is_opaque()
-      && self.style.dark.is_opaque()
+    let style = self.style;
+    let dark = match &style.gradient {
+      Some(gradient) => gradient
+        .stops
+        .as_slice()
+        .iter()
+        .all(|stop| stop.colour.is_opaque()),
+      None => style.dark.is_opaque(),
+    };
+    let finder = style.finder_colours;
+    style.light.is_opaque()
+      && dark
+      && [finder.ring, finder.centre]
+        .iter()
+        .flatten()
+        .all(|colour| colour.is_opaque())
       && self.logo.is_none_or(LogoDrawing::keeps_opaque)
   }
 
@@ -452,17 +483,38 @@ impl<'a> Painter<'a> {
     let of = self.offsets.len() * self.offsets.len();
     for (px, row, pixel) in band.enumerate_pixels_mut() {
       let py = first + row;
-      let mut ink = 0;
+      let mut inks = [0; 3];
       for dy in &self.offsets {
         for dx in &self.offsets {
           let (u, v) = (
             (f64::from(px) + dx) * self.scale,
             (f64::from(py) + dy) * self.scale,
           );
-          ink += usize::from(self.layout.is_ink(u, v));
+          if let Some(ink) = self.layout.ink_at(u, v) {
+            inks[ink as usize] += 1;
+          }
         }
       }
-      *pixel = blend(self.style.light, self.style.dark, ink, of);
+      let light = (self.style.light, of - inks.iter().sum::<usize>());
+      *pixel = if self.one_ink || light.1 == of {
+        mix([light, (self.style.dark, of - light.1)], of)
+      } else {
+        let module = match &self.gradient {
+          Some((ramp, placed)) => ramp.at(placed.offset(
+            (f64::from(px) + 0.5) * self.scale,
+            (f64::from(py) + 0.5) * self.scale,
+          )),
+          None => self.style.dark,
+        };
+        let finder = self.style.finder_colours;
+        let ring = finder.ring.unwrap_or(module);
+        let centre = finder.centre.unwrap_or(ring);
+        let [modules, rings, centres] = inks;
+        mix(
+          [light, (module, modules), (ring, rings), (centre, centres)],
+          of,
+        )
+      };
     }
     if let Some(logo) = self.logo {
       logo.draw(first, band);
@@ -619,24 +671,38 @@ impl LogoDrawing {
   }
 }
 
-fn blend(light: Rgba, dark: Rgba, ink: usize, of: usize) -> image::Rgba<u8> {
-  let mix = |light: u8, dark: u8| {
-    ((usize::from(light) * (of - ink) + usize::from(dark) * ink + of / 2) / of) as u8
-  };
-  image::Rgba([
-    mix(light.r, dark.r),
-    mix(light.g, dark.g),
-    mix(light.b, dark.b),
-    mix(light.a, dark.a),
-  ])
+/// The colours weighted by how many of a pixel's `of` samples each covers (the weights sum
+/// to `of`), each channel rounded.
+fn mix<const N: usize>(weighted: [(Rgba, usize); N], of: usize) -> image::Rgba<u8> {
+  let mut sums = [of / 2; 4];
+  for (colour, weight) in weighted {
+    let channels = [colour.r, colour.g, colour.b, colour.a];
+    for (sum, channel) in sums.iter_mut().zip(channels) {
+      *sum += usize::from(channel) * weight;
+    }
+  }
+  image::Rgba(sums.map(|sum| (sum / of) as u8))
 }
 
 #[cfg(test)]
 mod tests {
   use super::*;
   use crate::qr::encode::sample;
-  use crate::qr::options::{FinderShape, ModuleShape};
+  use crate::qr::options::{FinderColours, FinderShape, ModuleShape};
+  use crate::qr::paint::{Gradient, GradientKind, Stop, Stops};
   use qrcode::EcLevel;
+
+  /// `matrix` drawn as a PNG with `style`.
+  fn png(matrix: &Matrix, style: &Style) -> Vec<u8> {
+    image(
+      matrix,
+      style,
+      None,
+      ImageFormat::Png,
+      &CancelToken::default(),
+    )
+    .unwrap()
+  }
 
   #[test]
   fn plain_pixels_match_the_modules_in_every_format() {
@@ -732,16 +798,7 @@ mod tests {
       ..plain
     };
     let square_finder = |scale| Style { scale, ..plain };
-    let png = |style: &Style| {
-      image(
-        &matrix,
-        style,
-        None,
-        ImageFormat::Png,
-        &CancelToken::default(),
-      )
-      .unwrap()
-    };
+    let png = |style: &Style| png(&matrix, style);
     assert_eq!(png(&rounded_finder(2)), png(&square_finder(2)));
     assert_ne!(png(&rounded_finder(3)), png(&square_finder(3)));
   }
@@ -852,6 +909,84 @@ mod tests {
     for band_rows in [1, 3, 5] {
       assert!(png(band_rows) == eight, "{band_rows} rows a band");
     }
+  }
+
+  #[test]
+  fn gradients_and_finder_colours_paint_their_inks() {
+    let matrix = sample(b"paint", EcLevel::M);
+    let hex = |text| Rgba::from_hex(text).unwrap();
+    let stops = |from, to| {
+      let stop = |offset, colour| Stop {
+        offset,
+        colour: hex(colour),
+      };
+      Stops::new(&[stop(0.0, from), stop(1.0, to)]).unwrap()
+    };
+    let style = Style {
+      margin: 2,
+      scale: 8,
+      gradient: Some(Gradient {
+        kind: GradientKind::Linear { rotation: 0.0 },
+        stops: stops("#ff0000", "#0000ff"),
+      }),
+      finder_colours: FinderColours {
+        ring: Some(hex("#00ff00")),
+        centre: Some(hex("#ffff00")),
+      },
+      ..Style::default()
+    };
+    let pixels = Painter::new(&matrix, &style, None, None)
+      .unwrap()
+      .frame(&CancelToken::default())
+      .unwrap();
+    let at = |x: usize, y: usize| {
+      pixels
+        .get_pixel((x as u32 + 2) * 8 + 4, (y as u32 + 2) * 8 + 4)
+        .0
+    };
+    assert_eq!(at(0, 0), [0, 0xff, 0, 0xff], "the finder's ring");
+    assert_eq!(at(3, 3), [0xff, 0xff, 0, 0xff], "the finder's centre");
+    assert_eq!(at(1, 1), [0xff; 4], "light");
+    // The timing pattern's dark modules on row 6, left to right: red fading to blue.
+    let width = matrix.width();
+    let (left, right) = (at(8, 6), at(width - 9, 6));
+    assert!(left[0] > right[0] + 0x20, "{left:?} {right:?}");
+    assert!(right[2] > left[2] + 0x20, "{left:?} {right:?}");
+    for pixel in [left, right] {
+      let red_and_blue = u16::from(pixel[0]) + u16::from(pixel[2]);
+      assert!(
+        (254..=256).contains(&red_and_blue),
+        "{pixel:?} is between the stops"
+      );
+    }
+
+    // Inks in the dark colour draw what `dark` draws.
+    let rounded = Style {
+      modules: ModuleShape::Rounded,
+      scale: 5,
+      ..Style::default()
+    };
+    let png = |style: &Style| png(&matrix, style);
+    let black = Some(Gradient {
+      kind: GradientKind::Radial,
+      stops: stops("#000", "#000"),
+    });
+    let black_finders = FinderColours {
+      ring: Some(Rgba::BLACK),
+      centre: None,
+    };
+    assert!(
+      png(&Style {
+        gradient: black,
+        ..rounded
+      }) == png(&rounded)
+    );
+    assert!(
+      png(&Style {
+        finder_colours: black_finders,
+        ..rounded
+      }) == png(&rounded)
+    );
   }
 
   #[test]

@@ -1,16 +1,20 @@
 //! SVG: one path of dark modules over an optional light background, sized in pixels. Square
 //! modules are runs stroked along the middle of their row (as node-qrcode draws them: about
-//! 5 characters a run); shaped modules and rounded finders are filled outlines.
+//! 5 characters a run); shaped modules and rounded finders are filled outlines. A gradient is
+//! a `<linearGradient>` or `<radialGradient>` in module units (`userSpaceOnUse`), the paths
+//! painted with it; finders in their own colours are paths of their own.
 
 use std::fmt::Write as _;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
-use super::{css_colour, Layout, Placed, RenderError};
+use super::{css_colour, finder_rings, Layout, Placed, RenderError};
 use crate::cancel::CancelToken;
+use crate::hash::sha256;
 use crate::qr::options::{FinderShape, ModuleShape};
-use crate::qr::{Matrix, Style};
+use crate::qr::paint::{Gradient, Placement};
+use crate::qr::{Matrix, Rgba, Style};
 
 /// The viewBox is in modules; `width`/`height` are the image size in pixels (`scale` px per
 /// module, or `width`), so unlike node-qrcode the scale option is honoured. A fully
@@ -24,7 +28,7 @@ pub fn svg(
   let side_px = style.side_px(matrix.width())?;
   let layout = Layout::new(matrix, style, logo.map(|placed| placed.clearing));
   let side = layout.framed.side;
-  let crisp = if style.is_plain() {
+  let crisp = if style.is_square() {
     " shape-rendering=\"crispEdges\""
   } else {
     ""
@@ -36,15 +40,20 @@ pub fn svg(
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{side_px}\" height=\"{side_px}\" \
      viewBox=\"0 0 {side} {side}\"{crisp}>"
   );
+  let dark = match &style.gradient {
+    Some(gradient) => defs(&mut out, gradient, layout.framed.gradient(gradient), cancel)?,
+    None => Paint::colour(style.dark),
+  };
   if style.light.a != 0 {
-    open_path(&mut out, style.light);
+    open_path(&mut out, &Paint::colour(style.light));
     let _ = write!(out, "M0 0h{side}v{side}H0z\"/>");
   }
   // The dark paths are written straight into the document.
-  let square_finders = style.finder == FinderShape::Square;
+  let finder_colours = style.finder_colours;
+  let square_finders = style.finder == FinderShape::Square && !finder_colours.is_set();
   let filled_finders = match style.modules {
     ModuleShape::Square => {
-      open_stroke(&mut out, style.dark);
+      open_stroke(&mut out, &dark);
       let mut strokes = Strokes {
         out: &mut out,
         pen: None,
@@ -57,8 +66,8 @@ pub fn svg(
       out.push_str("\"/>");
       !square_finders
     }
-    ModuleShape::Dots | ModuleShape::Rounded => {
-      open_path(&mut out, style.dark);
+    _ => {
+      open_path(&mut out, &dark);
       for y in 0..side {
         cancel.check()?;
         for x in (0..side).filter(|&x| layout.draws_module(x, y)) {
@@ -69,17 +78,33 @@ pub fn svg(
     }
   };
   if filled_finders {
-    if style.modules == ModuleShape::Square {
-      open_path(&mut out, style.dark);
-    }
-    for &(x, y) in &layout.finders {
-      // Rings as nested squares under the even-odd rule.
-      let rings = match style.finder {
-        FinderShape::Square => [(0, 7, 0.0), (1, 5, 0.0), (2, 3, 0.0)],
-        FinderShape::Rounded => [(0, 7, 2.0), (1, 5, 1.5), (2, 3, 1.0)],
-      };
-      for (inset, size, radius) in rings {
-        rounded_square(&mut out, x + inset, y + inset, size, radius);
+    // Rings as nested squares under the even-odd rule: the outer ring's two edges, then the
+    // centre, each group in its colour (`None`: the dark paint, continuing the shaped modules'
+    // path, still open).
+    let ring = finder_colours.ring;
+    let centre = finder_colours.centre.or(ring);
+    let groups = if ring == centre {
+      vec![(ring, 0..3)]
+    } else {
+      vec![(ring, 0..2), (centre, 2..3)]
+    };
+    let mut open = (style.modules != ModuleShape::Square).then_some(None);
+    let rings = finder_rings(style.finder);
+    for (colour, range) in groups {
+      if open != Some(colour) {
+        if open.is_some() {
+          out.push_str("\"/>");
+        }
+        open_path(
+          &mut out,
+          &colour.map_or_else(|| dark.clone(), Paint::colour),
+        );
+        open = Some(colour);
+      }
+      for &(x, y) in &layout.finders {
+        for &(inset, size, radius) in &rings[range.clone()] {
+          rounded_square(&mut out, x + inset, y + inset, size, radius);
+        }
       }
     }
     out.push_str("\"/>");
@@ -187,13 +212,10 @@ fn push_number(out: &mut String, n: usize) {
   out.push_str(unsafe { std::str::from_utf8_unchecked(&digits[start..]) });
 }
 
-/// One dot, or one square with its free corners rounded.
+/// One module in its shape: a square with corners of the radii [`Layout::corner_radii`] gives.
 fn shaped_module(layout: &Layout, x: usize, y: usize, out: &mut String) {
-  let corners = match layout.style.modules {
-    ModuleShape::Dots => [true; 4],
-    _ => layout.rounded_corners(x, y),
-  };
-  let r = |corner: usize| if corners[corner] { 0.5 } else { 0.0 };
+  let radii = layout.corner_radii(x, y);
+  let r = |corner: usize| radii[corner];
   let arc = |out: &mut String, radius: f64, dx: f64, dy: f64| {
     if radius > 0.0 {
       let _ = write!(out, "a{radius} {radius} 0 0 1 {dx} {dy}");
@@ -229,22 +251,99 @@ fn rounded_square(out: &mut String, x: usize, y: usize, size: usize, radius: f64
   );
 }
 
+/// What a path is painted with: `#rrggbb` and an opacity below 1, or a gradient's `url(#…)`.
+#[derive(Clone)]
+struct Paint {
+  value: String,
+  opacity: Option<String>,
+}
+
+impl Paint {
+  fn colour(colour: Rgba) -> Self {
+    let (value, opacity) = css_colour(colour);
+    Self { value, opacity }
+  }
+}
+
+/// Writes `<defs>` with `gradient` as `placed` in module units, and returns the paint that
+/// refers to it. Its id is derived from its definition, so SVGs inlined in one page share an
+/// id only when they share the gradient.
+fn defs(
+  out: &mut String,
+  gradient: &Gradient,
+  placed: Placement,
+  cancel: &CancelToken,
+) -> Result<Paint, RenderError> {
+  let mut element = match placed {
+    Placement::Linear { start, end } => format!(
+      "linearGradient gradientUnits=\"userSpaceOnUse\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\">",
+      decimal(start.0),
+      decimal(start.1),
+      decimal(end.0),
+      decimal(end.1)
+    ),
+    Placement::Radial { centre, radius } => format!(
+      "radialGradient gradientUnits=\"userSpaceOnUse\" cx=\"{}\" cy=\"{}\" r=\"{}\">",
+      decimal(centre.0),
+      decimal(centre.1),
+      decimal(radius)
+    ),
+  };
+  for stop in gradient.stops.as_slice() {
+    let (colour, opacity) = css_colour(stop.colour);
+    let opacity = opacity.map_or(String::new(), |value| format!(" stop-opacity=\"{value}\""));
+    let _ = write!(
+      element,
+      "<stop offset=\"{}\" stop-color=\"{colour}\"{opacity}/>",
+      decimal(stop.offset)
+    );
+  }
+  let digest = sha256(element.as_bytes(), cancel)?;
+  let id: String = digest[..6]
+    .iter()
+    .map(|byte| format!("{byte:02x}"))
+    .collect();
+  let (name, attributes) = element
+    .split_once(' ')
+    .expect("the name precedes attributes");
+  let _ = write!(
+    out,
+    "<defs><{name} id=\"qrhash-{id}\" {attributes}</{name}></defs>"
+  );
+  Ok(Paint {
+    value: format!("url(#qrhash-{id})"),
+    opacity: None,
+  })
+}
+
+/// `value` with at most four decimals, without trailing zeros.
+fn decimal(value: f64) -> String {
+  let text = format!("{value:.4}");
+  let text = text.trim_end_matches('0').trim_end_matches('.');
+  match text {
+    "-0" => "0".to_owned(),
+    text => text.to_owned(),
+  }
+}
+
 /// `<path stroke=… d="`, for [`Strokes`], to be followed by the path data and `"/>`.
-fn open_stroke(out: &mut String, colour: crate::qr::Rgba) {
-  let (stroke, opacity) = css_colour(colour);
-  let opacity = opacity.map_or(String::new(), |value| {
+fn open_stroke(out: &mut String, paint: &Paint) {
+  let opacity = paint.opacity.as_ref().map_or(String::new(), |value| {
     format!(" stroke-opacity=\"{value}\"")
   });
-  let _ = write!(out, "<path stroke=\"{stroke}\"{opacity} d=\"");
+  let _ = write!(out, "<path stroke=\"{}\"{opacity} d=\"", paint.value);
 }
 
 /// `<path fill=… d="`, to be followed by the path data and `"/>`.
-fn open_path(out: &mut String, colour: crate::qr::Rgba) {
-  let (fill, opacity) = css_colour(colour);
-  let opacity = opacity.map_or(String::new(), |value| format!(" fill-opacity=\"{value}\""));
+fn open_path(out: &mut String, paint: &Paint) {
+  let opacity = paint
+    .opacity
+    .as_ref()
+    .map_or(String::new(), |value| format!(" fill-opacity=\"{value}\""));
   let _ = write!(
     out,
-    "<path fill=\"{fill}\"{opacity} fill-rule=\"evenodd\" d=\""
+    "<path fill=\"{}\"{opacity} fill-rule=\"evenodd\" d=\"",
+    paint.value
   );
 }
 
@@ -302,6 +401,76 @@ mod tests {
     }
     let px = (matrix.width() + 8) * 4;
     assert!(image.contains(&format!("width=\"{px}\" height=\"{px}\"")));
+  }
+
+  #[test]
+  fn gradients_are_defined_once_and_finders_in_their_colours_are_paths_of_their_own() {
+    use crate::qr::options::FinderColours;
+    use crate::qr::paint::{Gradient, GradientKind, Stop, Stops};
+    let matrix = sample(b"svg paint", EcLevel::M);
+    let stop = |offset, colour| Stop {
+      offset,
+      colour: Rgba::from_hex(colour).unwrap(),
+    };
+    let stops = Stops::new(&[stop(0.0, "#123"), stop(0.5, "#0008"), stop(1.0, "#300")]).unwrap();
+    let gradient = |kind| Style {
+      gradient: Some(Gradient { kind, stops }),
+      ..Style::default()
+    };
+    let linear = svg(
+      &matrix,
+      &gradient(GradientKind::Linear { rotation: 90.0 }),
+      None,
+      &CancelToken::default(),
+    )
+    .unwrap();
+    let side = matrix.width() + 8;
+    let id = linear
+      .split("id=\"")
+      .nth(1)
+      .unwrap()
+      .split('"')
+      .next()
+      .unwrap();
+    assert!(linear.contains(&format!(
+      "<defs><linearGradient id=\"{id}\" gradientUnits=\"userSpaceOnUse\" x1=\"{}\" y1=\"4\" x2=\"{}\" y2=\"{}\">\
+       <stop offset=\"0\" stop-color=\"#112233\"/><stop offset=\"0.5\" stop-color=\"#000000\" stop-opacity=\"0.533\"/>\
+       <stop offset=\"1\" stop-color=\"#330000\"/></linearGradient></defs>",
+      side as f64 / 2.0,
+      side as f64 / 2.0,
+      side - 4
+    )), "{linear}");
+    assert!(linear.contains(&format!("<path stroke=\"url(#{id})\" d=\"M")));
+    let radial = svg(
+      &matrix,
+      &gradient(GradientKind::Radial),
+      None,
+      &CancelToken::default(),
+    )
+    .unwrap();
+    assert!(radial.contains("<radialGradient id=\"qrhash-"));
+    assert!(!radial.contains(id), "ids differ with the gradient");
+
+    let coloured = Style {
+      finder_colours: FinderColours {
+        ring: Some(Rgba::from_hex("#0a0").unwrap()),
+        centre: None,
+      },
+      ..Style::default()
+    };
+    let image = svg(&matrix, &coloured, None, &CancelToken::default()).unwrap();
+    let framed = Framed::new(&matrix, &coloured);
+    let grid = dark_modules(
+      image.split("<path fill=\"#00aa00\"").next().unwrap(),
+      framed.side,
+    );
+    assert!(!grid[4 * framed.side + 4], "finders are not in the runs");
+    assert!(grid[4 * framed.side + 12], "modules are");
+    assert_eq!(
+      image.matches("<path fill=\"#00aa00\"").count(),
+      1,
+      "one path: ring and centre"
+    );
   }
 
   #[test]
