@@ -2,6 +2,7 @@
 //! `mask` over bit-packed `line`s), how it is drawn (`options`), images (`render`), and the
 //! pipeline from a recipe to a result (`output`) in the formats one table lists (`format`).
 
+mod bit_writer;
 pub mod encode;
 pub mod format;
 mod line;
