@@ -27,6 +27,7 @@ export type {
   QrSequenceStringOptions,
   QrSequenceSymbol,
   QrSymbol,
+  RmqrSize,
   Sha256BatchOptions,
   Sha256Encoding,
   Sha256FileOptions,

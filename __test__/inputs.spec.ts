@@ -491,7 +491,7 @@ const ALL_TARGETS = [...HASH_TARGETS, ...QR_TARGETS]
 const target = (fn: string) => ALL_TARGETS.find((candidate) => candidate.fn === fn)!
 
 /** The option keys each function reads. */
-const CREATE_KEYS = ['version', 'errorCorrectionLevel', 'maskPattern', 'eci', 'gs1', 'applicationIndicator', 'micro', 'signal']
+const CREATE_KEYS = ['version', 'errorCorrectionLevel', 'maskPattern', 'eci', 'gs1', 'applicationIndicator', 'micro', 'rmqr', 'signal']
 const IMAGE_KEYS = [...CREATE_KEYS, 'margin', 'scale', 'width', 'color', 'type', 'rendererOpts', 'small', 'style', 'logo']
 const KEYS: Record<string, string[]> = {
   sha256: ['encoding', 'signal'],

@@ -11,10 +11,11 @@ mod mask;
 pub mod options;
 pub mod output;
 pub mod render;
+pub mod rmqr;
 pub mod segment;
 pub mod sequence;
 mod template;
 
-pub use encode::{encode, EncodeError, Matrix, Request, Symbol};
+pub use encode::{encode, EncodeError, Matrix, Request, Symbol, SymbolVersion};
 pub use options::{parse_ec_level, Rgba, Style};
 pub use segment::{Content, Eci, Fnc1, Piece, PieceError};
