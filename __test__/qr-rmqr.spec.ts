@@ -18,6 +18,7 @@ import {
   toStringSync,
   type RmqrSize,
 } from '../index.js'
+import QRCode from '../compat.js'
 import { pngOfDataUrl, zxingReadAs, type Decoded } from './helpers/decode.js'
 import { framedGrid, gridOfHalfBlocks, gridOfTerminal, pixelsOf, pixelsOfGrid, svgPixels } from './helpers/qr-images.js'
 
@@ -281,4 +282,12 @@ test('a size that does not exist is refused with the forms allowed', async (t) =
   }
   // Any case is the same size.
   t.like(createSync('x', { rmqr: 'r13X77' as RmqrSize }), { height: 13, width: 77 })
+})
+
+test("qrhash/compat draws rMQR codes but its create(), whose BitMatrix is square, refuses them", async (t) => {
+  const read = await readRmqr(pngOfDataUrl(await QRCode.toDataURL('compat rMQR', { rmqr: 'R11x59' } as object)))
+  t.is(read.text, 'compat rMQR')
+  t.is(read.version, 'R11x59')
+  t.throws(() => QRCode.create('x', { rmqr: true } as object), { instanceOf: RangeError, message: /^options\.rmqr must be left out of qrhash\/compat's create\(\)/ })
+  t.notThrows(() => QRCode.create('x', { rmqr: false } as object))
 })
