@@ -106,7 +106,7 @@ impl Size {
   }
 
   /// Every size, smallest area first; of two with the same area (R7x99 and R9x77), the
-  /// shorter first. [`choose`] takes the first that holds the data.
+  /// shorter first. [`Choice::Smallest`] takes the first that holds the data.
   pub fn by_area() -> impl Iterator<Item = Size> {
     let mut sizes: Vec<Size> = Self::all().collect();
     sizes.sort_by_key(|size| (size.width() * size.height(), size.height()));
