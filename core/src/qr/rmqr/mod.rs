@@ -252,8 +252,10 @@ pub fn encode(
   eci: Eci,
   choice: Choice,
 ) -> Result<Drawn, Refusal> {
-  let fits = |size: Size| {
-    plan(content, size, eci, Fnc1::None).filter(|plan| plan.bit_len(size) <= size.capacity(level))
+  let mut plans = Plans::default();
+  let mut fits = |size: Size| {
+    let plan = plans.for_size(content, size, eci);
+    (plan.bit_len(size) <= size.capacity(level)).then(|| plan.clone())
   };
   match choice {
     Choice::Fixed(size) => match fits(size) {
@@ -267,6 +269,27 @@ pub fn encode(
       .find_map(|size| Some((size, fits(size)?)))
       .map(|(size, plan)| drawn(size, level, plan))
       .ok_or(Refusal::TooLong),
+  }
+}
+
+/// Plans made so far, by count field sizes: sizes with the same have the same best plan (the
+/// 32 sizes have 15 different ones), so trying sizes plans each only once.
+#[derive(Default)]
+struct Plans(Vec<([u8; 4], Plan)>);
+
+impl Plans {
+  fn for_size(&mut self, content: &Content, size: Size, eci: Eci) -> &Plan {
+    let counts = size.spec().counts;
+    let index = match self.0.iter().position(|(made, _)| *made == counts) {
+      Some(index) => index,
+      None => {
+        // Every size offers every mode, so there is always a plan.
+        let plan = plan(content, size, eci, Fnc1::None).expect("rMQR has every mode");
+        self.0.push((counts, plan));
+        self.0.len() - 1
+      }
+    };
+    &self.0[index].1
   }
 }
 
