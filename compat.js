@@ -241,10 +241,19 @@ function normalise(options) {
   return out
 }
 
-/** @param {unknown} options */
+/**
+ * create()'s options. node-qrcode's `modules` is a square BitMatrix, so an rMQR code (which
+ * qrhash's own create() gives as `width × height`) is refused here.
+ * @param {unknown} options
+ */
 function createOptions(options) {
   const out = normalise(options)
-  if (isPlainObject(out)) for (const key of RENDER_KEYS) delete out[key]
+  if (!isPlainObject(out)) return out
+  for (const key of RENDER_KEYS) delete out[key]
+  if (out.rmqr !== undefined && out.rmqr !== false) {
+    const message = "options.rmqr must be left out of qrhash/compat's create(): node-qrcode's BitMatrix is square; qrhash's create() gives an rMQR code's modules"
+    throw Object.assign(new RangeError(message), { code: 'ERR_INVALID_ARG_VALUE' })
+  }
   return out
 }
 

@@ -29,6 +29,7 @@ export type {
   QrSequenceStringOptions,
   QrSequenceSymbol,
   QrSymbol,
+  RmqrSize,
   Sha256BatchOptions,
   Sha256Encoding,
   Sha256FileOptions,

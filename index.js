@@ -228,16 +228,20 @@ const MODES = ['numeric', 'alphanumeric', 'byte', 'kanji']
 function unpackSymbol(bytes, parts) {
   const count = parts.length - 1
   const segments = new Array(count)
-  for (let i = 0; i < count; i++) segments[i] = { mode: MODES[bytes[6 + i]], data: parts[i + 1] }
-  const size = bytes[4] | (bytes[5] << 8)
+  for (let i = 0; i < count; i++) segments[i] = { mode: MODES[bytes[8 + i]], data: parts[i + 1] }
+  const width = bytes[4] | (bytes[5] << 8)
+  const height = bytes[6] | (bytes[7] << 8)
   return {
     version: bytes[0],
     micro: bytes[1] === 1,
+    rmqr: bytes[1] === 2,
     errorCorrectionLevel: LEVELS[bytes[2]],
     maskPattern: bytes[3],
-    size,
+    size: width,
+    width,
+    height,
     // A copy (Buffer's `slice` would be a view), always a Uint8Array.
-    modules: new Uint8Array(bytes.subarray(6 + count, 6 + count + size * size)),
+    modules: new Uint8Array(bytes.subarray(8 + count, 8 + count + width * height)),
     segments,
   }
 }

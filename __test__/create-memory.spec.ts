@@ -141,7 +141,9 @@ test('the internal __createSyncInto: scratch memory it cannot use is ignored; us
     return
   }
   t.is(typeof written[0], 'number', 'scratch with room is written')
-  t.is(scratch[4]! | (scratch[5]! << 8), 21, 'the size, at the start')
+  t.is(scratch[4]! | (scratch[5]! << 8), 21, 'the width, at the start')
+  t.is(scratch[6]! | (scratch[7]! << 8), 21, 'the height, after it')
   t.true(scratch.subarray(written[0] as number).every((byte) => byte === 0), 'nothing after the packed length')
-  t.deepEqual(Buffer.from(scratch.subarray(7, written[0] as number)).toString('base64'), reference.modules, 'the modules')
+  // An 8-byte head and one segment's mode, then the modules.
+  t.deepEqual(Buffer.from(scratch.subarray(9, written[0] as number)).toString('base64'), reference.modules, 'the modules')
 })

@@ -491,7 +491,7 @@ const ALL_TARGETS = [...HASH_TARGETS, ...QR_TARGETS]
 const target = (fn: string) => ALL_TARGETS.find((candidate) => candidate.fn === fn)!
 
 /** The option keys each function reads. */
-const CREATE_KEYS = ['version', 'errorCorrectionLevel', 'maskPattern', 'eci', 'gs1', 'applicationIndicator', 'micro', 'signal']
+const CREATE_KEYS = ['version', 'errorCorrectionLevel', 'maskPattern', 'eci', 'gs1', 'applicationIndicator', 'micro', 'rmqr', 'signal']
 const IMAGE_KEYS = [...CREATE_KEYS, 'margin', 'scale', 'width', 'color', 'type', 'rendererOpts', 'small', 'style', 'logo']
 const KEYS: Record<string, string[]> = {
   sha256: ['encoding', 'signal'],
@@ -769,6 +769,7 @@ const perType = (fn: string): string[] =>
 const ENUM_OPTIONS: EnumOption[] = [
   { name: 'options.errorCorrectionLevel', targets: QR_TARGETS, build: (errorCorrectionLevel) => ({ errorCorrectionLevel }), bad: ['', 'Z', 'medium ', 'M\0', '\ud800', 'x'.repeat(100)] },
   { name: 'options.eci', targets: QR_TARGETS, build: (eci) => ({ eci }), bad: ['', 'utf8', 'AUTO', 'true'], skipTypes: ['a boolean'] },
+  { name: 'options.rmqr', targets: QR_TARGETS, build: (rmqr) => ({ rmqr }), bad: ['', 'R8x43', 'R7x27', 'R13x78', '13x77', 'R7x43 ', 'true'], skipTypes: ['a boolean'] },
   { name: 'options.color.dark', targets: IMAGE_TARGETS, build: (dark) => ({ color: { dark } }), bad: ['', '#', 'red', '#ggg', '#12345', '#1234567', ' #000', '#000\0', '\ud800'] },
   { name: 'options.color.light', targets: IMAGE_TARGETS, build: (light) => ({ color: { light } }), bad: ['', '#fffff', 'white', '#00\n0'] },
   { name: 'options.color.finder', targets: IMAGE_TARGETS, build: (finder) => ({ color: { finder } }), bad: ['', 'green', '#0000000', '#000\0'] },

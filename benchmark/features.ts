@@ -14,13 +14,16 @@
 // 6. Styles: a gradient PNG against the plain (1-bit) and the shaped PNG, 512 px; the same
 //    gradient as SVG against etiket's SVG (etiket's PNG has no gradients; qr-code-styling
 //    draws on a DOM canvas and is not installed here).
+// 7. rMQR: the matrix (createSync) and a PNG (toBufferSync) of the smallest rMQR code at level
+//    M, against etiket's encodeRMQR and renderMatrixPNG on the same inputs, and qrhash on the
+//    pool. (node-qrcode, qr and qr-code-styling have no rMQR.)
 // Prints markdown tables; it asserts nothing (see benchmark/README.md for the figures).
 
 import * as crypto from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 
-import { qrcode as etiketSvg } from 'etiket'
-import { qrcodePNG } from 'etiket/png'
+import { encodeRMQR, qrcode as etiketSvg } from 'etiket'
+import { qrcodePNG, renderMatrixPNG } from 'etiket/png'
 import encodeQR from 'qr'
 import QRCode from 'qrcode'
 
@@ -28,6 +31,7 @@ import {
   createQrSync,
   createSequenceSync,
   createSha256,
+  createSync,
   sha256,
   toBuffer,
   toBufferSequence,
@@ -227,6 +231,39 @@ async function styles(): Promise<void> {
   console.log('|---|---|---|')
   console.log(`| qrhash toStringSync | ${perCall(svgCalls, ours).toFixed(0)} | ${Buffer.byteLength(ours())} |`)
   console.log(`| etiket qrcode | ${perCall(svgCalls, theirs).toFixed(0)} | ${Buffer.byteLength(theirs())} |`)
+}
+
+async function rmqr(): Promise<void> {
+  const cases: Array<[string, string]> = [
+    ['20-char URL', 'https://example.com/'],
+    ['46-char URL', 'https://shop.example.com/orders/2026/11/A7F3Q9'],
+    ['20 digits', '12345678901234567890'],
+  ]
+  const rounds = 5000
+  console.log(`## rMQR at level M, the smallest size (µs per call, ${rounds} calls; PNG at 4 px a module, margin 4)\n`)
+  console.log('| input | size | qrhash createSync | etiket encodeRMQR | qrhash toBufferSync | etiket encodeRMQR + renderMatrixPNG | qrhash toBuffer, all at once on the pool (wall ÷ calls) |')
+  console.log('|---|---|---|---|---|---|---|')
+  for (const [label, text] of cases) {
+    const symbol = createSync(text, { rmqr: true })
+    const theirs = encodeRMQR(text, { ecLevel: 'M' })
+    const png = () => renderMatrixPNG(encodeRMQR(text, { ecLevel: 'M' }), { moduleSize: 4, margin: 4 })
+    for (let i = 0; i < 500; i++) {
+      createSync(text, { rmqr: true })
+      toBufferSync(text, { rmqr: true })
+      png()
+    }
+    const matrixUs = perCall(rounds, () => createSync(text, { rmqr: true }))
+    const etiketUs = perCall(rounds, () => encodeRMQR(text, { ecLevel: 'M' }))
+    const pngUs = perCall(rounds, () => toBufferSync(text, { rmqr: true }))
+    const etiketPngUs = perCall(rounds, png)
+    const started = performance.now()
+    await Promise.all(Array.from({ length: rounds }, () => toBuffer(text, { rmqr: true })))
+    const pooledUs = ((performance.now() - started) * 1000) / rounds
+    const size = `R${symbol.height}x${symbol.width} (etiket: R${theirs.length}x${theirs[0]?.length})`
+    console.log(
+      `| ${label} | ${size} | ${matrixUs.toFixed(1)} | ${etiketUs.toFixed(1)} | ${pngUs.toFixed(1)} | ${etiketPngUs.toFixed(1)} | ${pooledUs.toFixed(1)} |`,
+    )
+  }
   console.log()
 }
 
@@ -241,3 +278,4 @@ hashState()
 gs1()
 await structuredAppend()
 await styles()
+await rmqr()

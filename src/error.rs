@@ -16,6 +16,7 @@ use crate::qr::logo::{LogoError, MAX_JPEG_LOGO_SIDE, MAX_LOGO_SIDE};
 use crate::qr::options::ImageTooLarge;
 use crate::qr::output::OutputError;
 use crate::qr::render::RenderError;
+use crate::qr::rmqr;
 use crate::qr::{encode, EncodeError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,6 +291,39 @@ impl From<EncodeError> for Failure {
           version_name(needed)
         ),
       ),
+      EncodeError::RmqrTooLong { level } => Self::range(
+        "ERR_QR_DATA_TOO_LONG",
+        format!(
+          "text does not fit in an rMQR code at error correction level {level:?}: R17x139, the \
+           largest, holds at most {} bytes of binary data at that level (more for digits and \
+           upper-case letters); use level M, a QR code or less data",
+          rmqr::RmqrLevel::of(level).map_or(0, |level| rmqr::Size::LARGEST.most_bytes(level))
+        ),
+      ),
+      EncodeError::RmqrTooSmall { size, needed } => Self::range(
+        "ERR_QR_VERSION_TOO_SMALL",
+        format!(
+          "options.rmqr '{}' cannot hold this data at this error correction level; {}",
+          size.name(),
+          match needed {
+            Some(needed) => format!("the smallest size that holds it is '{}'", needed.name()),
+            None => "no rMQR size holds it (R17x139 is the largest)".into(),
+          }
+        ),
+      ),
+      EncodeError::NotInRmqr { option, given } => match option {
+        "errorCorrectionLevel" => Self::bad_value(
+          "options.errorCorrectionLevel",
+          "'M' or 'H' for an rMQR code (options.rmqr): rMQR has levels M and H",
+          &format!("level {given}"),
+        ),
+        _ => Self::bad_value(
+          format!("options.{option}"),
+          "left out with options.rmqr (an rMQR code has one size, one mask and no FNC1, \
+           structured append or logo)",
+          &given,
+        ),
+      },
       EncodeError::Invalid {
         option: "symbols",
         given,

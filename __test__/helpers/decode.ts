@@ -79,19 +79,20 @@ export function pngOfDataUrl(url: string): Buffer {
   return Buffer.from(url.slice(prefix.length), 'base64')
 }
 
-/** Draws a module grid (true = dark) as black-on-white RGBA, `scale` px per module. */
+/** Draws a module grid (true = dark; rows as long as the first) as black-on-white RGBA, `scale` px per module. */
 export function rasterise(grid: boolean[][], scale: number): Decoded {
-  const side = grid.length * scale
-  const rgba = new Uint8ClampedArray(side * side * 4).fill(255)
+  const width = (grid[0]?.length ?? 0) * scale
+  const height = grid.length * scale
+  const rgba = new Uint8ClampedArray(width * height * 4).fill(255)
   grid.forEach((row, y) =>
     row.forEach((dark, x) => {
       if (!dark) return
       for (let dy = 0; dy < scale; dy++)
         for (let dx = 0; dx < scale; dx++) {
-          const at = ((y * scale + dy) * side + x * scale + dx) * 4
+          const at = ((y * scale + dy) * width + x * scale + dx) * 4
           rgba[at] = rgba[at + 1] = rgba[at + 2] = 0
         }
     }),
   )
-  return { width: side, height: side, rgba }
+  return { width, height, rgba }
 }

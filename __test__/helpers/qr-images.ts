@@ -48,12 +48,12 @@ export function svgPixels(svg: string): Decoded {
 }
 
 /** A symbol's modules with `margin` light modules around them, as rows of booleans (true = dark). */
-export function framedGrid(symbol: Pick<QrSymbol, 'size' | 'modules'>, margin: number): boolean[][] {
-  const side = symbol.size + 2 * margin
-  return Array.from({ length: side }, (_, y) =>
-    Array.from({ length: side }, (_, x) => {
+export function framedGrid(symbol: Pick<QrSymbol, 'width' | 'height' | 'modules'>, margin: number): boolean[][] {
+  const { width, height } = symbol
+  return Array.from({ length: height + 2 * margin }, (_, y) =>
+    Array.from({ length: width + 2 * margin }, (_, x) => {
       const [mx, my] = [x - margin, y - margin]
-      return mx >= 0 && my >= 0 && mx < symbol.size && my < symbol.size && symbol.modules[my * symbol.size + mx] === 1
+      return mx >= 0 && my >= 0 && mx < width && my < height && symbol.modules[my * width + mx] === 1
     }),
   )
 }

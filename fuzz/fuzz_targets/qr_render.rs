@@ -2,7 +2,7 @@
 //! the addon runs it): encode, logo re-versioning, every renderer, data URLs. Beyond "no
 //! panic": the symbol has the size and settings asked for (a larger version only to make room
 //! for a logo), a data URL holds exactly the image bytes, and a decoded PNG shows each module in
-//! its colour.
+//! its colour. rMQR requests (a size or the smallest) go through the same checks.
 #![no_main]
 
 use std::io::Cursor;
@@ -19,7 +19,8 @@ use qrhash_core::qr::output::{
 };
 use qrhash_core::qr::paint::{Gradient, GradientKind, Stop, Stops};
 use qrhash_core::qr::render::{ImageFormat, RenderError};
-use qrhash_core::qr::{Content, Eci, Fnc1, Request, Rgba, Style, Symbol};
+use qrhash_core::qr::rmqr::{self, Choice};
+use qrhash_core::qr::{Content, Eci, Fnc1, Request, Rgba, Style, Symbol, SymbolVersion};
 
 /// Raster images above this side are only sized, not drawn: the fuzzer wants many runs a second.
 const MAX_DRAWN_SIDE: u32 = 600;
@@ -31,6 +32,8 @@ struct Case {
   level: u8,
   version: Option<u8>,
   micro: bool,
+  /// An rMQR size by its number less one, or (32 and above) the smallest.
+  rmqr: Option<u8>,
   mask: Option<u8>,
   eci: u8,
   margin: u32,
@@ -104,6 +107,12 @@ fuzz_target!(|case: Case| {
     eci: [Eci::Auto, Eci::Always, Eci::Never][usize::from(case.eci % 3)],
     fnc1: Fnc1::None,
     sequence: None,
+    rmqr: case
+      .rmqr
+      .map(|number| match rmqr::Size::all().nth(usize::from(number)) {
+        Some(size) => Choice::Fixed(size),
+        None => Choice::Smallest,
+      }),
   };
   // The same caps the JavaScript options reader enforces.
   let rgba = |[r, g, b, a]: [u8; 4]| Rgba { r, g, b, a };
@@ -177,11 +186,11 @@ fuzz_target!(|case: Case| {
   if logo.is_some() {
     check_logo_version(&recipe(Output::Symbol), &content, &symbol);
   }
-  let side = style.side_modules(symbol.matrix.width());
+  let rows = style.side_modules(symbol.matrix.height());
   let side_px = style.side_px(symbol.matrix.width());
 
   match make(Output::String(TextFormat::Utf8)) {
-    Ok(Made::Text(utf8)) => assert_eq!(utf8.lines().count(), side.div_ceil(2)),
+    Ok(Made::Text(utf8)) => assert_eq!(utf8.lines().count(), rows.div_ceil(2)),
     other => panic!("utf8 text: {other:?}"),
   }
   assert!(matches!(
@@ -223,10 +232,23 @@ fuzz_target!(|case: Case| {
 
 /// The symbol has the size and settings asked for.
 fn check_symbol(symbol: &Symbol, request: &Request) {
-  assert_eq!(symbol.matrix.width(), symbol.version.width() as usize);
   assert_eq!(symbol.level, request.level);
-  if let Some(version) = request.version {
-    assert_eq!(version_number(symbol.version), i16::from(version));
+  let version = match symbol.version {
+    SymbolVersion::Qr(version) => version,
+    SymbolVersion::Rmqr(size) => {
+      assert_eq!(symbol.matrix.width(), size.width());
+      assert_eq!(symbol.matrix.height(), size.height());
+      if let Some(Choice::Fixed(asked)) = request.rmqr {
+        assert_eq!(size, asked);
+      }
+      return;
+    }
+  };
+  assert!(request.rmqr.is_none());
+  assert_eq!(symbol.matrix.width(), version.width() as usize);
+  assert_eq!(symbol.matrix.height(), symbol.matrix.width());
+  if let Some(number) = request.version {
+    assert_eq!(version_number(version), i16::from(number));
   }
   if let Some(mask) = request.mask {
     assert_eq!(mask, symbol.mask);
@@ -239,14 +261,12 @@ fn check_logo_version(recipe: &Recipe<&[u8]>, content: &Content, symbol: &Symbol
   let source = recipe.logo.as_ref().expect("a logo was given");
   let logo = Logo::decode(source.image, source.fraction, &CancelToken::default())
     .expect("it decoded in make");
-  assert!(logo.place(symbol.version, symbol.level).is_ok());
+  let qr = |symbol: &Symbol| symbol.version.qr().expect("a logo is only on QR codes");
+  assert!(logo.place(qr(symbol), symbol.level).is_ok());
   let Ok((plain, None)) = encode_with_logo(&recipe.request, content, None) else {
     panic!("the data encodes without the logo");
   };
-  let (number, needed) = (
-    version_number(symbol.version),
-    version_number(plain.version),
-  );
+  let (number, needed) = (version_number(qr(symbol)), version_number(qr(&plain)));
   assert!(number >= needed);
   if recipe.request.version.is_none() && number > needed {
     let smaller = qrcode::Version::Normal(number - 1);
@@ -263,8 +283,9 @@ fn version_number(version: qrcode::Version) -> i16 {
   number
 }
 
-/// The PNG is `side_px` square, and each square module's centre pixel has its module's colour
-/// (away from a logo; shaped modules are checked only at finder centres, which are always dark).
+/// The PNG is `side_px` wide and as tall as its rows of modules are (square but for rMQR), and
+/// each square module's centre pixel has its module's colour (away from a logo; shaped modules
+/// are checked only at finder centres, which are always dark).
 fn check_png(
   bytes: &[u8],
   matrix: &qrhash_core::qr::Matrix,
@@ -273,13 +294,17 @@ fn check_png(
   has_logo: bool,
 ) {
   let image = image_rgba(bytes);
-  assert_eq!(image.dimensions(), (side_px, side_px));
+  let side = style.side_modules(matrix.width()) as u32;
+  let rows = style.side_modules(matrix.height()) as u32;
+  assert_eq!(
+    image.dimensions(),
+    (side_px, (rows * side_px).div_ceil(side))
+  );
   if has_logo || !style.is_plain() || style.dark == style.light {
     return;
   }
-  let side = style.side_modules(matrix.width()) as u32;
   let margin = style.margin as usize;
-  for y in 0..matrix.width() {
+  for y in 0..matrix.height() {
     for x in 0..matrix.width() {
       // Framed module k starts at pixel ⌈k · side_px / side⌉.
       let edge = |k: usize| (k as u32 * side_px).div_ceil(side);

@@ -62,9 +62,13 @@ fuzz_target!(|case: Case| {
       _ => Fnc1::industry(&format!("{:02}", case.fnc1 % 100)).expect("two digits"),
     },
     sequence: None,
+    rmqr: None,
   };
   match encode(&Content::Pieces(&pieces), &request) {
-    Ok(symbol) => assert_eq!(symbol.matrix.width(), symbol.version.width() as usize),
+    Ok(symbol) => {
+      let version = symbol.version.qr().expect("a QR request");
+      assert_eq!(symbol.matrix.width(), version.width() as usize);
+    }
     Err(EncodeError::Empty) => assert!(pieces.is_empty()),
     Err(EncodeError::TooLong { level, micro }) => assert!(level == request.level && !micro),
     Err(other) => panic!("a valid request refused: {other:?}"),

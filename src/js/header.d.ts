@@ -66,9 +66,24 @@ export interface QrSegment {
 /** What a code holds: text (UTF-8), bytes, or a list of segments. */
 export type QrData = string | BinaryLike | ReadonlyArray<string | BinaryLike | QrSegment>
 
+/**
+ * The 32 rMQR sizes (ISO/IEC 23941), `R{height}x{width}` in modules: heights 7–17, widths
+ * 43–139 (27 for heights 11 and 13).
+ */
+export type RmqrSize =
+  | 'R7x43' | 'R7x59' | 'R7x77' | 'R7x99' | 'R7x139'
+  | 'R9x43' | 'R9x59' | 'R9x77' | 'R9x99' | 'R9x139'
+  | 'R11x27' | 'R11x43' | 'R11x59' | 'R11x77' | 'R11x99' | 'R11x139'
+  | 'R13x27' | 'R13x43' | 'R13x59' | 'R13x77' | 'R13x99' | 'R13x139'
+  | 'R15x43' | 'R15x59' | 'R15x77' | 'R15x99' | 'R15x139'
+  | 'R17x43' | 'R17x59' | 'R17x77' | 'R17x99' | 'R17x139'
+
 /** How a code is encoded. Every option is checked: a bad value is a `RangeError`. */
 export interface QrCreateOptions {
-  /** Error correction level; default `'M'` (about 15 % of the code can be damaged). */
+  /**
+   * Error correction level; default `'M'` (about 15 % of the code can be damaged). An rMQR
+   * code has `'M'` and `'H'` only.
+   */
   errorCorrectionLevel?: ErrorCorrectionLevel
   /** Version 1–40 (1–4 with `micro`); default: the smallest that holds the data. */
   version?: number
@@ -95,6 +110,16 @@ export interface QrCreateOptions {
   applicationIndicator?: string
   /** A Micro QR code (M1–M4, one finder pattern, levels L/M/Q, no ECI); default false. */
   micro?: boolean
+  /**
+   * An rMQR code (ISO/IEC 23941, rectangular Micro QR: 7–17 modules tall, 27–139 wide, for
+   * narrow labels): `true` for the smallest size (by area, the shorter of two equal ones) that
+   * holds the data, or a size such as `'R13x77'`. Levels M (default) and H; ECI and every
+   * mode, no FNC1. Data too long for the size is a `RangeError` (`ERR_QR_VERSION_TOO_SMALL`)
+   * naming the smallest size that holds it; too long for R17x139, `ERR_QR_DATA_TOO_LONG`.
+   * Not with `micro`, `version`, `maskPattern`, `gs1`, `applicationIndicator`, a logo or the
+   * sequence functions. Default false.
+   */
+  rmqr?: boolean | RmqrSize
   /** Aborting rejects the promise with an `AbortError` (`code: 'ERR_ABORTED'`). */
   signal?: AbortSignal
 }
@@ -225,15 +250,21 @@ export interface QrBufferOptions extends Omit<QrImageOptions, 'type'> {
 
 /** A code as data, from {@link create}. */
 export interface QrSymbol {
-  /** 1–40, or 1–4 for a Micro QR code. */
+  /** 1–40, 1–4 for a Micro QR code, or for an rMQR code its size's number, 1 (R7x43) to 32 (R17x139). */
   version: number
   micro: boolean
+  /** An rMQR code: `R${height}x${width}` is its size. */
+  rmqr: boolean
   errorCorrectionLevel: 'L' | 'M' | 'Q' | 'H'
-  /** 0–7 (0–3 for Micro QR). */
+  /** 0–7 (0–3 for Micro QR; always 4 for rMQR, which has one mask). */
   maskPattern: number
-  /** Modules per side. */
+  /** Modules per side; for an rMQR code, modules across (as `width`). */
   size: number
-  /** `size × size` bytes, row by row, 1 = dark, in an `ArrayBuffer` of their own (nothing else is in it). */
+  /** Modules across. */
+  width: number
+  /** Modules down: `width` but for an rMQR code. */
+  height: number
+  /** `width × height` bytes, row by row, 1 = dark, in an `ArrayBuffer` of their own (nothing else is in it). */
   modules: Uint8Array
   /** The segments written, in order: text as strings, bytes given as bytes as a Buffer. */
   segments: Array<{ mode: QrMode; data: string | Buffer }>
@@ -246,15 +277,17 @@ export interface QrSymbol {
  */
 export interface QrSequenceOptions {
   symbols?: number
+  /** rMQR has no structured append: only `false`. */
+  rmqr?: false
 }
 /** Options of {@link createQrSequence}. */
-export interface QrSequenceImageOptions extends QrImageOptions, QrSequenceOptions {}
+export interface QrSequenceImageOptions extends Omit<QrImageOptions, 'rmqr'>, QrSequenceOptions {}
 /** Options of {@link toBufferSequence}. */
-export interface QrSequenceBufferOptions extends QrBufferOptions, QrSequenceOptions {}
+export interface QrSequenceBufferOptions extends Omit<QrBufferOptions, 'rmqr'>, QrSequenceOptions {}
 /** Options of {@link toStringSequence}. */
-export interface QrSequenceStringOptions extends QrStringOptions, QrSequenceOptions {}
+export interface QrSequenceStringOptions extends Omit<QrStringOptions, 'rmqr'>, QrSequenceOptions {}
 /** Options of {@link createSequence}. */
-export interface QrSequenceCreateOptions extends QrCreateOptions, QrSequenceOptions {}
+export interface QrSequenceCreateOptions extends Omit<QrCreateOptions, 'rmqr'>, QrSequenceOptions {}
 
 /** A code of a sequence as data, from {@link createSequence}. */
 export interface QrSequenceSymbol extends QrSymbol {

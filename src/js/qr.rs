@@ -18,6 +18,7 @@ use super::partition::split;
 use super::{buffer_copy, buffer_of, Call, Job, Slice};
 use crate::error::Failure;
 use crate::input::{self, Bytes, FlagOr, Options, PendingBytes, Pinning};
+use crate::qr::encode;
 use crate::qr::format::{self, Accepted, Format, Settings, TextFormat};
 use crate::qr::logo;
 use crate::qr::options::{
@@ -25,9 +26,11 @@ use crate::qr::options::{
 };
 use crate::qr::output::{segment_data, LogoSource, Made, Making, Output, Recipe, SegmentData};
 use crate::qr::render::ImageFormat;
+use crate::qr::rmqr;
 use crate::qr::sequence::{self, Split};
 use crate::qr::{
   parse_ec_level, Content, Eci, Fnc1, Piece, PieceError, Request, Rgba, Style, Symbol,
+  SymbolVersion,
 };
 use crate::slice::Step;
 
@@ -91,20 +94,23 @@ fn symbol_to_js<'env>(env: &'env Env, symbol: &Symbol) -> napi::Result<Unknown<'
   symbol_parts_to_js(env, symbol, buffer_copy(env, &packed)?)
 }
 
+/// Bytes of [`pack_symbol`]'s head before the segments' modes.
+const PACKED_HEAD: usize = 8;
+
 /// Bytes [`pack_symbol`] writes.
 fn packed_length(symbol: &Symbol) -> usize {
-  let width = symbol.matrix.width();
-  6 + symbol.plan.runs.len() + width * width
+  PACKED_HEAD + symbol.plan.runs.len() + symbol.matrix.width() * symbol.matrix.height()
 }
 
-/// The symbol as `unpackSymbol` reads it: version, 1 for Micro QR, level as an index into
-/// "LMQH", mask, size as a little-endian u16, one [`mode_index`] per segment, then the
-/// `size × size` modules.
+/// The symbol as `unpackSymbol` reads it: version (an rMQR size's number, 1‥=32), kind (0 for
+/// QR, 1 for Micro QR, 2 for rMQR), level as an index into "LMQH", mask, width and height as
+/// little-endian u16s, one [`mode_index`] per segment, then the `width × height` modules.
 fn pack_symbol(symbol: &Symbol, packed: &mut [u8]) {
-  let width = symbol.matrix.width();
-  let (number, micro) = match symbol.version {
-    qrcode::Version::Normal(number) => (number, false),
-    qrcode::Version::Micro(number) => (number, true),
+  let (width, height) = (symbol.matrix.width(), symbol.matrix.height());
+  let (number, kind) = match symbol.version {
+    SymbolVersion::Qr(qrcode::Version::Normal(number)) => (number as u8, 0),
+    SymbolVersion::Qr(qrcode::Version::Micro(number)) => (number as u8, 1),
+    SymbolVersion::Rmqr(size) => (size.index() + 1, 2),
   };
   let level = match symbol.level {
     EcLevel::L => 0,
@@ -113,10 +119,11 @@ fn pack_symbol(symbol: &Symbol, packed: &mut [u8]) {
     EcLevel::H => 3,
   };
   let runs = &symbol.plan.runs;
-  let (head, modules) = packed.split_at_mut(6 + runs.len());
-  head[..4].copy_from_slice(&[number as u8, u8::from(micro), level, symbol.mask]);
+  let (head, modules) = packed.split_at_mut(PACKED_HEAD + runs.len());
+  head[..4].copy_from_slice(&[number, kind, level, symbol.mask]);
   head[4..6].copy_from_slice(&(width as u16).to_le_bytes());
-  for (mode, run) in head[6..].iter_mut().zip(runs) {
+  head[6..8].copy_from_slice(&(height as u16).to_le_bytes());
+  for (mode, run) in head[PACKED_HEAD..].iter_mut().zip(runs) {
     *mode = mode_index(run.span.mode);
   }
   symbol.matrix.write_modules(modules);
@@ -333,6 +340,7 @@ const ENCODING_OPTIONS: &[&str] = &[
   "gs1",
   "applicationIndicator",
   "micro",
+  "rmqr",
   "signal",
 ];
 const DRAWING_OPTIONS: &[&str] = &[
@@ -346,9 +354,9 @@ const DRAWING_OPTIONS: &[&str] = &[
   "style",
   "logo",
 ];
-const RENDERING_OPTIONS: &[&str] = &joined::<17>(ENCODING_OPTIONS, DRAWING_OPTIONS);
-const SEQUENCE_ENCODING_OPTIONS: &[&str] = &joined::<9>(ENCODING_OPTIONS, &["symbols"]);
-const SEQUENCE_RENDERING_OPTIONS: &[&str] = &joined::<18>(RENDERING_OPTIONS, &["symbols"]);
+const RENDERING_OPTIONS: &[&str] = &joined::<18>(ENCODING_OPTIONS, DRAWING_OPTIONS);
+const SEQUENCE_ENCODING_OPTIONS: &[&str] = &joined::<10>(ENCODING_OPTIONS, &["symbols"]);
+const SEQUENCE_RENDERING_OPTIONS: &[&str] = &joined::<19>(RENDERING_OPTIONS, &["symbols"]);
 
 /// `first` then `second` as one list of `N` names (a length that is not theirs fails to
 /// compile).
@@ -423,6 +431,13 @@ fn read_sequence(
       .integer("symbols", 2..=u32::from(sequence::MAX_SYMBOLS))?
       .map(|symbols| symbols as u8);
     let recipe = read_recipe(env, options, wanted)?;
+    if recipe.request.rmqr.is_some() {
+      return Err(Failure::bad_value(
+        "options.rmqr",
+        "left out of a structured-append sequence (rMQR has no structured append)",
+        "an rMQR code",
+      ));
+    }
     Ok(move |pinning: &Pinning| {
       Ok(QrSequenceJob {
         data: data.pin(pinning)?,
@@ -601,15 +616,57 @@ fn read_recipe<'env>(
     eci: read_eci(options)?,
     fnc1: read_fnc1(options)?,
     sequence: None,
+    rmqr: read_rmqr(options)?,
   };
   let output = read_output(options, wanted)?;
   let style = read_style(options)?;
+  if request.rmqr.is_some() {
+    check_rmqr(&request, &style, logo.is_some())?;
+  }
   Ok(Recipe {
     request,
     style,
     logo,
     output,
   })
+}
+
+/// Refuses what an rMQR code cannot have, before the job is made: options of QR's it lacks
+/// (see [`encode::validate`]), a logo, and module or finder shapes, which zxing's rMQR
+/// detector misreads at some scales (the finder and the corner patterns sit on the timing
+/// edges).
+fn check_rmqr(request: &Request, style: &Style, logo: bool) -> Result<(), Failure> {
+  if logo {
+    return Err(Failure::bad_value(
+      "options.logo",
+      "absent for an rMQR code (options.rmqr)",
+      "a logo",
+    ));
+  }
+  if style.modules != ModuleShape::Square || style.finder != FinderShape::Square {
+    return Err(Failure::bad_value(
+      "options.style",
+      "absent or square modules and finder for an rMQR code (options.rmqr): readers do not \
+       find shaped ones reliably",
+      "a shape",
+    ));
+  }
+  Ok(encode::validate(request)?)
+}
+
+/// What `options.rmqr` may be.
+const RMQR_FORMS: &str = "true, false or an rMQR size 'R{height}x{width}': height 7, 9, 11, 13, \
+  15 or 17 and width 43, 59, 77, 99 or 139, or 27 for heights 11 and 13 ('R7x43' to 'R17x139')";
+
+/// `rmqr: true` (the smallest rMQR size that holds the data) or a size (`'R13x77'`).
+fn read_rmqr(options: &Options) -> Result<Option<rmqr::Choice>, Failure> {
+  Ok(
+    match options.flag_or_parsed("rmqr", RMQR_FORMS, rmqr::Size::parse)? {
+      None | Some(FlagOr::Flag(false)) => None,
+      Some(FlagOr::Flag(true)) => Some(rmqr::Choice::Smallest),
+      Some(FlagOr::Parsed(size)) => Some(rmqr::Choice::Fixed(size)),
+    },
+  )
 }
 
 fn read_eci(options: &Options) -> Result<Eci, Failure> {

@@ -2,6 +2,7 @@
 //!
 //! The `qrcode` crate segments the data, builds the bit stream, computes error correction and
 //! draws the function patterns and data; [`mask`](super::mask) chooses and applies the mask.
+//! rMQR symbols, which the crate does not know, are made by [`rmqr`](super::rmqr).
 
 use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::types::{QrError, QrResult};
@@ -9,15 +10,17 @@ use qrcode::{ec, EcLevel, Version};
 
 use super::line::Line;
 use super::mask::Unmasked;
+use super::rmqr::{self, RmqrLevel};
 use super::segment::{plan, Content, Eci, Fnc1, Plan};
 use super::sequence::{self, Position};
 use super::template::Template;
 
 /// A symbol's modules, one bit-packed row per line, dark set.
 ///
-/// Invariant: `rows.len() == width`, `width` is `17 + 4 × version` for a QR code (21‥=177) or
-/// `9 + 2 × version` for a Micro QR code (11‥=17), and no row has a bit at or beyond `width`;
-/// only [`encode`] builds one.
+/// Invariant: square QR and Micro QR symbols have `rows.len() == width`, `width` being
+/// `17 + 4 × version` for a QR code (21‥=177) or `9 + 2 × version` for a Micro QR code
+/// (11‥=17); an rMQR symbol has `rows.len()` (its height, 7‥=17) less than `width` (27‥=139),
+/// as one of its 32 sizes. No row has a bit at or beyond `width`; only [`encode`] builds one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matrix {
   width: usize,
@@ -25,8 +28,14 @@ pub struct Matrix {
 }
 
 impl Matrix {
+  /// Modules across.
   pub fn width(&self) -> usize {
     self.width
+  }
+
+  /// Modules down: the width, but for an rMQR symbol.
+  pub fn height(&self) -> usize {
+    self.rows.len()
   }
 
   pub fn is_dark(&self, x: usize, y: usize) -> bool {
@@ -37,18 +46,19 @@ impl Matrix {
     self.rows[y]
   }
 
-  /// Writes one byte per module into `out` (`width²` bytes), row by row, 1 for dark.
+  /// Writes one byte per module into `out` (`width × height` bytes), row by row, 1 for dark.
   pub fn write_modules(&self, out: &mut [u8]) {
-    assert_eq!(out.len(), self.width * self.width, "one byte per module");
+    assert_eq!(out.len(), self.width * self.height(), "one byte per module");
     for (row, line) in out.chunks_exact_mut(self.width).zip(&self.rows) {
       line.write_bits(row);
     }
   }
 
-  /// Top-left corners of the 7×7 finder patterns: three for QR, one for Micro QR.
+  /// Top-left corners of the 7×7 finder patterns: three for QR, one for Micro QR and rMQR
+  /// (whose 5×5 finder sub-pattern is drawn as modules).
   pub fn finders(&self) -> Vec<(usize, usize)> {
     let far = self.width - 7;
-    if self.width < 21 {
+    if self.width < 21 || self.height() != self.width {
       vec![(0, 0)]
     } else {
       vec![(0, 0), (far, 0), (0, far)]
@@ -70,6 +80,9 @@ pub struct Request {
   pub fnc1: Fnc1,
   /// This symbol's place in a structured-append sequence ([`sequence::split`] gives it).
   pub sequence: Option<Position>,
+  /// An rMQR symbol of this size, or the smallest that holds the data, instead of a QR or
+  /// Micro QR code: level M or H, and no fixed version or mask, FNC1 or sequence.
+  pub rmqr: Option<rmqr::Choice>,
 }
 
 impl Request {
@@ -84,6 +97,7 @@ impl Request {
       eci: Eci::Auto,
       fnc1: Fnc1::None,
       sequence: None,
+      rmqr: None,
     }
   }
 
@@ -109,12 +123,33 @@ impl Request {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Symbol {
   pub matrix: Matrix,
-  pub version: Version,
+  pub version: SymbolVersion,
   pub level: EcLevel,
-  /// The mask pattern applied, 0‥8 (0‥4 for Micro QR).
+  /// The mask pattern applied, 0‥8 (0‥4 for Micro QR); always 4 for rMQR, whose one mask is
+  /// QR's pattern 4.
   pub mask: u8,
   pub plan: Plan,
 }
+
+/// What was drawn: a QR or Micro QR version, or an rMQR size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymbolVersion {
+  Qr(Version),
+  Rmqr(rmqr::Size),
+}
+
+impl SymbolVersion {
+  /// The QR or Micro QR version; `None` for rMQR.
+  pub fn qr(self) -> Option<Version> {
+    match self {
+      Self::Qr(version) => Some(version),
+      Self::Rmqr(_) => None,
+    }
+  }
+}
+
+/// rMQR's fixed mask: QR's pattern 4, `(⌊y / 2⌋ + ⌊x / 3⌋) mod 2 = 0`.
+const RMQR_MASK: u8 = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EncodeError {
@@ -127,8 +162,19 @@ pub enum EncodeError {
   /// No sequence of `symbols` symbols (16 when the count was free) holds the data at this
   /// level.
   SequenceTooLong { level: EcLevel, symbols: u8 },
+  /// No rMQR size holds the data at this level.
+  RmqrTooLong { level: EcLevel },
+  /// The requested rMQR size is too small; `needed` is the smallest that holds the data, if
+  /// one does.
+  RmqrTooSmall {
+    size: rmqr::Size,
+    needed: Option<rmqr::Size>,
+  },
   /// The request itself is impossible: a version, mask or level the symbol kind lacks.
   Invalid { option: &'static str, given: String },
+  /// An option an rMQR code cannot take (`errorCorrectionLevel` L or Q, a version, a mask,
+  /// `micro`, FNC1, a sequence or a logo); `given` is its value.
+  NotInRmqr { option: &'static str, given: String },
 }
 
 /// Encodes `content` as `request` says, in the smallest version that fits unless the request
@@ -141,6 +187,9 @@ pub fn encode(content: &Content, request: &Request) -> Result<Symbol, EncodeErro
   };
   if empty {
     return Err(EncodeError::Empty);
+  }
+  if let Some(choice) = request.rmqr {
+    return encode_rmqr(content, request, choice);
   }
   // Micro QR has no ECI mode.
   let eci = if request.micro {
@@ -192,13 +241,48 @@ pub fn encode(content: &Content, request: &Request) -> Result<Symbol, EncodeErro
   Err(match encode(content, &free) {
     Ok(symbol) => EncodeError::VersionTooSmall {
       version: request.versions().next().expect("one version"),
-      needed: symbol.version,
+      needed: symbol
+        .version
+        .qr()
+        .expect("a QR request gives a QR version"),
     },
     Err(_) => too_long,
   })
 }
 
-fn validate(request: &Request) -> Result<(), EncodeError> {
+/// `content` as an rMQR symbol ([`validate`] has checked the request).
+fn encode_rmqr(
+  content: &Content,
+  request: &Request,
+  choice: rmqr::Choice,
+) -> Result<Symbol, EncodeError> {
+  let level = RmqrLevel::of(request.level).expect("validated");
+  match rmqr::encode(content, level, request.eci, choice) {
+    Ok(drawn) => Ok(Symbol {
+      matrix: Matrix {
+        width: drawn.size.width(),
+        rows: drawn.rows,
+      },
+      version: SymbolVersion::Rmqr(drawn.size),
+      level: request.level,
+      mask: RMQR_MASK,
+      plan: drawn.plan,
+    }),
+    Err(rmqr::Refusal::TooLong) => Err(EncodeError::RmqrTooLong {
+      level: request.level,
+    }),
+    Err(rmqr::Refusal::TooSmall { size, needed }) => {
+      Err(EncodeError::RmqrTooSmall { size, needed })
+    }
+  }
+}
+
+/// Refuses a request no symbol can meet: a version, mask or level its kind lacks, or an
+/// option its kind cannot take. [`encode`] checks this first; readers may check it earlier.
+pub fn validate(request: &Request) -> Result<(), EncodeError> {
+  if request.rmqr.is_some() {
+    return validate_rmqr(request);
+  }
   let (versions, masks) = if request.micro {
     (1..=4, 0..=3)
   } else {
@@ -225,6 +309,36 @@ fn validate(request: &Request) -> Result<(), EncodeError> {
   }
   if request.micro && request.fnc1 != Fnc1::None {
     return Err(invalid("fnc1", &"FNC1 in a Micro QR code"));
+  }
+  Ok(())
+}
+
+/// An rMQR request has no options of QR's that rMQR lacks: it has levels M and H only, one
+/// mask, sizes instead of versions, and no FNC1 or structured append.
+fn validate_rmqr(request: &Request) -> Result<(), EncodeError> {
+  let refuse = |option, given: &dyn std::fmt::Display| {
+    Err(EncodeError::NotInRmqr {
+      option,
+      given: given.to_string(),
+    })
+  };
+  if RmqrLevel::of(request.level).is_none() {
+    return refuse("errorCorrectionLevel", &format_args!("{:?}", request.level));
+  }
+  if request.micro {
+    return refuse("micro", &true);
+  }
+  if let Some(version) = request.version {
+    return refuse("version", &version);
+  }
+  if let Some(mask) = request.mask {
+    return refuse("maskPattern", &mask);
+  }
+  if let Some(position) = request.sequence {
+    return refuse("symbols", &position.total());
+  }
+  if request.fnc1 != Fnc1::None {
+    return refuse("fnc1", &"FNC1");
   }
   Ok(())
 }
@@ -301,7 +415,7 @@ fn draw(data: &[u8], version: Version, request: &Request, plan: Plan) -> Symbol 
   };
   Symbol {
     matrix: Matrix { width, rows },
-    version,
+    version: SymbolVersion::Qr(version),
     level,
     mask,
     plan,
@@ -448,7 +562,10 @@ mod tests {
       ..Request::new(EcLevel::M)
     };
     let symbol = encode(&Content::Text(b"55=555\0"), &request).unwrap();
-    assert!(matches!(symbol.version, Version::Micro(_)));
+    assert!(matches!(
+      symbol.version,
+      SymbolVersion::Qr(Version::Micro(_))
+    ));
     for (version, level) in [(1, EcLevel::L), (3, EcLevel::L), (3, EcLevel::M)] {
       for digits in 1..=25 {
         let request = Request {
@@ -667,13 +784,14 @@ mod tests {
         };
         let symbol = encode(&Content::Text(b"forced mask"), &request).unwrap();
         assert_eq!(symbol.mask, pattern);
-        let bits = symbol.plan.bits(symbol.version).map(|mut bits| {
+        let drawn = symbol.version.qr().unwrap();
+        let bits = symbol.plan.bits(drawn).map(|mut bits| {
           bits.push_terminator(EcLevel::Q).unwrap();
           bits
         });
         let (data, ec) =
-          ec::construct_codewords(&bits.unwrap().into_bytes(), symbol.version, EcLevel::Q).unwrap();
-        let mut canvas = Canvas::new(symbol.version, EcLevel::Q);
+          ec::construct_codewords(&bits.unwrap().into_bytes(), drawn, EcLevel::Q).unwrap();
+        let mut canvas = Canvas::new(drawn, EcLevel::Q);
         canvas.draw_all_functional_patterns();
         canvas.draw_data(&data, &ec);
         canvas.apply_mask(MASKS[usize::from(pattern)]);
@@ -712,7 +830,11 @@ mod tests {
         ..Request::new(level)
       };
       let symbol = encode(&Content::Binary(data), &request).unwrap();
-      assert_eq!(symbol.version, Version::Micro(version), "{data:?}");
+      assert_eq!(
+        symbol.version,
+        SymbolVersion::Qr(Version::Micro(version)),
+        "{data:?}"
+      );
       // The crate's smallest Micro version that holds the data is the same.
       let smaller =
         (1..version).find(|&v| QrCode::with_version(data, Version::Micro(v), level).is_ok());
@@ -734,7 +856,7 @@ mod tests {
       ..Request::new(EcLevel::M)
     };
     let symbol = encode(&Content::Text(b"short"), &request(5)).unwrap();
-    assert_eq!(symbol.version, Version::Normal(5));
+    assert_eq!(symbol.version, SymbolVersion::Qr(Version::Normal(5)));
     assert_eq!(
       encode(&Content::Text(&[b'a'; 100]), &request(2)),
       Err(EncodeError::VersionTooSmall {

@@ -377,14 +377,24 @@ pub fn encode_with_logo(
     return Ok((symbol, None));
   };
   loop {
-    match logo.place(symbol.version, symbol.level) {
+    // A logo needs the spare error correction of level H in a QR code.
+    let Some(version) = symbol.version.qr() else {
+      return Err(
+        EncodeError::NotInRmqr {
+          option: "logo",
+          given: "a logo".into(),
+        }
+        .into(),
+      );
+    };
+    match logo.place(version, symbol.level) {
       Ok(clearing) => return Ok((symbol, Some(clearing))),
       Err(LogoError::TooLarge { largest }) => {
-        let next = match symbol.version {
+        let next = match version {
           Version::Normal(number) if request.version.is_none() && number < 40 => number as u8 + 1,
           _ => {
             return Err(OutputError::LogoTooLarge {
-              version: symbol.version,
+              version,
               fraction: logo.fraction,
               largest,
             })
@@ -406,6 +416,7 @@ mod tests {
   use super::*;
   use crate::qr::options::{FinderShape, ModuleShape};
   use crate::qr::segment::{Eci, Piece};
+  use crate::qr::SymbolVersion;
   use qrcode::EcLevel;
   use std::time::Duration;
 
@@ -423,6 +434,7 @@ mod tests {
         eci: Eci::Auto,
         fnc1: Default::default(),
         sequence: None,
+        rmqr: None,
       },
       style: Style::default(),
       logo: logo.map(|image| LogoSource::new(image, 0.3)),
@@ -594,16 +606,19 @@ mod tests {
     let with_logo = recipe(Output::Symbol, Some(logo_png()));
     let logo = Logo::decode(&logo_png(), 0.3, &CancelToken::default()).unwrap();
     assert!(
-      logo.place(small.version, EcLevel::H).is_err(),
+      logo.place(small.version.qr().unwrap(), EcLevel::H).is_err(),
       "does not fit the smallest"
     );
     let (larger, clearing) = encode_with_logo(&with_logo.request, &content, Some(&logo)).unwrap();
-    let number = |version| match version {
-      Version::Normal(number) => number,
-      Version::Micro(_) => unreachable!(),
+    let number = |version: SymbolVersion| match version.qr() {
+      Some(Version::Normal(number)) => number,
+      _ => unreachable!(),
     };
     assert!(number(larger.version) > number(small.version));
-    assert_eq!(logo.place(larger.version, EcLevel::H).ok(), clearing);
+    assert_eq!(
+      logo.place(larger.version.qr().unwrap(), EcLevel::H).ok(),
+      clearing
+    );
 
     let fixed = Recipe {
       request: Request {

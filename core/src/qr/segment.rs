@@ -2,13 +2,57 @@
 //!
 //! A [`Plan`] is everything that precedes the terminator in a symbol's bit stream: an optional
 //! ECI designator, an optional FNC1 mode indicator and the segments. Its size depends on the version only through the length
-//! fields, which change at versions 10 and 27 (and with each Micro QR version), so a plan is
-//! made for a version and measured against that version's capacity.
+//! fields, which change at versions 10 and 27 (and with each Micro QR version and rMQR size),
+//! so a plan is made for a version and measured against that version's capacity. What a kind of
+//! symbol spends on headers is its [`Headers`].
 
 use encoding_rs::SHIFT_JIS;
 use qrcode::bits::Bits;
 use qrcode::optimize::Segment as Span;
 use qrcode::types::{Mode, QrResult, Version};
+
+use super::bit_writer::BitWriter;
+
+/// What one version of a kind of symbol spends on each segment's header, and which modes it
+/// has: all the planner needs to know of it. The data after a header is written alike in QR,
+/// Micro QR and rMQR.
+pub trait Headers: Copy {
+  /// Bits of a mode indicator.
+  fn mode_bits(self) -> usize;
+  /// Bits of the character count of a `mode` segment.
+  fn count_bits(self, mode: Mode) -> usize;
+  /// Whether the symbol has `mode`.
+  fn offers(self, mode: Mode) -> bool;
+
+  /// Bits of `span` written as one segment, header included.
+  fn segment_bits(self, span: &Span) -> usize {
+    let bytes = span.end - span.begin;
+    let characters = if span.mode == Mode::Kanji {
+      bytes / 2
+    } else {
+      bytes
+    };
+    self.mode_bits() + self.count_bits(span.mode) + span.mode.data_bits_count(characters)
+  }
+}
+
+impl Headers for Version {
+  fn mode_bits(self) -> usize {
+    self.mode_bits_count()
+  }
+
+  fn count_bits(self, mode: Mode) -> usize {
+    mode.length_bits_count(self)
+  }
+
+  fn offers(self, mode: Mode) -> bool {
+    match self {
+      Version::Micro(1) => mode == Mode::Numeric,
+      Version::Micro(2) => matches!(mode, Mode::Numeric | Mode::Alphanumeric),
+      _ => true,
+    }
+  }
+}
 
 /// ECI assignment numbers (AIM ECI specification).
 pub const UTF8_ECI: u32 = 26;
@@ -226,15 +270,20 @@ pub struct Plan {
 }
 
 impl Plan {
-  /// Bits before the terminator at `version`.
-  pub fn bit_len(&self, version: Version) -> usize {
-    let eci = if self.eci.is_some() { 4 + 8 } else { 0 };
+  /// Bits before the terminator at `version` (the ECI designators written are below 128: 8
+  /// bits after the mode indicator).
+  pub fn bit_len(&self, version: impl Headers) -> usize {
+    let eci = if self.eci.is_some() {
+      version.mode_bits() + 8
+    } else {
+      0
+    };
     eci
       + self.fnc1.bit_len()
       + self
         .runs
         .iter()
-        .map(|run| self.written(run).encoded_len(version))
+        .map(|run| version.segment_bits(&self.written(run)))
         .sum::<usize>()
   }
 
@@ -277,6 +326,33 @@ impl Plan {
     Ok(bits)
   }
 
+  /// Writes each run into `out`: `header` writes its mode indicator and character count (the
+  /// kind of symbol decides them), then the data follows as every kind writes it. For symbols
+  /// the `qrcode` crate cannot write; FNC1 plans are not written here.
+  pub fn write_runs(
+    &self,
+    out: &mut BitWriter,
+    mut header: impl FnMut(&mut BitWriter, Mode, usize),
+  ) {
+    // Version 1's count fields (10, 9, 8 and 8 bits) hold any count this is used for.
+    const V1: Version = Version::Normal(1);
+    for run in &self.runs {
+      let span = run.span;
+      let mut bits = Bits::new(V1);
+      bits
+        .push_segments(&self.bytes, std::iter::once(span))
+        .expect("a run in its mode, short enough for version 1's count fields");
+      let characters = match span.mode {
+        Mode::Kanji => (span.end - span.begin) / 2,
+        _ => span.end - span.begin,
+      };
+      header(out, span.mode, characters);
+      let skipped = V1.mode_bits() + V1.count_bits(span.mode);
+      let len = bits.len();
+      out.push_slice(&bits.into_bytes(), skipped, len);
+    }
+  }
+
   /// Whether a byte run of text holds non-ASCII bytes: text a decoder would have to guess the
   /// character set of. Bytes the caller gave as bytes are theirs to interpret.
   fn has_non_ascii_text(&self) -> bool {
@@ -290,7 +366,7 @@ impl Plan {
 
 /// The shortest plan for `content` at `version`, or `None` when the version lacks a mode the
 /// content needs.
-pub fn plan(content: &Content, version: Version, eci: Eci, fnc1: Fnc1) -> Option<Plan> {
+pub fn plan(content: &Content, version: impl Headers, eci: Eci, fnc1: Fnc1) -> Option<Plan> {
   Some(match content {
     Content::Binary(bytes) => Plan {
       eci: None,
@@ -360,7 +436,7 @@ pub fn plan(content: &Content, version: Version, eci: Eci, fnc1: Fnc1) -> Option
 
 fn text_plan(
   bytes: Vec<u8>,
-  version: Version,
+  version: impl Headers,
   eci: Eci,
   fnc1: Fnc1,
   kanji: bool,
@@ -410,7 +486,7 @@ enum Charset {
 fn optimal_runs(
   data: &[u8],
   offset: usize,
-  version: Version,
+  version: impl Headers,
   charset: Charset,
   fnc1: Fnc1,
 ) -> Option<Vec<Run>> {
@@ -418,15 +494,7 @@ fn optimal_runs(
   let text = charset != Charset::Bytes;
   const MODES: [Mode; 4] = [Mode::Numeric, Mode::Alphanumeric, Mode::Byte, Mode::Kanji];
   const UNREACHABLE: u64 = u64::MAX / 2;
-  let offered = |mode: Mode| match (version, mode) {
-    (Version::Micro(1), Mode::Numeric) => true,
-    (Version::Micro(1), _) => false,
-    (Version::Micro(2), Mode::Numeric | Mode::Alphanumeric) => true,
-    (Version::Micro(2), _) => false,
-    _ => true,
-  };
-  let header =
-    MODES.map(|mode| 6 * (version.mode_bits_count() + mode.length_bits_count(version)) as u64);
+  let header = MODES.map(|mode| 6 * (version.mode_bits() + version.count_bits(mode)) as u64);
   // Characters: one byte, or a Shift_JIS double byte that kanji mode can take.
   let mut starts = Vec::with_capacity(data.len());
   let mut i = 0;
@@ -452,7 +520,7 @@ fn optimal_runs(
         Mode::Byte => width == 1,
         Mode::Kanji => width == 2,
       };
-      (fits && offered(mode)).then_some(match mode {
+      (fits && version.offers(mode)).then_some(match mode {
         Mode::Numeric => 20,
         // Under FNC1 a `%` is written twice.
         Mode::Alphanumeric if fnc1.is_on() && byte == b'%' => 66,

@@ -11,6 +11,7 @@ use qrcode::bits::Bits;
 use qrcode::types::QrError;
 use qrcode::Version;
 
+use super::bit_writer::BitWriter;
 use super::encode::{EncodeError, Request};
 use super::output::OutputError;
 use super::segment::{plan, Content};
@@ -293,41 +294,8 @@ pub fn codewords(position: Position, bits: Bits, capacity: usize) -> Result<Vec<
   let body = bits.into_bytes();
   let mut out = BitWriter::default();
   out.push(position.header(), HEADER_BITS);
-  for bit in 0..length {
-    out.push(u32::from(body[bit / 8] >> (7 - bit % 8) & 1), 1);
-  }
-  // The terminator (up to four zero bits), zeros to the byte, then the pad codewords.
-  let terminator = (capacity - out.len).min(4);
-  out.push(0, terminator);
-  out.push(0, (8 - out.len % 8) % 8);
-  for pad in [0xec, 0x11].into_iter().cycle() {
-    if out.len >= capacity {
-      break;
-    }
-    out.push(pad, 8);
-  }
-  Ok(out.bytes)
-}
-
-#[derive(Default)]
-struct BitWriter {
-  bytes: Vec<u8>,
-  len: usize,
-}
-
-impl BitWriter {
-  /// Appends the low `count` bits of `value`, most significant first.
-  fn push(&mut self, value: u32, count: usize) {
-    for shift in (0..count).rev() {
-      if self.len.is_multiple_of(8) {
-        self.bytes.push(0);
-      }
-      if value >> shift & 1 == 1 {
-        *self.bytes.last_mut().expect("a byte was pushed") |= 0x80 >> (self.len % 8);
-      }
-      self.len += 1;
-    }
-  }
+  out.push_slice(&body, 0, length);
+  Ok(out.finish(4, capacity))
 }
 
 #[cfg(test)]

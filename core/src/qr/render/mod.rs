@@ -26,11 +26,13 @@ pub struct Placed<'a> {
   pub clearing: Clearing,
 }
 
-/// The symbol with its quiet zone: `side × side` modules, light outside the matrix.
+/// The symbol with its quiet zone: `side` modules across and `rows` down (as many as across
+/// but for rMQR), light outside the matrix.
 struct Framed<'a> {
   matrix: &'a Matrix,
   margin: usize,
   side: usize,
+  rows: usize,
 }
 
 impl<'a> Framed<'a> {
@@ -39,21 +41,30 @@ impl<'a> Framed<'a> {
       matrix,
       margin: style.margin as usize,
       side: style.side_modules(matrix.width()),
+      rows: style.side_modules(matrix.height()),
     }
   }
 
   /// `gradient` over the matrix (the quiet zone left out), in framed module units.
   fn gradient(&self, gradient: &Gradient) -> Placement {
-    let (margin, width) = (self.margin as f64, self.matrix.width() as f64);
-    gradient.placed(margin, margin, width, width)
+    let margin = self.margin as f64;
+    let (width, height) = (self.matrix.width() as f64, self.matrix.height() as f64);
+    gradient.placed(margin, margin, width, height)
   }
 
   /// Whether module (`x`, `y`) of the framed symbol is dark; anything outside is light.
   fn is_dark(&self, x: usize, y: usize) -> bool {
-    let inside = self.margin..self.margin + self.matrix.width();
-    inside.contains(&x)
-      && inside.contains(&y)
-      && self.matrix.is_dark(x - self.margin, y - self.margin)
+    let margin = self.margin;
+    (margin..margin + self.matrix.width()).contains(&x)
+      && (margin..margin + self.matrix.height()).contains(&y)
+      && self.matrix.is_dark(x - margin, y - margin)
+  }
+
+  /// Pixels down an image `side_px` across: a row of modules is as tall as a column is wide
+  /// (row `i` covers the pixels column `i` does, see [`module_edges`]), so a square symbol
+  /// makes a square image. Never more than `side_px`.
+  fn height_px(&self, side_px: usize) -> usize {
+    (self.rows * side_px).div_ceil(self.side)
   }
 }
 

@@ -22,6 +22,7 @@ use crate::slice::{Deadline, Step};
 /// the bytes are the same however it is sliced.
 pub struct Plain {
   side_px: usize,
+  height_px: usize,
   edges: Vec<usize>,
   /// A filter-type byte (0: none) and the bits of module row `module_y`'s scanline.
   line: Vec<u8>,
@@ -36,15 +37,18 @@ impl Plain {
   /// Checks the size; allocates the scanline and the compressor, draws nothing.
   pub fn start(matrix: &Matrix, style: &Style) -> Result<Self, RenderError> {
     let side_px = style.side_px(matrix.width())? as usize;
-    let edges = module_edges(Framed::new(matrix, style).side, side_px);
+    let framed = Framed::new(matrix, style);
+    let height_px = framed.height_px(side_px);
+    let edges = module_edges(framed.side, side_px);
     let line_bytes = side_px.div_ceil(8) + 1;
     Ok(Self {
       side_px,
+      height_px,
       edges,
       line: vec![0u8; line_bytes],
       module_y: None,
       y: 0,
-      zlib: Zlib::new(line_bytes * side_px),
+      zlib: Zlib::new(line_bytes * height_px),
     })
   }
 
@@ -59,7 +63,7 @@ impl Plain {
     cancel: &CancelToken,
   ) -> Result<Step<Self, Vec<u8>>, RenderError> {
     let framed = Framed::new(matrix, style);
-    while self.y < self.side_px {
+    while self.y < self.height_px {
       // The module row that holds pixel row `y` (modules narrower than a pixel hold none).
       let mut module_y = self.module_y.unwrap_or(0);
       while self.edges[module_y + 1] <= self.y {
@@ -76,20 +80,25 @@ impl Plain {
       }
       let compressed = self.zlib.push(&self.line, cancel)?;
       self.y += 1;
-      if compressed && self.y < self.side_px && deadline.has_passed() {
+      if compressed && self.y < self.height_px && deadline.has_passed() {
         return Ok(Step::Paused(self));
       }
     }
     let idat = self.zlib.finish(cancel)?;
-    Ok(Step::Done(container(self.side_px as u32, style, &idat)))
+    Ok(Step::Done(container(
+      (self.side_px as u32, self.height_px as u32),
+      style,
+      &idat,
+    )))
   }
 }
 
-/// The PNG file around the compressed scanlines: header, palette, transparency, `idat`.
-fn container(side_px: u32, style: &Style, idat: &[u8]) -> Vec<u8> {
+/// The PNG file of `(width, height)` pixels around the compressed scanlines: header, palette,
+/// transparency, `idat`.
+fn container((width, height): (u32, u32), style: &Style, idat: &[u8]) -> Vec<u8> {
   let (light, dark) = (style.light, style.dark);
   let mut out = Vec::with_capacity(idat.len() + 128);
-  let mut encoder = Encoder::new(&mut out, side_px, side_px);
+  let mut encoder = Encoder::new(&mut out, width, height);
   encoder.set_color(ColorType::Indexed);
   encoder.set_depth(BitDepth::One);
   encoder.set_palette(vec![light.r, light.g, light.b, dark.r, dark.g, dark.b]);

@@ -180,7 +180,7 @@ impl Styled {
     let side = painter.side_px;
     let opaque = painter.is_opaque();
     let out = SharedVec::default();
-    let mut encoder = Encoder::new(out.clone(), side, side);
+    let mut encoder = Encoder::new(out.clone(), side, painter.height_px);
     encoder.set_depth(BitDepth::Eight);
     encoder.set_filter(Filter::Sub);
     encoder.set_compression(Compression::Fast);
@@ -227,7 +227,7 @@ impl Styled {
         written.expect("writing rows into a Vec cannot fail");
       },
     )?;
-    if reached < painter.side_px {
+    if reached < painter.height_px {
       self.next_row = reached;
       return Ok(Step::Paused(self));
     }
@@ -299,7 +299,7 @@ impl GenericImageView for DrawnOnDemand<'_> {
   type Pixel = image::Rgb<u8>;
 
   fn dimensions(&self) -> (u32, u32) {
-    (self.painter.side_px, self.painter.side_px)
+    (self.painter.side_px, self.painter.height_px)
   }
 
   fn get_pixel(&self, x: u32, y: u32) -> Self::Pixel {
@@ -307,7 +307,7 @@ impl GenericImageView for DrawnOnDemand<'_> {
     let mut band = self.band.borrow_mut();
     if band.as_ref().is_none_or(|(drawn, _)| *drawn != first) {
       // Once cancelled, the encoder's next write fails: no need to draw what it will not use.
-      let rows = JPEG_BLOCK_ROWS.min(self.painter.side_px - first);
+      let rows = JPEG_BLOCK_ROWS.min(self.painter.height_px - first);
       let mut rgba = RgbaImage::new(self.painter.side_px, rows);
       if !self.cancel.is_cancelled() {
         self.painter.paint(first, &mut rgba);
@@ -410,7 +410,9 @@ struct Painter<'a> {
   gradient: Option<(Ramp, Placement)>,
   /// Whether every ink is `style.dark`, so that a pixel blends just two colours.
   one_ink: bool,
+  /// Pixels across and down (as many but for rMQR; see [`Framed::height_px`]).
   side_px: u32,
+  height_px: u32,
   /// Where a pixel's samples are taken, as fractions of the pixel.
   offsets: Vec<f64>,
   /// Modules per pixel.
@@ -429,6 +431,7 @@ impl<'a> Painter<'a> {
     let side_px = style.side_px(matrix.width())?;
     let layout = Layout::new(matrix, style, clearing);
     let side = layout.framed.side;
+    let height_px = layout.framed.height_px(side_px as usize) as u32;
     let samples = if style.is_square() { 1 } else { SUBSAMPLES };
     // One sample at the pixel's left/top edge puts pixel p in module ⌊p × side / side_px⌋,
     // exactly as the 1-bit PNG path's module edges do.
@@ -450,6 +453,7 @@ impl<'a> Painter<'a> {
       gradient,
       one_ink: style.gradient.is_none() && !style.finder_colours.is_set(),
       side_px,
+      height_px,
       offsets,
       scale: side as f64 / f64::from(side_px),
       logo,
@@ -531,7 +535,7 @@ impl<'a> Painter<'a> {
 
   /// Hands each band of `band_rows` rows from row `first` (a multiple of it) to `each`, top to
   /// bottom, checking `cancel` before drawing each, until the image ends or, after a band,
-  /// `stop` says so. The first row not drawn: [`Painter::side_px`] once all are.
+  /// `stop` says so. The first row not drawn: [`Painter::height_px`] once all are.
   fn bands_from(
     &self,
     first: u32,
@@ -540,21 +544,21 @@ impl<'a> Painter<'a> {
     mut stop: impl FnMut() -> bool,
     mut each: impl FnMut(&RgbaImage),
   ) -> Result<u32, Cancelled> {
-    let mut band = RgbaImage::new(self.side_px, band_rows.min(self.side_px - first));
-    for first in (first..self.side_px).step_by(band_rows as usize) {
+    let mut band = RgbaImage::new(self.side_px, band_rows.min(self.height_px - first));
+    for first in (first..self.height_px).step_by(band_rows as usize) {
       cancel.check()?;
-      let rows = band_rows.min(self.side_px - first);
+      let rows = band_rows.min(self.height_px - first);
       if rows != band.height() {
         band = RgbaImage::new(self.side_px, rows);
       }
       self.paint(first, &mut band);
       each(&band);
       let next = first + rows;
-      if next < self.side_px && stop() {
+      if next < self.height_px && stop() {
         return Ok(next);
       }
     }
-    Ok(self.side_px)
+    Ok(self.height_px)
   }
 
   /// The whole image, for the encoders that need it: at most [`MAX_FRAME_SIDE`] a side.
@@ -565,9 +569,9 @@ impl<'a> Painter<'a> {
         limit: MAX_FRAME_SIDE,
       }));
     }
-    let mut pixels = Vec::with_capacity(self.side_px as usize * self.side_px as usize * 4);
+    let mut pixels = Vec::with_capacity(self.side_px as usize * self.height_px as usize * 4);
     self.bands(cancel, |band| pixels.extend_from_slice(band.as_raw()))?;
-    Ok(RgbaImage::from_raw(self.side_px, self.side_px, pixels).expect("every row was drawn"))
+    Ok(RgbaImage::from_raw(self.side_px, self.height_px, pixels).expect("every row was drawn"))
   }
 }
 

@@ -27,18 +27,19 @@ pub fn svg(
 ) -> Result<String, RenderError> {
   let side_px = style.side_px(matrix.width())?;
   let layout = Layout::new(matrix, style, logo.map(|placed| placed.clearing));
-  let side = layout.framed.side;
+  let (side, rows) = (layout.framed.side, layout.framed.rows);
+  let height_px = layout.framed.height_px(side_px as usize);
   let crisp = if style.is_square() {
     " shape-rendering=\"crispEdges\""
   } else {
     ""
   };
   // A run is about 14 characters and a row of modules has about side / 4 of them.
-  let mut out = String::with_capacity(side * side * 4 + 512);
+  let mut out = String::with_capacity(side * rows * 4 + 512);
   let _ = write!(
     out,
-    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{side_px}\" height=\"{side_px}\" \
-     viewBox=\"0 0 {side} {side}\"{crisp}>"
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{side_px}\" height=\"{height_px}\" \
+     viewBox=\"0 0 {side} {rows}\"{crisp}>"
   );
   let dark = match &style.gradient {
     Some(gradient) => defs(&mut out, gradient, layout.framed.gradient(gradient), cancel)?,
@@ -46,7 +47,7 @@ pub fn svg(
   };
   if style.light.a != 0 {
     open_path(&mut out, &Paint::colour(style.light));
-    let _ = write!(out, "M0 0h{side}v{side}H0z\"/>");
+    let _ = write!(out, "M0 0h{side}v{rows}H0z\"/>");
   }
   // The dark paths are written straight into the document.
   let finder_colours = style.finder_colours;
@@ -58,7 +59,7 @@ pub fn svg(
         out: &mut out,
         pen: None,
       };
-      for y in 0..side {
+      for y in 0..rows {
         cancel.check()?;
         // Square finders are plain dark modules: they join the runs.
         square_runs(&layout, y, square_finders, &mut strokes);
@@ -68,7 +69,7 @@ pub fn svg(
     }
     _ => {
       open_path(&mut out, &dark);
-      for y in 0..side {
+      for y in 0..rows {
         cancel.check()?;
         for x in (0..side).filter(|&x| layout.draws_module(x, y)) {
           shaped_module(&layout, x, y, &mut out);
@@ -139,8 +140,8 @@ fn square_runs(layout: &Layout, y: usize, with_finders: bool, out: &mut Strokes)
   // come straight from the row's bits.
   if with_finders && layout.cleared.is_none() {
     let margin = layout.framed.margin;
-    let width = layout.framed.matrix.width();
-    if (margin..margin + width).contains(&y) {
+    let height = layout.framed.matrix.height();
+    if (margin..margin + height).contains(&y) {
       for (start, length) in layout.framed.matrix.row(y - margin).runs() {
         out.run(start + margin, y, length);
       }

@@ -150,7 +150,9 @@ fn for_every_style(text: &[u8], mut each: impl FnMut(&Matrix, &Style, Option<&Pl
   let logo = logo();
   let placed = Placed {
     logo: &logo,
-    clearing: logo.place(symbol.version, symbol.level).unwrap(),
+    clearing: logo
+      .place(symbol.version.qr().unwrap(), symbol.level)
+      .unwrap(),
   };
   for (style, with_logo) in styles() {
     each(&symbol.matrix, &style, with_logo.then_some(&placed));

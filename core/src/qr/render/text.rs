@@ -11,13 +11,13 @@ use crate::qr::{Matrix, Rgba, Style};
 /// not apply to text. `cancel` is checked before each line.
 pub fn utf8(matrix: &Matrix, style: &Style, cancel: &CancelToken) -> Result<String, Cancelled> {
   let framed = Framed::new(matrix, style);
-  let side = framed.side;
-  let mut out = String::with_capacity((side + 1) * side.div_ceil(2) * 3);
-  for top in (0..side).step_by(2) {
+  let (side, rows) = (framed.side, framed.rows);
+  let mut out = String::with_capacity((side + 1) * rows.div_ceil(2) * 3);
+  for top in (0..rows).step_by(2) {
     cancel.check()?;
     for x in 0..side {
       let upper = framed.is_dark(x, top);
-      let lower = top + 1 < side && framed.is_dark(x, top + 1);
+      let lower = top + 1 < rows && framed.is_dark(x, top + 1);
       out.push(match (upper, lower) {
         (true, true) => '█',
         (true, false) => '▀',
@@ -41,17 +41,17 @@ pub fn terminal(
   cancel: &CancelToken,
 ) -> Result<String, Cancelled> {
   let framed = Framed::new(matrix, style);
-  let side = framed.side;
+  let (side, rows) = (framed.side, framed.rows);
   let colour = |dark: bool| if dark { style.dark } else { style.light };
   let mut out = String::new();
   let rows_per_line = if small { 2 } else { 1 };
-  for top in (0..side).step_by(rows_per_line) {
+  for top in (0..rows).step_by(rows_per_line) {
     cancel.check()?;
     let mut current = None;
     for x in 0..side {
       let upper = colour(framed.is_dark(x, top));
       if small {
-        let lower = colour(top + 1 < side && framed.is_dark(x, top + 1));
+        let lower = colour(top + 1 < rows && framed.is_dark(x, top + 1));
         if current != Some((upper, lower)) {
           let (fg, bg) = (sgr(38, upper), sgr(48, lower));
           let _ = write!(out, "{fg}{bg}");
