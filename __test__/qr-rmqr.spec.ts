@@ -291,3 +291,36 @@ test("qrhash/compat draws rMQR codes but its create(), whose BitMatrix is square
   t.throws(() => QRCode.create('x', { rmqr: true } as object), { instanceOf: RangeError, message: /^options\.rmqr must be left out of qrhash\/compat's create\(\)/ })
   t.notThrows(() => QRCode.create('x', { rmqr: false } as object))
 })
+
+test('gradients and finder colours: every size at M and H still reads, in PNG and SVG, and the gradient spans the rectangle', async (t) => {
+  const stops = [
+    { offset: 0, color: '#e91e63' },
+    { offset: 1, color: '#1a237e' },
+  ]
+  const styles = [
+    { gradient: { type: 'linear' as const, stops } },
+    { gradient: { type: 'radial' as const, stops }, finder: '#004d40', finderCenter: '#b71c1c' },
+  ]
+  for (const c of cases) {
+    const color = styles[SIZES.indexOf(c.size) % styles.length]!
+    const png = await toBuffer(c.text, { rmqr: c.size.name, errorCorrectionLevel: c.level, scale: 4, color })
+    checkRead(t, await readRmqr(png), c, `PNG ${color.gradient.type}`)
+    const svg = await toString(c.text, { rmqr: c.size.name, errorCorrectionLevel: c.level, type: 'svg', scale: 4, color })
+    checkRead(t, await readRmqr(svgPixels(svg)), c, `SVG ${color.gradient.type}`)
+  }
+  // Top to bottom (rotation 90) over a wide, short code: the top row of modules is near the
+  // first stop's colour and the bottom row near the last's, so the gradient spans the code's
+  // height, not a square as wide as the code.
+  const image = await pixelsOf(toBufferSync('x'.repeat(40), { rmqr: 'R17x139', margin: 0, scale: 1, color: { gradient: { type: 'linear', rotation: 90, stops } } }))
+  const darkIn = (y: number) => {
+    for (let x = 0; x < image.width; x++) {
+      const at = (y * image.width + x) * 4
+      if (image.rgba[at]! < 0xf0 || image.rgba[at + 2]! < 0xf0) return [image.rgba[at]!, image.rgba[at + 2]!]
+    }
+    throw new Error(`no dark pixel in row ${y}`)
+  }
+  const [topRed, topBlue] = darkIn(0)
+  const [bottomRed, bottomBlue] = darkIn(image.height - 1)
+  t.true(topRed! > 0xd0 && topBlue! < 0x70, `top ${topRed} ${topBlue}`)
+  t.true(bottomRed! < 0x30 && bottomBlue! > 0x70, `bottom ${bottomRed} ${bottomBlue}`)
+})

@@ -145,12 +145,14 @@ impl<D: Deref<Target = [u8]>> Incremental<D> {
       hasher,
       front_hashed,
     } = running;
-    let hasher = hasher.as_mut().ok_or(Finalized)?;
     // Only the holder of `running` pops, so the front stays put while it is hashed unlocked.
     loop {
       // A statement of its own: the guard must not live through the loop's body.
       let front = self.pending().front().cloned();
       let Some(chunk) = front else { break };
+      // Looked for only now: a task whose chunk a finished digest already took is done, not
+      // refused (it saw its chunk pending, then the digest caught up before it got the lock).
+      let hasher = hasher.as_mut().ok_or(Finalized)?;
       let skipped = *front_hashed == 0 && chunk.hashed.swap(true, Ordering::Relaxed);
       let end = if skipped {
         chunk.data.len()
@@ -222,6 +224,17 @@ mod tests {
     );
     let expected: Digest = Sha256::digest([&b"head"[..], &big, b"tail"].concat()).into();
     assert_eq!(state.finish(), Ok(expected));
+  }
+
+  #[test]
+  fn a_task_whose_chunk_the_digest_took_is_done_not_refused() {
+    let state = Incremental::<Vec<u8>>::default();
+    state
+      .queue(Chunk::new(b"taken by the digest".to_vec()))
+      .unwrap();
+    let expected: Digest = Sha256::digest(b"taken by the digest").into();
+    assert_eq!(state.finish(), Ok(expected));
+    assert_eq!(state.catch_up_by(Deadline::NEVER), Ok(true));
   }
 
   #[test]
