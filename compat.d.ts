@@ -85,6 +85,11 @@ export interface QRCodeRenderersOptions extends QRCodeOptions {
   style?: QrImageOptions['style']
   /** qrhash: a centred logo. */
   logo?: QrImageOptions['logo']
+  /**
+   * qrhash: an rMQR code (rectangular Micro QR), `true` or a size such as `'R13x77'`; see
+   * `QrOptions['rmqr']`. Drawn by every renderer; `create()` refuses it (its BitMatrix is square).
+   */
+  rmqr?: QrImageOptions['rmqr']
 }
 
 export interface QRCodeToDataURLOptions extends QRCodeRenderersOptions {

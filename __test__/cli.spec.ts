@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url'
 
 import test from 'ava'
 
-import { toBufferSync, toStringSequenceSync, toStringSync } from '../index.js'
+import { createSync, toBufferSync, toStringSequenceSync, toStringSync } from '../index.js'
 import { decodePng, jsqrRead, zxingRead, zxingReadAs } from './helpers/decode.js'
+import { svgPixels } from './helpers/qr-images.js'
 import { readSvg, readTerminal, readText, readWithSharp } from './helpers/render.js'
 
 const cli = fileURLToPath(new URL('../bin/qrhash.js', import.meta.url))
@@ -351,4 +352,29 @@ test('--gs1, --ai, --micro and --symbols errors name the flag', (t) => {
   const micro = run(['--micro', '--symbols', '2', 'xy'])
   t.is(micro.status, 1)
   t.regex(micro.stderr, /--micro/)
+})
+
+test('--rmqr draws an rMQR code, the smallest size or -v\'s; its errors name the flags', async (t) => {
+  const smallest = join(dir, 'rmqr.png')
+  t.is(run(['--rmqr', '-o', smallest, 'https://example.com']).status, 0)
+  const read = await zxingReadAs(['rMQRCode'], readFileSync(smallest))
+  t.is(read.text, 'https://example.com')
+  const symbol = createSync('https://example.com', { rmqr: true })
+  t.is(read.version, `R${symbol.height}x${symbol.width}`, 'the size create() picks')
+  const fixed = join(dir, 'rmqr-fixed.svg')
+  t.is(run(['--rmqr', '-v', 'R17x139', '-e', 'H', '-o', fixed, 'https://example.com']).status, 0)
+  const svg = readFileSync(fixed, 'utf8')
+  const large = await zxingReadAs(['rMQRCode'], svgPixels(svg))
+  t.is(large.version, 'R17x139')
+  t.is(large.ecLevel, 'H')
+  const cases: Array<[string[], RegExp]> = [
+    [['--rmqr', '-v', 'R7x43', 'https://example.com/long/path'], /^qrhash: --rmqr 'R7x43' cannot hold .* the smallest size that holds it is 'R15x43'\n$/],
+    [['--rmqr', '-e', 'L', 'x'], /^qrhash: -e\/--error must be 'M' or 'H' for an rMQR code \(--rmqr\)/],
+    [['--rmqr', '--micro', 'x'], /^qrhash: --micro must be left out with --rmqr/],
+  ]
+  for (const [args, message] of cases) {
+    const { status, stderr } = run(args)
+    t.is(status, 1, args.join(' '))
+    t.regex(stderr, message)
+  }
 })

@@ -40,10 +40,13 @@ or writes it to a file with -o; with --sha256, prints the SHA-256
 of each FILE (or of standard input) as sha256sum does. The flags are node-qrcode's.
 
 QR code options:
-  -v, --qversion N      symbol version, 1-40 (default: the smallest that holds the text)
+  -v, --qversion N      symbol version, 1-40, or an rMQR size with --rmqr (default: the
+                        smallest that holds the text)
   -e, --error LEVEL     error correction level L, M (default), Q or H
   -m, --mask N          mask pattern, 0-7 (default: the one with the lowest penalty)
       --micro           a Micro QR code (M1-M4: -v 1-4, mask 0-3)
+      --rmqr            an rMQR code (rectangular, for narrow labels): the smallest size that
+                        holds the text, or -v's size (R7x43 to R17x139); -e M (default) or H
       --gs1             GS1 data (FNC1 in first position): element strings with GS (\x1d)
                         between variable-length fields, or a GS1 Digital Link URI
       --ai AI           FNC1 in second position with this application indicator: two
@@ -92,6 +95,7 @@ const flagsOfOptions = (inverse) => ({
   'options.version': '-v/--qversion',
   'options.maskPattern': '-m/--mask',
   'options.micro': '--micro',
+  'options.rmqr': '--rmqr',
   'options.gs1': '--gs1',
   'options.applicationIndicator': '--ai',
   'options.symbols': '--symbols',
@@ -155,7 +159,7 @@ const invertBlocks = (text) => text.replace(/[ █▀▄]/g, (c) => ({ ' ': '█
 
 /**
  * @typedef {{ output?: string, type?: string, qversion?: string, error?: string, mask?: string,
- *   micro?: boolean, gs1?: boolean, ai?: string, sequence?: boolean, symbols?: string,
+ *   micro?: boolean, rmqr?: boolean, gs1?: boolean, ai?: string, sequence?: boolean, symbols?: string,
  *   inverse?: boolean, width?: string, scale?: string, qzone?: string, lightcolor?: string,
  *   darkcolor?: string, small?: boolean, print?: boolean }} Flags
  */
@@ -169,7 +173,10 @@ function optionsOf(flags) {
   const dark = flags.darkcolor ?? '000000'
   const light = flags.lightcolor ?? 'ffffff'
   return {
-    version: integerFlag(flags.qversion, '-v/--qversion'),
+    // With --rmqr, -v names a size ('R13x77'), not a version number.
+    version: flags.rmqr ? undefined : integerFlag(flags.qversion, '-v/--qversion'),
+    // Checked by qrhash, which names the size forms (and refuses rMQR in a sequence).
+    rmqr: /** @type {any} */ (flags.rmqr ? (flags.qversion ?? true) : undefined),
     errorCorrectionLevel: /** @type {import('../index.js').ErrorCorrectionLevel | undefined} */ (flags.error),
     maskPattern: integerFlag(flags.mask, '-m/--mask'),
     micro: flags.micro,
@@ -289,6 +296,7 @@ async function main() {
       error: { type: 'string', short: 'e' },
       mask: { type: 'string', short: 'm' },
       micro: { type: 'boolean' },
+      rmqr: { type: 'boolean' },
       gs1: { type: 'boolean' },
       ai: { type: 'string' },
       sequence: { type: 'boolean' },
