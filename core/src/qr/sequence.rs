@@ -132,9 +132,9 @@ fn split_uncancelled(
     Some(version) => (balanced, version),
     None => {
       let parts = halved(greedy, &boundaries, wanted);
-      let version = cuts
-        .smallest_version(&parts, largest)
-        .expect("greedy parts fit the largest version");
+      // Greedy parts fit the largest version; only a cancelled trial finds none, and `split`
+      // reports the cancellation.
+      let version = cuts.smallest_version(&parts, largest).ok_or(too_long)?;
       (parts, version)
     }
   };
